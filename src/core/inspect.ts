@@ -1,0 +1,52 @@
+/**
+ * One call that opens a package, checks it and summarizes it: used by the CLI (`inspect --json`)
+ * and by the VS Code inspector. The summary is plain data (JSON-safe).
+ */
+import { openPackage, type OpenedPackage } from './nupkg/package';
+import { sortDiagnostics, type Diagnostic } from './validate/diagnostic';
+import { validatePackage } from './validate/rules';
+import { parseVersion, normalizeVersion } from './version';
+
+export interface InspectSummary {
+  readonly id: string;
+  readonly version: string;
+  readonly normalizedVersion: string | null;
+  readonly authors: readonly string[];
+  readonly description: string;
+  readonly license: { type: string; value: string } | null;
+  readonly dependencyGroups: readonly { targetFramework: string; dependencies: readonly { id: string; range: string }[] }[];
+  readonly files: readonly string[];
+  readonly diagnostics: readonly { code: string; severity: string; message: string }[];
+}
+
+export interface Inspection {
+  readonly pkg: OpenedPackage;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+/** Opens and checks a package; the caller closes `pkg`. Throws PackageReadError for unreadable files. */
+export async function inspectPackageFile(path: string): Promise<Inspection> {
+  const pkg = await openPackage(path);
+  const diagnostics = sortDiagnostics(validatePackage(pkg.nuspec, { kind: pkg.kind, fileSize: pkg.fileSize, files: pkg.files }));
+  return { pkg, diagnostics };
+}
+
+export function summarize({ pkg, diagnostics }: Inspection): InspectSummary {
+  const m = pkg.nuspec.nuspec.metadata;
+  const version = parseVersion(m.version);
+  const license = m.license ? { type: m.license.type, value: m.license.value } : m.licenseUrl !== undefined ? { type: 'url', value: m.licenseUrl } : null;
+  return {
+    id: m.id,
+    version: m.version,
+    normalizedVersion: version ? normalizeVersion(version) : null,
+    authors: m.authors,
+    description: m.description,
+    license,
+    dependencyGroups: m.dependencyGroups.map((group) => ({
+      targetFramework: group.targetFramework,
+      dependencies: group.dependencies.map((dependency) => ({ id: dependency.id, range: dependency.range })),
+    })),
+    files: pkg.files.map((file) => file.path),
+    diagnostics: diagnostics.map(({ code, severity, message }) => ({ code, severity, message })),
+  };
+}

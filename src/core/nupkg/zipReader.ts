@@ -1,0 +1,354 @@
+/**
+ * Random-access zip reader for opening packages. It reads the end-of-central-directory record,
+ * then the central directory, and inflates only the entries asked for (the nuspec, a readme...),
+ * so opening a 200 MB package costs the same as opening a 20 kB one. jszip would load and index
+ * the whole archive in memory first (see README "Design notes").
+ *
+ * Hostile archives are refused with a PackageReadError naming cause and fix: not a zip, truncated,
+ * multi-disk, encrypted, unsupported compression, entries outside the archive, sizes deflate cannot
+ * produce (zip bombs), path traversal / absolute names, duplicate names, oversized reads.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { inflateRawSync } from 'node:zlib';
+import { PackageReadError } from '../errors';
+import { crc32 } from './crc32';
+
+export interface ZipEntry {
+  /** Entry name exactly as stored (forward slashes expected). */
+  readonly name: string;
+  readonly method: number;
+  readonly flags: number;
+  readonly crc32: number;
+  readonly compressedSize: number;
+  readonly uncompressedSize: number;
+  readonly localHeaderOffset: number;
+  readonly isDirectory: boolean;
+}
+
+export interface ZipLimits {
+  /** Largest central directory we accept, in bytes. */
+  readonly maxCentralDirectoryBytes: number;
+  readonly maxEntries: number;
+}
+
+const DEFAULT_LIMITS: ZipLimits = { maxCentralDirectoryBytes: 64 * 1024 * 1024, maxEntries: 500_000 };
+
+const SIG_EOCD = 0x06054b50;
+const SIG_ZIP64_LOCATOR = 0x07064b50;
+const SIG_ZIP64_EOCD = 0x06064b50;
+const SIG_CENTRAL = 0x02014b50;
+const SIG_LOCAL = 0x04034b50;
+const EOCD_SIZE = 22;
+const MAX_COMMENT = 0xffff;
+/** Deflate cannot expand data by more than about 1032:1; larger claims are lies. */
+const MAX_DEFLATE_RATIO = 1032;
+
+const NOT_A_ZIP_FIX = 'Open a .nupkg/.snupkg produced by dotnet pack or nuget pack, or pack the package again.';
+
+function fail(code: string, cause: string, fix: string = NOT_A_ZIP_FIX): never {
+  throw new PackageReadError(code, cause, fix);
+}
+
+export class ZipArchive {
+  private constructor(
+    private readonly handle: FileHandle,
+    public readonly fileSize: number,
+    public readonly entries: readonly ZipEntry[],
+    private readonly dataEnd: number,
+  ) {}
+
+  /** Opens a zip by its central directory only. The caller must `close()` it. */
+  public static async open(path: string, limits: ZipLimits = DEFAULT_LIMITS): Promise<ZipArchive> {
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const cause = code === 'ENOENT' ? `The file ${path} does not exist.` : code === 'EACCES' ? `The file ${path} cannot be read (permission denied).` : code === 'EISDIR' ? `${path} is a folder, not a package file.` : `The file ${path} cannot be opened (${code ?? 'unknown error'}).`;
+      return fail('NP0900', cause, 'Check the path and permissions.');
+    }
+    try {
+      const stats = await handle.stat();
+      if (!stats.isFile()) {
+        fail('NP0900', `${path} is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}, not a package file.`, 'Choose a .nupkg or .snupkg file.');
+      }
+      const { size } = stats;
+      const { entries, centralDirectoryOffset } = await readCentralDirectory(handle, size, limits);
+      return new ZipArchive(handle, size, entries, centralDirectoryOffset);
+    } catch (error) {
+      await handle.close();
+      throw error;
+    }
+  }
+
+  public async close(): Promise<void> {
+    await this.handle.close();
+  }
+
+  /**
+   * Reads and inflates one entry, refusing (before inflating) anything whose stored or declared
+   * size exceeds maxBytes, and stopping inflation at maxBytes whatever the header claims.
+   */
+  public async read(entry: ZipEntry, maxBytes: number): Promise<Buffer> {
+    if (entry.uncompressedSize > maxBytes) {
+      fail('NP0910', `The entry ${entry.name} is ${entry.uncompressedSize} bytes, more than the ${maxBytes} bytes allowed for it.`, 'Make the file smaller, or raise the limit in the settings if you trust this package.');
+    }
+    // Deflate expands incompressible data by at most ~0.1% + a few bytes per 64 kB block.
+    if (entry.compressedSize > maxBytes + Math.ceil(maxBytes / 1000) + 65536) {
+      fail('NP0910', `The entry ${entry.name} has ${entry.compressedSize} compressed bytes, more than ${maxBytes} bytes can take.`, 'Do not use this package; pack it again from source.');
+    }
+    const header = await readExactly(this.handle, entry.localHeaderOffset, 30);
+    if (header.readUInt32LE(0) !== SIG_LOCAL) {
+      fail('NP0911', `The local header of ${entry.name} is missing or corrupt.`);
+    }
+    const dataStart = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+    if (dataStart + entry.compressedSize > this.dataEnd) {
+      fail('NP0911', `The data of ${entry.name} runs past the end of the archive's data area: the zip is corrupt or truncated.`);
+    }
+    const compressed = await readExactly(this.handle, dataStart, entry.compressedSize);
+    let data: Buffer;
+    if (entry.method === 0) {
+      data = compressed;
+    } else {
+      try {
+        data = inflateRawSync(compressed, { maxOutputLength: Math.max(1, maxBytes) });
+      } catch (error) {
+        const tooBig = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError;
+        return tooBig
+          ? fail('NP0912', `The entry ${entry.name} inflates to more than ${maxBytes} bytes although it declares ${entry.uncompressedSize}: this is a zip bomb or a corrupt archive.`, 'Do not use this package; pack it again from source.')
+          : fail('NP0913', `The compressed data of ${entry.name} is corrupt (${(error as Error).message}).`);
+      }
+    }
+    if (data.length !== entry.uncompressedSize) {
+      fail('NP0913', `The entry ${entry.name} holds ${data.length} bytes but declares ${entry.uncompressedSize}: the zip is corrupt.`);
+    }
+    if (crc32(data) !== entry.crc32) {
+      fail('NP0913', `The checksum (CRC-32) of ${entry.name} does not match: the zip is corrupt.`);
+    }
+    return data;
+  }
+}
+
+async function readExactly(handle: FileHandle, position: number, length: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(length);
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
+    if (bytesRead === 0) {
+      fail('NP0902', 'The file ends unexpectedly: it is truncated (an interrupted download or copy?).');
+    }
+    done += bytesRead;
+  }
+  return buffer;
+}
+
+interface CentralDirectory {
+  entries: ZipEntry[];
+  centralDirectoryOffset: number;
+}
+
+async function readCentralDirectory(handle: FileHandle, size: number, limits: ZipLimits): Promise<CentralDirectory> {
+  if (size < EOCD_SIZE) {
+    fail('NP0901', `The file is ${size} bytes long: too short to be a zip archive, so it is not a NuGet package.`);
+  }
+  const tailLength = Math.min(size, EOCD_SIZE + MAX_COMMENT);
+  const tailStart = size - tailLength;
+  const tail = await readExactly(handle, tailStart, tailLength);
+  const eocd = findEndOfCentralDirectory(tail);
+  if (eocd < 0) {
+    const head = await readExactly(handle, 0, 4);
+    return head.readUInt32LE(0) === SIG_LOCAL
+      ? fail('NP0902', 'The zip has no end-of-central-directory record: the file is truncated (an interrupted download or copy?).')
+      : fail('NP0901', 'The file is not a zip archive, so it is not a NuGet package (a .nupkg is a zip file).');
+  }
+  const disk = tail.readUInt16LE(eocd + 4);
+  const cdDisk = tail.readUInt16LE(eocd + 6);
+  let count = tail.readUInt16LE(eocd + 10);
+  let cdSize = tail.readUInt32LE(eocd + 12);
+  let cdOffset = tail.readUInt32LE(eocd + 16);
+  let recordStart = tailStart + eocd;
+  if (disk !== 0 || cdDisk !== 0) {
+    fail('NP0903', 'The zip spans several disks (a split archive), which NuGet cannot read.', 'Create the package as a single file.');
+  }
+  if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
+    const zip64 = await readZip64End(handle, tailStart + eocd);
+    ({ count, cdSize, cdOffset } = zip64);
+    recordStart = zip64.recordStart;
+  }
+  if (cdOffset + cdSize > recordStart) {
+    fail('NP0902', 'The zip central directory points past the end of the file: it is truncated or corrupt.');
+  }
+  if (cdSize > limits.maxCentralDirectoryBytes || count > limits.maxEntries) {
+    fail('NP0904', `The zip declares ${count} entries in a ${cdSize}-byte directory, beyond the ${limits.maxEntries} entries / ${limits.maxCentralDirectoryBytes} bytes this tool reads.`, 'Split the package; nuget.org also limits packages to 250 MB.');
+  }
+  const directory = await readExactly(handle, cdOffset, cdSize);
+  return { entries: parseEntries(directory, count, cdOffset), centralDirectoryOffset: cdOffset };
+}
+
+function findEndOfCentralDirectory(tail: Buffer): number {
+  for (let at = tail.length - EOCD_SIZE; at >= 0; at--) {
+    if (tail.readUInt32LE(at) === SIG_EOCD && at + EOCD_SIZE + tail.readUInt16LE(at + 20) <= tail.length) {
+      return at;
+    }
+  }
+  return -1;
+}
+
+async function readZip64End(handle: FileHandle, eocdPosition: number): Promise<{ count: number; cdSize: number; cdOffset: number; recordStart: number }> {
+  if (eocdPosition < 20) {
+    fail('NP0902', 'The zip64 locator is missing: the zip is corrupt.');
+  }
+  const locator = await readExactly(handle, eocdPosition - 20, 20);
+  if (locator.readUInt32LE(0) !== SIG_ZIP64_LOCATOR) {
+    fail('NP0902', 'The zip declares zip64 sizes but has no zip64 locator: it is corrupt.');
+  }
+  const recordStart = Number(locator.readBigUInt64LE(8));
+  if (recordStart + 56 > eocdPosition) {
+    fail('NP0902', 'The zip64 end record lies outside the file: the zip is corrupt.');
+  }
+  const record = await readExactly(handle, recordStart, 56);
+  if (record.readUInt32LE(0) !== SIG_ZIP64_EOCD) {
+    fail('NP0902', 'The zip64 end record is corrupt.');
+  }
+  return {
+    count: safeNumber(record.readBigUInt64LE(32)),
+    cdSize: safeNumber(record.readBigUInt64LE(40)),
+    cdOffset: safeNumber(record.readBigUInt64LE(48)),
+    recordStart,
+  };
+}
+
+function safeNumber(value: bigint): number {
+  if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
+    fail('NP0902', 'The zip declares a size beyond any real file: it is corrupt.');
+  }
+  return Number(value);
+}
+
+function parseEntries(directory: Buffer, count: number, dataEnd: number): ZipEntry[] {
+  const entries: ZipEntry[] = [];
+  const seen = new Map<string, string>();
+  let at = 0;
+  for (let index = 0; index < count; index++) {
+    if (at + 46 > directory.length || directory.readUInt32LE(at) !== SIG_CENTRAL) {
+      fail('NP0902', `The zip central directory is corrupt at entry ${index + 1} of ${count}.`);
+    }
+    const flags = directory.readUInt16LE(at + 8);
+    const method = directory.readUInt16LE(at + 10);
+    const nameLength = directory.readUInt16LE(at + 28);
+    const extraLength = directory.readUInt16LE(at + 30);
+    const commentLength = directory.readUInt16LE(at + 32);
+    const end = at + 46 + nameLength + extraLength + commentLength;
+    if (end > directory.length) {
+      fail('NP0902', `The zip central directory is corrupt at entry ${index + 1} of ${count}.`);
+    }
+    const name = decodeName(directory.subarray(at + 46, at + 46 + nameLength), (flags & 0x800) !== 0);
+    let compressedSize = directory.readUInt32LE(at + 20);
+    let uncompressedSize = directory.readUInt32LE(at + 24);
+    let localHeaderOffset = directory.readUInt32LE(at + 42);
+    if (compressedSize === 0xffffffff || uncompressedSize === 0xffffffff || localHeaderOffset === 0xffffffff) {
+      ({ compressedSize, uncompressedSize, localHeaderOffset } = readZip64Extra(
+        directory.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength),
+        { compressedSize, uncompressedSize, localHeaderOffset },
+        name,
+      ));
+    }
+    const entry: ZipEntry = {
+      name, method, flags, compressedSize, uncompressedSize, localHeaderOffset,
+      crc32: directory.readUInt32LE(at + 16),
+      isDirectory: name.endsWith('/'),
+    };
+    checkEntry(entry, dataEnd);
+    const key = name.toLowerCase();
+    const previous = seen.get(key);
+    if (previous !== undefined) {
+      fail('NP0907', `The zip holds the entry "${name}" twice${previous !== name ? ` (also as "${previous}")` : ''}; NuGet and nuget.org refuse packages with duplicate entries.`, 'Pack the package again so every file appears once.');
+    }
+    seen.set(key, name);
+    entries.push(entry);
+    at = end;
+  }
+  return entries;
+}
+
+function decodeName(bytes: Buffer, utf8Flag: boolean): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    if (utf8Flag) {
+      fail('NP0905', 'A zip entry name is marked UTF-8 but is not valid UTF-8.');
+    }
+    return bytes.toString('latin1');
+  }
+}
+
+function readZip64Extra(
+  extra: Buffer,
+  current: { compressedSize: number; uncompressedSize: number; localHeaderOffset: number },
+  name: string,
+): { compressedSize: number; uncompressedSize: number; localHeaderOffset: number } {
+  let at = 0;
+  while (at + 4 <= extra.length) {
+    const id = extra.readUInt16LE(at);
+    const length = extra.readUInt16LE(at + 2);
+    if (id === 0x0001) {
+      let field = at + 4;
+      const next = (): number => {
+        if (field + 8 > at + 4 + length) {
+          fail('NP0902', `The zip64 sizes of ${name} are missing: the zip is corrupt.`);
+        }
+        const value = safeNumber(extra.readBigUInt64LE(field));
+        field += 8;
+        return value;
+      };
+      const uncompressedSize = current.uncompressedSize === 0xffffffff ? next() : current.uncompressedSize;
+      const compressedSize = current.compressedSize === 0xffffffff ? next() : current.compressedSize;
+      const localHeaderOffset = current.localHeaderOffset === 0xffffffff ? next() : current.localHeaderOffset;
+      return { compressedSize, uncompressedSize, localHeaderOffset };
+    }
+    at += 4 + length;
+  }
+  return fail('NP0902', `The zip64 sizes of ${name} are missing: the zip is corrupt.`);
+}
+
+/** Structural and safety checks on one central-directory entry. */
+function checkEntry(entry: ZipEntry, dataEnd: number): void {
+  const { name } = entry;
+  const unsafe = unsafeNameReason(name);
+  if (unsafe) {
+    fail('NP0906', `The zip entry "${name}" ${unsafe}; NuGet refuses to extract such a package (path traversal).`, 'Do not use this package; pack it again from a clean folder.');
+  }
+  if ((entry.flags & 0x1) !== 0) {
+    fail('NP0908', `The zip entry "${name}" is encrypted; NuGet packages cannot be encrypted.`, 'Pack the package again without encryption.');
+  }
+  if (entry.method !== 0 && entry.method !== 8) {
+    fail('NP0908', `The zip entry "${name}" uses compression method ${entry.method}; NuGet reads only stored (0) and deflate (8).`, 'Pack the package again with dotnet pack or nuget pack.');
+  }
+  if (entry.localHeaderOffset + 30 + entry.compressedSize > dataEnd) {
+    fail('NP0902', `The zip entry "${name}" lies outside the archive's data: the zip is truncated or corrupt.`);
+  }
+  if (entry.method === 0 && entry.compressedSize !== entry.uncompressedSize) {
+    fail('NP0909', `The stored entry "${name}" declares ${entry.uncompressedSize} bytes but holds ${entry.compressedSize}: the zip is corrupt or a zip bomb.`, 'Do not use this package; pack it again from source.');
+  }
+  if (entry.method === 8 && entry.uncompressedSize > entry.compressedSize * MAX_DEFLATE_RATIO + 1024) {
+    fail('NP0909', `The entry "${name}" declares ${entry.uncompressedSize} bytes from ${entry.compressedSize} compressed bytes, which deflate cannot produce: this is a zip bomb or a corrupt zip.`, 'Do not use this package; pack it again from source.');
+  }
+}
+
+/** Why a name would escape the extraction folder, or undefined when it is safe. */
+export function unsafeNameReason(name: string): string | undefined {
+  if (name.includes('\0')) {
+    return 'contains a NUL character';
+  }
+  const normalized = name.replace(/\\/g, '/');
+  if (normalized.startsWith('/')) {
+    return 'is an absolute path';
+  }
+  if (/^[A-Za-z]:/.test(normalized)) {
+    return 'starts with a drive letter';
+  }
+  if (normalized.split('/').some((segment) => segment === '..')) {
+    return 'contains a ".." segment';
+  }
+  return undefined;
+}

@@ -1,0 +1,327 @@
+/**
+ * Nuspec parsing with fast-xml-parser. DOCTYPE and entity declarations are refused before the
+ * parser sees the text (no entity expansion, no external entities); only XML's five predefined
+ * entities and character references are decoded. Accepts any nuspec namespace (none, 2010/07 ...
+ * 2013/05), UTF-8 with or without BOM, and UTF-16 with a BOM.
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { NuspecParseError } from '../errors';
+import { NuspecLocator } from './locate';
+import type {
+  Nuspec, NuspecContentFile, NuspecDependency, NuspecDependencyGroup, NuspecFileSpec, NuspecFrameworkAssembly,
+  NuspecFrameworkReferenceGroup, NuspecLicense, NuspecMetadata, NuspecPackageType, NuspecReferenceGroup, NuspecRepository,
+} from './types';
+
+/** Largest nuspec we parse. Real ones are a few kB; nuget.org's own field limits sum to ~50 kB. */
+export const MAX_NUSPEC_BYTES = 4 * 1024 * 1024;
+
+export const KNOWN_NUSPEC_NAMESPACES: readonly string[] = [
+  '',
+  'http://schemas.microsoft.com/packaging/2010/07/nuspec.xsd',
+  'http://schemas.microsoft.com/packaging/2011/08/nuspec.xsd',
+  'http://schemas.microsoft.com/packaging/2011/10/nuspec.xsd',
+  'http://schemas.microsoft.com/packaging/2012/06/nuspec.xsd',
+  'http://schemas.microsoft.com/packaging/2013/01/nuspec.xsd',
+  'http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd',
+];
+
+export interface ParsedNuspec {
+  readonly nuspec: Nuspec;
+  readonly text: string;
+  readonly locator: NuspecLocator;
+}
+
+const FIX_XML = 'Fix the XML of the .nuspec (or pack the package again).';
+
+/** Decodes nuspec bytes: BOM-aware, strict UTF-8 (invalid bytes are an error, not U+FFFD). */
+export function decodeNuspecBytes(bytes: Uint8Array): string {
+  if (bytes.length > MAX_NUSPEC_BYTES) {
+    throw new NuspecParseError('NP0920', `The nuspec is ${bytes.length} bytes, more than the ${MAX_NUSPEC_BYTES} bytes a nuspec can reasonably be.`, 'Shorten the metadata (nuget.org limits description to 4000 and release notes to 35000 characters).');
+  }
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) {
+    return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  }
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const offset = firstInvalidUtf8(bytes);
+    throw new NuspecParseError('NP0921', `The nuspec is not valid UTF-8 (first bad byte at offset ${offset}).`, 'Save the .nuspec as UTF-8 and pack again.');
+  }
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let low = 0;
+  let high = bytes.length;
+  while (low < high) {
+    const middle = (low + high) >> 1;
+    try {
+      decoder.decode(bytes.subarray(0, middle + 1));
+      low = middle + 1;
+    } catch {
+      // A cut in the middle of a valid sequence also fails; step past up to 3 continuation bytes.
+      let valid = false;
+      for (let extra = 1; extra <= 3 && middle + 1 + extra <= bytes.length; extra++) {
+        try {
+          decoder.decode(bytes.subarray(0, middle + 1 + extra));
+          valid = true;
+          break;
+        } catch {
+          // keep looking
+        }
+      }
+      if (valid) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+  }
+  return low;
+}
+
+/** Refuses DOCTYPE and ENTITY declarations outside comments and CDATA (XXE, billion laughs). */
+function rejectDeclarations(text: string, locator: NuspecLocator): void {
+  const stripped = text.replace(/<!--[\s\S]*?-->/g, (m) => ' '.repeat(m.length)).replace(/<!\[CDATA\[[\s\S]*?\]\]>/g, (m) => ' '.repeat(m.length));
+  const match = /<!(DOCTYPE|ENTITY)/i.exec(stripped);
+  if (match) {
+    const { line, column } = locator.position(match.index);
+    throw new NuspecParseError('NP0922', `The nuspec contains a <!${match[1].toUpperCase()}> declaration (line ${line}); nuspecs never need one and it enables XML entity attacks.`, 'Remove the DOCTYPE/ENTITY declaration.', line, column);
+  }
+  // Without a DOCTYPE only XML's predefined entities and character references exist.
+  for (const reference of stripped.matchAll(/&([^;\s<&]*)(;?)/g)) {
+    const [whole, name, semicolon] = reference;
+    if (semicolon && /^(lt|gt|amp|quot|apos|#\d+|#x[0-9a-fA-F]+)$/.test(name)) {
+      continue;
+    }
+    const { line, column } = locator.position(reference.index ?? 0);
+    const what = semicolon ? `the undeclared entity ${whole}` : 'a bare "&"';
+    throw new NuspecParseError('NP0923', `The nuspec is not well-formed XML: ${what} at line ${line}, column ${column}.`, 'Write & as &amp; (and < as &lt;).', line, column);
+  }
+}
+
+const ARRAY_PATHS = new Set([
+  'package.metadata.dependencies.dependency',
+  'package.metadata.dependencies.group',
+  'package.metadata.dependencies.group.dependency',
+  'package.metadata.frameworkAssemblies.frameworkAssembly',
+  'package.metadata.frameworkReferences.group',
+  'package.metadata.frameworkReferences.group.frameworkReference',
+  'package.metadata.references.reference',
+  'package.metadata.references.group',
+  'package.metadata.references.group.reference',
+  'package.metadata.packageTypes.packageType',
+  'package.metadata.contentFiles.files',
+  'package.files.file',
+]);
+
+function createParser(): XMLParser {
+  return new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@_',
+    removeNSPrefix: true,
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    processEntities: true,
+    // Decodes character references (&#x2713;); named HTML entities were refused above.
+    htmlEntities: true,
+    ignoreDeclaration: true,
+    ignorePiTags: true,
+    textNodeName: '#text',
+    isArray: (_name: string, jpath: unknown): boolean => ARRAY_PATHS.has(String(jpath)),
+  });
+}
+
+/** Parses nuspec text; throws NuspecParseError with line/column for anything malformed. */
+export function parseNuspecText(text: string): ParsedNuspec {
+  const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (source.length > MAX_NUSPEC_BYTES) {
+    throw new NuspecParseError('NP0920', `The nuspec is ${source.length} characters, more than the ${MAX_NUSPEC_BYTES} a nuspec can reasonably be.`, 'Shorten the metadata.');
+  }
+  const locator = new NuspecLocator(source);
+  rejectDeclarations(source, locator);
+  const valid = XMLValidator.validate(source, { allowBooleanAttributes: false });
+  if (valid !== true) {
+    const { msg, line, col } = valid.err;
+    throw new NuspecParseError('NP0923', `The nuspec is not well-formed XML: ${msg} (line ${line}, column ${col}).`, FIX_XML, line, col);
+  }
+  let tree: Record<string, unknown>;
+  try {
+    tree = createParser().parse(source) as Record<string, unknown>;
+  } catch (error) {
+    throw new NuspecParseError('NP0923', `The nuspec is not well-formed XML: ${(error as Error).message}.`, FIX_XML);
+  }
+  return { nuspec: toNuspec(tree, source, locator), text: source, locator };
+}
+
+export function parseNuspecBytes(bytes: Uint8Array): ParsedNuspec {
+  return parseNuspecText(decodeNuspecBytes(bytes));
+}
+
+type XmlNode = Record<string, unknown>;
+
+function single(node: unknown, name: string, where: string): XmlNode | undefined {
+  if (node === undefined || node === null || typeof node !== 'object') {
+    return undefined;
+  }
+  const value = (node as XmlNode)[name];
+  if (Array.isArray(value)) {
+    throw new NuspecParseError('NP0924', `The nuspec has ${value.length} <${name}> elements in <${where}>; there must be one.`, 'Merge them into one element.');
+  }
+  if (value === undefined) {
+    return undefined;
+  }
+  return typeof value === 'object' && value !== null ? (value as XmlNode) : { '#text': value };
+}
+
+function text(node: unknown, name: string): string | undefined {
+  if (node === undefined || node === null || typeof node !== 'object') {
+    return undefined;
+  }
+  const value = (node as XmlNode)[name];
+  if (Array.isArray(value)) {
+    throw new NuspecParseError('NP0924', `The nuspec has ${value.length} <${name}> elements; there must be at most one.`, 'Keep one of them.');
+  }
+  if (value === undefined || value === null) {
+    return undefined;
+  }
+  if (typeof value === 'object') {
+    const inner = (value as XmlNode)['#text'];
+    return inner === undefined ? '' : String(inner);
+  }
+  return String(value);
+}
+
+function attr(node: unknown, name: string): string | undefined {
+  if (node === undefined || node === null || typeof node !== 'object') {
+    return undefined;
+  }
+  const value = (node as XmlNode)[`@_${name}`];
+  return value === undefined ? undefined : String(value);
+}
+
+function list(node: unknown, name: string): XmlNode[] {
+  if (node === undefined || node === null || typeof node !== 'object') {
+    return [];
+  }
+  const value = (node as XmlNode)[name];
+  if (value === undefined) {
+    return [];
+  }
+  const items = Array.isArray(value) ? value : [value];
+  return items.map((item) => (typeof item === 'object' && item !== null ? (item as XmlNode) : { '#text': item }));
+}
+
+function bool(value: string | undefined): boolean {
+  return value !== undefined && value.trim().toLowerCase() === 'true';
+}
+
+function splitList(value: string | undefined, separator: RegExp): string[] {
+  return (value ?? '').split(separator).map((item) => item.trim()).filter((item) => item.length > 0);
+}
+
+function packageNamespace(source: string): string {
+  const match = /<(?:[\w.-]+:)?package\b([^>]*)>/.exec(source);
+  const ns = match ? /\sxmlns(?::[\w.-]+)?\s*=\s*["']([^"']*)["']/.exec(match[1]) : null;
+  return ns ? ns[1] : '';
+}
+
+function toNuspec(tree: XmlNode, source: string, locator: NuspecLocator): Nuspec {
+  const pkg = single(tree, 'package', 'document');
+  if (!pkg) {
+    throw new NuspecParseError('NP0924', 'The nuspec has no <package> root element.', 'Start the file with <package><metadata>…</metadata></package>.');
+  }
+  const metadata = single(pkg, 'metadata', 'package');
+  if (!metadata) {
+    const at = locator.find('package');
+    throw new NuspecParseError('NP0924', 'The nuspec has no <metadata> element inside <package>.', 'Add <metadata> with at least id, version, authors and description.', at?.line, at?.column);
+  }
+  const filesNode = single(pkg, 'files', 'package');
+  return {
+    namespace: packageNamespace(source),
+    metadata: toMetadata(metadata),
+    files: filesNode === undefined ? undefined : list(filesNode, 'file').map(toFileSpec),
+  };
+}
+
+function toMetadata(node: XmlNode): NuspecMetadata {
+  const dependencies = single(node, 'dependencies', 'metadata');
+  const groups = list(dependencies, 'group');
+  const flat = list(dependencies, 'dependency');
+  const dependencyGroups: NuspecDependencyGroup[] = groups.map((group) => ({
+    targetFramework: attr(group, 'targetFramework') ?? '',
+    dependencies: list(group, 'dependency').map(toDependency),
+  }));
+  if (flat.length > 0 || (groups.length === 0 && dependencies !== undefined)) {
+    dependencyGroups.unshift({ targetFramework: '', dependencies: flat.map(toDependency) });
+  }
+  const references = single(node, 'references', 'metadata');
+  const referenceGroups: NuspecReferenceGroup[] = list(references, 'group').map((group) => ({
+    targetFramework: attr(group, 'targetFramework') ?? '',
+    files: list(group, 'reference').map((ref) => attr(ref, 'file') ?? ''),
+  }));
+  const flatReferences = list(references, 'reference');
+  if (flatReferences.length > 0) {
+    referenceGroups.unshift({ targetFramework: '', files: flatReferences.map((ref) => attr(ref, 'file') ?? '') });
+  }
+  const licenseNode = single(node, 'license', 'metadata');
+  const license: NuspecLicense | undefined = licenseNode
+    ? { type: attr(licenseNode, 'type') ?? '', value: text({ v: licenseNode }, 'v') ?? '', version: attr(licenseNode, 'version') }
+    : undefined;
+  const repositoryNode = single(node, 'repository', 'metadata');
+  const repository: NuspecRepository | undefined = repositoryNode
+    ? { type: attr(repositoryNode, 'type'), url: attr(repositoryNode, 'url'), branch: attr(repositoryNode, 'branch'), commit: attr(repositoryNode, 'commit') }
+    : undefined;
+  const tagsText = text(node, 'tags');
+  return {
+    id: text(node, 'id') ?? '',
+    version: text(node, 'version') ?? '',
+    title: text(node, 'title'),
+    authors: splitList(text(node, 'authors'), /,/),
+    owners: splitList(text(node, 'owners'), /,/),
+    description: text(node, 'description') ?? '',
+    summary: text(node, 'summary'),
+    releaseNotes: text(node, 'releaseNotes'),
+    copyright: text(node, 'copyright'),
+    language: text(node, 'language'),
+    tags: splitList(tagsText, /[\s,;]+/),
+    tagsText,
+    license,
+    licenseUrl: text(node, 'licenseUrl'),
+    icon: text(node, 'icon'),
+    iconUrl: text(node, 'iconUrl'),
+    readme: text(node, 'readme'),
+    projectUrl: text(node, 'projectUrl'),
+    repository,
+    requireLicenseAcceptance: bool(text(node, 'requireLicenseAcceptance')),
+    developmentDependency: bool(text(node, 'developmentDependency')),
+    serviceable: bool(text(node, 'serviceable')),
+    packageTypes: list(single(node, 'packageTypes', 'metadata'), 'packageType').map((item): NuspecPackageType => ({ name: attr(item, 'name') ?? '', version: attr(item, 'version') })),
+    minClientVersion: attr(node, 'minClientVersion'),
+    dependenciesGrouped: groups.length > 0,
+    dependencyGroups,
+    frameworkAssemblies: list(single(node, 'frameworkAssemblies', 'metadata'), 'frameworkAssembly').map((item): NuspecFrameworkAssembly => ({ assemblyName: attr(item, 'assemblyName') ?? '', targetFramework: attr(item, 'targetFramework') })),
+    frameworkReferenceGroups: list(single(node, 'frameworkReferences', 'metadata'), 'group').map((group): NuspecFrameworkReferenceGroup => ({
+      targetFramework: attr(group, 'targetFramework') ?? '',
+      references: list(group, 'frameworkReference').map((ref) => attr(ref, 'name') ?? ''),
+    })),
+    referencesGrouped: list(references, 'group').length > 0,
+    referenceGroups,
+    contentFiles: list(single(node, 'contentFiles', 'metadata'), 'files').map((item): NuspecContentFile => ({
+      include: attr(item, 'include') ?? '', exclude: attr(item, 'exclude'), buildAction: attr(item, 'buildAction'),
+      copyToOutput: attr(item, 'copyToOutput'), flatten: attr(item, 'flatten'),
+    })),
+  };
+}
+
+function toDependency(node: XmlNode): NuspecDependency {
+  return { id: attr(node, 'id') ?? '', range: attr(node, 'version') ?? '', include: attr(node, 'include'), exclude: attr(node, 'exclude') };
+}
+
+function toFileSpec(node: XmlNode): NuspecFileSpec {
+  return { src: attr(node, 'src') ?? '', target: attr(node, 'target'), exclude: attr(node, 'exclude') };
+}

@@ -1,0 +1,45 @@
+/** activate(): wires the services and registers everything; nothing else. */
+import * as vscode from 'vscode';
+import { registerCommands, commandFactories } from './vscode/commands/index';
+import { readSettings } from './vscode/config';
+import { InspectorEditorProvider } from './vscode/inspector/inspectorEditor';
+import { createLog } from './vscode/log';
+import { NuspecDiagnostics } from './vscode/nuspecDiagnostics';
+import { PackageProblems } from './vscode/packageProblems';
+import type { Services } from './vscode/services';
+
+/** What activate() returns: used by the extension-host tests. */
+export interface ExtensionApi {
+  readonly commandIds: readonly string[];
+  readonly services: Services;
+}
+
+export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
+  const log = createLog(context);
+  try {
+    const packageProblems = new PackageProblems();
+    context.subscriptions.push(packageProblems);
+    const services: Services = { context, log, packageProblems };
+    log.info('activate', `NuGet Publisher ${context.extension.packageJSON.version as string} on VS Code ${vscode.version}; settings ${JSON.stringify(readSettings())}`);
+    context.subscriptions.push(
+      ...registerCommands(services),
+      InspectorEditorProvider.register(services),
+      new NuspecDiagnostics(log),
+    );
+    return { commandIds: Object.keys(commandFactories), services };
+  } catch (error) {
+    // VS Code does not show activation errors: log them and tell the user.
+    const detail = error instanceof Error ? error.stack ?? error.message : String(error);
+    log.error('activate', `activation failed: ${detail}`);
+    void vscode.window.showErrorMessage(`NuGet Publisher failed to start: ${error instanceof Error ? error.message : String(error)}`, 'Show Log').then((choice) => {
+      if (choice === 'Show Log') {
+        log.show();
+      }
+    });
+    return undefined;
+  }
+}
+
+export function deactivate(): void {
+  // Everything is disposed through context.subscriptions.
+}

@@ -1,0 +1,75 @@
+/**
+ * Messages between the extension and the inspector webview. No `vscode`, no DOM: both sides
+ * import these types. Never put a secret in any of these messages.
+ */
+import type { FileRole } from '../core/nupkg/files';
+import type { NuspecMetadata } from '../core/nuspec/types';
+import type { Severity } from '../core/validate/diagnostic';
+
+export interface InspectorFile {
+  readonly path: string;
+  readonly size: number;
+  readonly compressedSize: number;
+  readonly role: FileRole;
+  readonly framework?: string;
+  readonly frameworkDisplay?: string;
+}
+
+export interface InspectorDiagnostic {
+  readonly code: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly line?: number;
+}
+
+export interface InspectorModel {
+  readonly fileName: string;
+  readonly kind: 'nupkg' | 'snupkg';
+  readonly fileSize: number;
+  readonly normalizedVersion: string | null;
+  readonly semVer2: boolean;
+  readonly metadata: NuspecMetadata;
+  readonly nuspecNamespace: string;
+  readonly files: readonly InspectorFile[];
+  readonly diagnostics: readonly InspectorDiagnostic[];
+  /** data: URI of the icon, when the package has a displayable one. */
+  readonly iconDataUri?: string;
+  readonly readmeMarkdown?: string;
+  readonly licenseText?: string;
+  /** Why the readme/license/icon could not be shown, if so. */
+  readonly previewProblems: readonly string[];
+}
+
+/** Extension -> webview. */
+export type ToWebview =
+  | { readonly type: 'inspection'; readonly model: InspectorModel }
+  | { readonly type: 'error'; readonly code: string; readonly message: string; readonly fileName: string }
+  | { readonly type: 'loading'; readonly fileName: string };
+
+/** Webview -> extension. */
+export type FromWebview =
+  | { readonly type: 'ready' }
+  | { readonly type: 'copy'; readonly text: string }
+  | { readonly type: 'showNuspec' }
+  | { readonly type: 'reload' };
+
+const FROM_WEBVIEW_TYPES = new Set(['ready', 'copy', 'showNuspec', 'reload']);
+
+export function isFromWebview(value: unknown): value is FromWebview {
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+  const message = value as { type?: unknown; text?: unknown };
+  if (typeof message.type !== 'string' || !FROM_WEBVIEW_TYPES.has(message.type)) {
+    return false;
+  }
+  return message.type !== 'copy' || typeof message.text === 'string';
+}
+
+export function isToWebview(value: unknown): value is ToWebview {
+  if (typeof value !== 'object' || value === null) {
+    return false;
+  }
+  const type = (value as { type?: unknown }).type;
+  return type === 'inspection' || type === 'error' || type === 'loading';
+}

@@ -1,0 +1,149 @@
+/**
+ * Read-only custom editor for .nupkg/.snupkg files: opens the package with the core reader,
+ * posts the view model to the webview after its "ready" handshake, mirrors findings (or the read
+ * error) to the Problems panel, and reloads when the file changes on disk.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import * as vscode from 'vscode';
+import { NuGetPublisherError, describeError } from '../../core/errors';
+import { inspectPackageFile } from '../../core/inspect';
+import { buildInspectorModel } from '../../core/inspectorModel';
+import { isFromWebview, type FromWebview, type ToWebview } from '../../shared/protocol';
+import { readSettings } from '../config';
+import type { Services } from '../services';
+import { renderHtml, webviewOptions } from '../webview/html';
+
+export const INSPECTOR_VIEW_TYPE = 'nugetPublisher.packageInspector';
+
+class PackageDocument implements vscode.CustomDocument {
+  public constructor(public readonly uri: vscode.Uri, private readonly onDispose: () => void) {}
+
+  public dispose(): void {
+    this.onDispose();
+  }
+}
+
+/** The last message posted for each package, read by the extension-host tests. */
+export const lastPostedMessages = new Map<string, ToWebview>();
+
+export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvider<PackageDocument> {
+  public constructor(private readonly services: Services) {}
+
+  public static register(services: Services): vscode.Disposable {
+    return vscode.window.registerCustomEditorProvider(INSPECTOR_VIEW_TYPE, new InspectorEditorProvider(services), {
+      webviewOptions: { retainContextWhenHidden: false },
+      supportsMultipleEditorsPerDocument: true,
+    });
+  }
+
+  public openCustomDocument(uri: vscode.Uri): PackageDocument {
+    return new PackageDocument(uri, () => this.services.packageProblems.clear(uri));
+  }
+
+  public resolveCustomEditor(document: PackageDocument, panel: vscode.WebviewPanel): void {
+    const { context, log } = this.services;
+    panel.webview.options = webviewOptions(context.extensionUri);
+    panel.webview.html = renderHtml(panel.webview, context.extensionUri, { title: basename(document.uri.path), script: 'inspector.js', styles: ['inspector.css'] });
+    const post = (message: ToWebview): void => {
+      lastPostedMessages.set(document.uri.toString(), message);
+      void panel.webview.postMessage(message);
+    };
+    const load = async (): Promise<void> => {
+      post({ type: 'loading', fileName: basename(document.uri.path) });
+      post(await this.inspect(document.uri));
+    };
+    const subscriptions: vscode.Disposable[] = [];
+    subscriptions.push(panel.webview.onDidReceiveMessage((raw: unknown) => {
+      if (!isFromWebview(raw)) {
+        log.warn('inspector', 'ignored a malformed message from the webview');
+        return;
+      }
+      void this.onMessage(raw, document, load);
+    }));
+    if (document.uri.scheme === 'file') {
+      const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), basename(document.uri.path)));
+      subscriptions.push(watcher, watcher.onDidChange(() => void load()), watcher.onDidCreate(() => void load()));
+    }
+    panel.onDidDispose(() => subscriptions.forEach((item) => item.dispose()));
+  }
+
+  private async onMessage(message: FromWebview, document: PackageDocument, load: () => Promise<void>): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+      case 'reload':
+        await load();
+        break;
+      case 'copy':
+        await vscode.env.clipboard.writeText(message.text);
+        void vscode.window.setStatusBarMessage('Copied to the clipboard', 2000);
+        break;
+      case 'showNuspec':
+        await this.showNuspec(document.uri);
+        break;
+    }
+  }
+
+  /** Reads and checks the package; never throws: failures become an "error" message. */
+  public async inspect(uri: vscode.Uri): Promise<ToWebview> {
+    const { log, packageProblems } = this.services;
+    const fileName = basename(uri.path);
+    const started = Date.now();
+    let local: LocalCopy | undefined;
+    try {
+      local = await localCopy(uri);
+      const inspection = await inspectPackageFile(local.path);
+      try {
+        const model = await buildInspectorModel(inspection, readSettings().maxPreviewBytes);
+        packageProblems.showFindings(uri, inspection.diagnostics);
+        log.info('inspector', `opened ${fileName} (${model.metadata.id} ${model.metadata.version}) in ${Date.now() - started} ms: ${inspection.diagnostics.length} finding(s)`);
+        return { type: 'inspection', model };
+      } finally {
+        await inspection.pkg.close();
+      }
+    } catch (error) {
+      const code = error instanceof NuGetPublisherError ? error.code : 'NP0999';
+      const message = error instanceof NuGetPublisherError ? error.message : `Unexpected error: ${describeError(error)}`;
+      packageProblems.showReadError(uri, code, message);
+      log.error('inspector', `cannot read ${fileName}: ${code} ${message}`);
+      return { type: 'error', code, message, fileName };
+    } finally {
+      await local?.release();
+    }
+  }
+
+  private async showNuspec(uri: vscode.Uri): Promise<void> {
+    let local: LocalCopy | undefined;
+    try {
+      local = await localCopy(uri);
+      const inspection = await inspectPackageFile(local.path);
+      try {
+        const document = await vscode.workspace.openTextDocument({ language: 'xml', content: inspection.pkg.nuspec.text });
+        await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      } finally {
+        await inspection.pkg.close();
+      }
+    } catch (error) {
+      void vscode.window.showErrorMessage(describeError(error));
+    } finally {
+      await local?.release();
+    }
+  }
+}
+
+interface LocalCopy {
+  readonly path: string;
+  release(): Promise<void>;
+}
+
+/** Packages on non-file schemes (remote, virtual) are copied to a temp file for random access. */
+async function localCopy(uri: vscode.Uri): Promise<LocalCopy> {
+  if (uri.scheme === 'file') {
+    return { path: uri.fsPath, release: async () => undefined };
+  }
+  const folder = await mkdtemp(join(tmpdir(), 'nuget-inspect-'));
+  const path = join(folder, basename(uri.path));
+  await vscode.workspace.fs.writeFile(vscode.Uri.file(path), await vscode.workspace.fs.readFile(uri));
+  return { path, release: () => rm(folder, { recursive: true, force: true }) };
+}

@@ -1,0 +1,121 @@
+/** Inspector sections: metadata table, dependency groups, file tree. */
+import type { InspectorFile, InspectorModel } from '../../src/shared/protocol';
+import { describeRange, parseVersionRange } from '../../src/core/version';
+import { parseFramework } from '../../src/core/frameworks';
+import { formatBytes, h } from '../dom';
+
+function row(label: string, value: Node | string | undefined): HTMLElement | null {
+  if (value === undefined || value === '') {
+    return null;
+  }
+  return h('tr', {}, h('th', { scope: 'row' }, label), h('td', {}, value));
+}
+
+function link(url: string | undefined): Node | string | undefined {
+  if (!url) {
+    return undefined;
+  }
+  return /^https?:\/\//i.test(url) ? h('a', { href: url }, url) : url;
+}
+
+export function renderMetadata(model: InspectorModel): HTMLElement {
+  const m = model.metadata;
+  const repository = m.repository
+    ? [m.repository.type, m.repository.url, m.repository.branch && `branch ${m.repository.branch}`, m.repository.commit && `commit ${m.repository.commit}`].filter(Boolean).join(' · ')
+    : undefined;
+  const rows = [
+    row('Id', m.id), row('Version', m.version), row('Title', m.title), row('Authors', m.authors.join(', ')),
+    row('Owners', m.owners.join(', ')), row('Description', m.description), row('Summary', m.summary),
+    row('Release notes', m.releaseNotes), row('Copyright', m.copyright), row('Language', m.language),
+    row('Tags', m.tags.join(' ')),
+    row('License', m.license ? `${m.license.type}: ${m.license.value}${m.license.version ? ` (version ${m.license.version})` : ''}` : undefined),
+    row('License URL', link(m.licenseUrl)), row('Icon', m.icon), row('Icon URL', link(m.iconUrl)), row('Readme', m.readme),
+    row('Project URL', link(m.projectUrl)), row('Repository', repository),
+    row('Require license acceptance', String(m.requireLicenseAcceptance)),
+    row('Development dependency', String(m.developmentDependency)), row('Serviceable', String(m.serviceable)),
+    row('Package types', m.packageTypes.map((type) => `${type.name}${type.version ? ` ${type.version}` : ''}`).join(', ')),
+    row('Min. client version', m.minClientVersion),
+    row('Framework assemblies', m.frameworkAssemblies.map((item) => `${item.assemblyName}${item.targetFramework ? ` (${item.targetFramework})` : ''}`).join(', ')),
+    row('Framework references', m.frameworkReferenceGroups.map((group) => `${group.targetFramework || 'any'}: ${group.references.join(', ')}`).join('; ')),
+    row('References', m.referenceGroups.map((group) => `${group.targetFramework || 'any'}: ${group.files.join(', ')}`).join('; ')),
+    row('Content files', m.contentFiles.map((item) => [item.include, item.exclude && `exclude ${item.exclude}`, item.buildAction && `buildAction ${item.buildAction}`, item.copyToOutput && `copyToOutput ${item.copyToOutput}`, item.flatten && `flatten ${item.flatten}`].filter(Boolean).join(' ')).join('; ')),
+    row('Nuspec namespace', model.nuspecNamespace || '(none)'),
+    row('Package size', `${formatBytes(model.fileSize)} (${model.fileSize} bytes)`),
+  ];
+  const body = h('tbody');
+  rows.forEach((item) => item && body.appendChild(item));
+  return h('table', { class: 'metadata', id: 'metadata' }, body);
+}
+
+export function renderDependencies(model: InspectorModel): HTMLElement {
+  const groups = model.metadata.dependencyGroups;
+  if (groups.length === 0) {
+    return h('p', { class: 'muted', id: 'dependencies' }, 'This package has no dependencies.');
+  }
+  const container = h('div', { id: 'dependencies' });
+  for (const group of groups) {
+    const framework = group.targetFramework ? parseFramework(group.targetFramework) : undefined;
+    const heading = framework ? `${framework.displayName} (${group.targetFramework})` : 'All frameworks';
+    const list = h('ul', { class: 'dependency-list' });
+    if (group.dependencies.length === 0) {
+      list.appendChild(h('li', { class: 'muted' }, 'No dependencies'));
+    }
+    for (const dependency of group.dependencies) {
+      const range = parseVersionRange(dependency.range);
+      list.appendChild(h('li', { 'data-id': dependency.id },
+        h('strong', {}, dependency.id), ' ', h('code', {}, dependency.range || '*'),
+        h('span', { class: 'muted' }, ` ${range ? describeRange(range) : 'invalid range'}`),
+        dependency.include ? h('span', { class: 'muted' }, ` include: ${dependency.include}`) : null,
+        dependency.exclude ? h('span', { class: 'muted' }, ` exclude: ${dependency.exclude}`) : null));
+    }
+    container.appendChild(h('div', { class: 'dependency-group', 'data-framework': group.targetFramework }, h('h3', {}, heading), list));
+  }
+  return container;
+}
+
+interface FolderNode {
+  readonly folders: Map<string, FolderNode>;
+  readonly files: InspectorFile[];
+  size: number;
+}
+
+function buildTree(files: readonly InspectorFile[]): FolderNode {
+  const root: FolderNode = { folders: new Map(), files: [], size: 0 };
+  for (const file of files) {
+    const segments = file.path.split('/');
+    let node = root;
+    node.size += file.size;
+    for (const segment of segments.slice(0, -1)) {
+      let next = node.folders.get(segment);
+      if (!next) {
+        next = { folders: new Map(), files: [], size: 0 };
+        node.folders.set(segment, next);
+      }
+      next.size += file.size;
+      node = next;
+    }
+    node.files.push(file);
+  }
+  return root;
+}
+
+function treeItems(node: FolderNode, depth: number): HTMLElement[] {
+  const items: HTMLElement[] = [];
+  for (const [name, folder] of [...node.folders.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const item = h('vscode-tree-item', depth < 2 ? { open: '' } : {}, name, h('span', { slot: 'description' }, formatBytes(folder.size)));
+    treeItems(folder, depth + 1).forEach((child) => item.appendChild(child));
+    items.push(item);
+  }
+  for (const file of [...node.files].sort((a, b) => a.path.localeCompare(b.path))) {
+    const name = file.path.split('/').pop() ?? file.path;
+    const description = `${formatBytes(file.size)}${file.frameworkDisplay ? ` · ${file.frameworkDisplay}` : ''}`;
+    items.push(h('vscode-tree-item', { 'data-path': file.path, title: `${file.path} — ${file.size} bytes (${file.compressedSize} compressed), role ${file.role}` }, name, h('span', { slot: 'description' }, description)));
+  }
+  return items;
+}
+
+export function renderFileTree(model: InspectorModel): HTMLElement {
+  const tree = h('vscode-tree', { id: 'file-tree', 'aria-label': 'Package files', indentGuides: '' });
+  treeItems(buildTree(model.files), 0).forEach((item) => tree.appendChild(item));
+  return tree;
+}
