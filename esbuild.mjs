@@ -1,6 +1,6 @@
 // Two builds: the extension + CLI (cjs, node, `vscode` external) and the webview (esm, browser).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, mkdirSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -47,6 +47,7 @@ if (watch) {
   }
   console.log('[esbuild] watching');
 } else {
+  rmSync('dist', { recursive: true, force: true });
   await Promise.all(builds.map((options) => esbuild.build(options)));
   copyAssets();
 }

@@ -1,10 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the real-VS-Code tests need, offline-safe (npm registry + Debian only):
-# Debian chromium + ripgrep, then code-server 4.100.3 + playwright-core in a cached folder.
+# Debian chromium + ripgrep, then code-server 4.100.3 in a cached folder (keyed on its version).
 # Prints nothing but progress; idempotent; safe to run twice.
 set -euo pipefail
 CS_VERSION=4.100.3
-PW_VERSION=1.65.1
 CACHE="${NUGET_PUBLISHER_CACHE:-$HOME/.cache/nuget-publisher}"
 CS_DIR="$CACHE/code-server-$CS_VERSION"
 
@@ -19,7 +18,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
-if [ -x "$CS_DIR/node_modules/.bin/code-server" ] && [ -d "$CS_DIR/node_modules/playwright-core" ]; then
+if [ -x "$CS_DIR/node_modules/.bin/code-server" ]; then
   echo "[setup] code-server $CS_VERSION cached at $CS_DIR"
   exit 0
 fi
@@ -46,7 +45,7 @@ echo "[setup] installing code-server $CS_VERSION (about 75 s, once)"
 rm -rf "$CS_DIR.tmp"; mkdir -p "$CS_DIR.tmp"
 (cd "$CS_DIR.tmp" && echo '{"name":"cs-cache","private":true}' > package.json && \
   npm_config_nodedir="$NODEDIR" npm_config_yes=true npm_config_unsafe_perm=true \
-  npm install --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION" "playwright-core@$PW_VERSION" >install.log 2>&1) \
+  npm install --no-audit --no-fund --loglevel=error "code-server@$CS_VERSION" >install.log 2>&1) \
   || { tail -40 "$CS_DIR.tmp/install.log"; exit 1; }
 rm -rf "$CS_DIR"; mv "$CS_DIR.tmp" "$CS_DIR"
 echo "[setup] code-server ready at $CS_DIR"

@@ -2,7 +2,8 @@
 import * as vscode from 'vscode';
 import { registerCommands, commandFactories } from './vscode/commands/index';
 import { readSettings } from './vscode/config';
-import { InspectorEditorProvider } from './vscode/inspector/inspectorEditor';
+import { InspectorEditorProvider, lastPostedMessages } from './vscode/inspector/inspectorEditor';
+import type { ToWebview } from './shared/protocol';
 import { createLog } from './vscode/log';
 import { NuspecDiagnostics } from './vscode/nuspecDiagnostics';
 import { PackageProblems } from './vscode/packageProblems';
@@ -12,6 +13,8 @@ import type { Services } from './vscode/services';
 export interface ExtensionApi {
   readonly commandIds: readonly string[];
   readonly services: Services;
+  /** The last message posted to each open inspector, by package URI. */
+  readonly inspectorMessages: ReadonlyMap<string, ToWebview>;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
@@ -26,7 +29,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       InspectorEditorProvider.register(services),
       new NuspecDiagnostics(log),
     );
-    return { commandIds: Object.keys(commandFactories), services };
+    return { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages };
   } catch (error) {
     // VS Code does not show activation errors: log them and tell the user.
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);

@@ -1,0 +1,73 @@
+/**
+ * Runs test/suite inside a real VS Code: code-server 1.100.3 loads this folder as the extension
+ * under development (payload extensionDevelopmentPath) and runs out/test/suite/index.js in its
+ * Node extension host; Chromium hosts the workbench and receives the exit code.
+ * Prints "N passed, N failed" and exits non-zero on failure.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { launchChromium, newContext, startCodeServer } from './codeServer';
+import { REPO_ROOT } from './helpers/dotnetFixtures';
+import { createSampleWorkspace } from './helpers/sampleWorkspace';
+import { tempDir } from './helpers/temp';
+
+const TIMEOUT_MS = 8 * 60_000;
+
+interface Result {
+  readonly title: string;
+  readonly state: 'passed' | 'failed';
+  readonly error?: string;
+}
+
+async function main(): Promise<number> {
+  const workspace = createSampleWorkspace(tempDir('np-ws-'));
+  const stateDir = tempDir('np-cs-');
+  const resultsFile = join(stateDir, 'results.json');
+  const server = await startCodeServer({ stateDir, workspace: workspace.folder, env: { NUGET_PUBLISHER_TEST_RESULTS: resultsFile }, verbose: process.env.NP_VERBOSE === '1' });
+  const browser = await launchChromium();
+  try {
+    const page = await (await newContext(browser)).newPage();
+    const exited = new Promise<number>((resolve) => {
+      void page.exposeFunction('codeAutomationExit', (code: number) => resolve(code));
+    });
+    await page.exposeFunction('codeAutomationLog', (type: string, args: unknown[]) => {
+      if (process.env.NP_VERBOSE === '1') {
+        console.log(`[vscode ${type}]`, ...args);
+      }
+    });
+    const remote = (path: string): string => `vscode-remote://127.0.0.1:${server.port}${path}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(REPO_ROOT)],
+      ['extensionTestsPath', remote(join(REPO_ROOT, 'out', 'test', 'suite', 'index.js'))],
+    ];
+    await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace.folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    if (process.env.NP_SHOTS) {
+      let shot = 0;
+      setInterval(() => void page.screenshot({ path: join(process.env.NP_SHOTS!, `shot-${String(shot++).padStart(3, '0')}.png`) }).catch(() => undefined), 3000).unref();
+    }
+    const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), TIMEOUT_MS).unref());
+    const code = await Promise.race([exited, timeout]);
+    const results: Result[] = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Result[]) : [];
+    for (const result of results) {
+      console.log(`${result.state === 'passed' ? 'ok' : 'not ok'} - ${result.title}`);
+      if (result.error) {
+        console.log(result.error.split('\n').map((line) => `    ${line}`).join('\n'));
+      }
+    }
+    const passed = results.filter((result) => result.state === 'passed').length;
+    const failed = results.length - passed;
+    if (code === -1) {
+      console.log(`extension-host tests timed out after ${TIMEOUT_MS / 1000} s`);
+    }
+    console.log(`extension-host: ${passed} passed, ${failed} failed`);
+    return code === 0 && failed === 0 && passed > 0 ? 0 : 1;
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

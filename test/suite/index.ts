@@ -1,0 +1,36 @@
+/**
+ * Extension-host test entry (the `run(): Promise<void>` contract of @vscode/test-electron and of
+ * VS Code's extensionTestsPath). Runs every *.test.js beside it with mocha and, when
+ * NUGET_PUBLISHER_TEST_RESULTS is set, writes the results there (the browser-hosted runner
+ * reads them, since the extension host's console goes nowhere visible).
+ */
+import { readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Mocha from 'mocha';
+
+interface Result {
+  readonly title: string;
+  readonly state: 'passed' | 'failed';
+  readonly error?: string;
+  readonly ms?: number;
+}
+
+export async function run(): Promise<void> {
+  const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: 'spec' });
+  for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) {
+    mocha.addFile(join(__dirname, file));
+  }
+  const results: Result[] = [];
+  const failures = await new Promise<number>((resolve) => {
+    const runner = mocha.run(resolve);
+    runner.on('pass', (test) => results.push({ title: test.fullTitle(), state: 'passed', ms: test.duration }));
+    runner.on('fail', (test, error: Error) => results.push({ title: test.fullTitle(), state: 'failed', error: `${error.message}\n${error.stack ?? ''}` }));
+  });
+  const target = process.env.NUGET_PUBLISHER_TEST_RESULTS;
+  if (target) {
+    writeFileSync(target, JSON.stringify(results, null, 2));
+  }
+  if (failures > 0) {
+    throw new Error(`${failures} extension-host test(s) failed`);
+  }
+}
