@@ -4,7 +4,7 @@
  * scripts/setup-vscode.sh into a cache folder (see ../shared/docs/real-components.md).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
@@ -52,6 +52,27 @@ export interface CodeServerOptions {
   readonly port?: number;
   /** Forward code-server's output to this process's stderr. */
   readonly verbose?: boolean;
+  /** User settings (merged over quiet test defaults). */
+  readonly settings?: Record<string, unknown>;
+}
+
+/** Settings for a quiet, predictable workbench: no welcome page, no tips, no update checks. */
+export const TEST_SETTINGS: Readonly<Record<string, unknown>> = {
+  'workbench.startupEditor': 'none',
+  'workbench.tips.enabled': false,
+  'workbench.enableExperiments': false,
+  'telemetry.telemetryLevel': 'off',
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'update.mode': 'none',
+  'security.workspace.trust.enabled': false,
+  'window.commandCenter': true,
+};
+
+export function writeUserSettings(stateDir: string, settings: Record<string, unknown> = {}): void {
+  const folder = join(stateDir, 'ud', 'User');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'settings.json'), JSON.stringify({ ...TEST_SETTINGS, ...settings }, null, 2));
 }
 
 /** Runs code-server with the extension's extensions-dir and a fresh user-data-dir. */
@@ -75,6 +96,7 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   for (const sub of ['exts', 'ud', 'config', 'data']) {
     mkdirSync(join(options.stateDir, sub), { recursive: true });
   }
+  writeUserSettings(options.stateDir, options.settings);
   const child: ChildProcess = spawn(codeServerBinary(), codeServerArgs({ port, stateDir: options.stateDir, workspace: options.workspace }), {
     env: codeServerEnv(options.stateDir, options.env),
     detached: true,

@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { before, describe, it } from 'node:test';
 import { openPackage } from '../../src/core/nupkg/package';
-import { inspectPackageFile, summarize } from '../../src/core/inspect';
+import { inspectPackageFile, type InspectSummary } from '../../src/core/inspect';
 import { buildInspectorModel } from '../../src/core/inspectorModel';
 import { runCli } from '../helpers/cli';
 import { dotnetFixtures, type DotnetFixtures } from '../helpers/dotnetFixtures';
@@ -84,7 +84,7 @@ describe('packages made by dotnet pack', () => {
   it('CLI inspect --json prints the documented shape and exits 0', () => {
     const result = runCli(['inspect', fixtures.utils, '--json']);
     assert.equal(result.status, 0, result.stderr);
-    const json = JSON.parse(result.stdout) as ReturnType<typeof summarize>;
+    const json = JSON.parse(result.stdout) as InspectSummary;
     assert.deepEqual(Object.keys(json), ['id', 'version', 'normalizedVersion', 'authors', 'description', 'license', 'dependencyGroups', 'files', 'diagnostics']);
     assert.equal(json.id, 'Contoso.Utils');
     assert.equal(json.version, '1.2.3-beta.1+build.5');

@@ -31,27 +31,55 @@ export function isPackagingPart(path: string): boolean {
   return lower.startsWith('_rels/') || lower.startsWith('package/services/metadata/') || lower === '[content_types].xml' || lower === '.signature.p7s';
 }
 
+/** Classifies one entry by its folder; written to avoid splitting every path (packages have many entries). */
 export function classifyFile(path: string, size: number, compressedSize: number): PackageFile {
-  const segments = path.split('/');
-  if (segments.length === 1 && (path.toLowerCase().endsWith('.nuspec') || isPackagingPart(path))) {
+  const slash = path.indexOf('/');
+  if (slash < 0) {
+    return { path, size, compressedSize, role: path.toLowerCase().endsWith('.nuspec') || isPackagingPart(path) ? 'metadata' : 'other' };
+  }
+  const top = path.slice(0, slash).toLowerCase();
+  if ((top === '_rels' || top === 'package') && isPackagingPart(path)) {
     return { path, size, compressedSize, role: 'metadata' };
   }
-  if (isPackagingPart(path)) {
-    return { path, size, compressedSize, role: 'metadata' };
-  }
-  const role = segments.length > 1 ? ROLE_BY_FOLDER[segments[0].toLowerCase()] : undefined;
+  const role = ROLE_BY_FOLDER[top];
   if (!role) {
     return { path, size, compressedSize, role: 'other' };
   }
-  const framework = frameworkFolder(role, segments);
-  const runtimeIdentifier = role === 'runtimes' && segments.length > 2 ? segments[1] : undefined;
+  const framework = frameworkFolder(role, path);
+  const runtimeIdentifier = role === 'runtimes' ? folderAt(path, 1) : undefined;
   return { path, size, compressedSize, role, framework, runtimeIdentifier };
 }
 
-/** Which path segment names the framework, per role; undefined when the file sits at the role root. */
-function frameworkFolder(role: FileRole, segments: string[]): TargetFramework | undefined {
-  // The framework folder must have something below it (lib/net8.0/a.dll, not lib/a.dll).
-  const at = (index: number): TargetFramework | undefined => (segments.length > index + 1 ? parseFramework(segments[index]) : undefined);
+/** Packages repeat the same few framework folders thousands of times: parse each name once. */
+const frameworkCache = new Map<string, TargetFramework>();
+
+function cachedFramework(name: string): TargetFramework {
+  let framework = frameworkCache.get(name);
+  if (!framework) {
+    framework = parseFramework(name);
+    if (frameworkCache.size < 10_000) {
+      frameworkCache.set(name, framework);
+    }
+  }
+  return framework;
+}
+
+/** The n-th "/"-separated segment of a path, if a further segment follows it (so it is a folder). */
+function folderAt(path: string, index: number): string | undefined {
+  let start = 0;
+  for (let i = 0; i < index; i++) {
+    start = path.indexOf('/', start) + 1;
+    if (start === 0) {
+      return undefined;
+    }
+  }
+  const end = path.indexOf('/', start);
+  return end < 0 ? undefined : path.slice(start, end);
+}
+
+/** The framework folder of a file, per role; undefined when the file sits at the role root. */
+function frameworkFolder(role: FileRole, path: string): TargetFramework | undefined {
+  let folder: string | undefined;
   switch (role) {
     case 'lib':
     case 'ref':
@@ -59,16 +87,18 @@ function frameworkFolder(role: FileRole, segments: string[]): TargetFramework | 
     case 'buildTransitive':
     case 'buildMultiTargeting':
     case 'tools':
-      return at(1);
+      folder = folderAt(path, 1);
+      break;
     case 'runtimes':
-      return segments[2]?.toLowerCase() === 'lib' ? at(3) : undefined;
+      folder = folderAt(path, 2)?.toLowerCase() === 'lib' ? folderAt(path, 3) : undefined;
+      break;
     case 'contentFiles':
-      return at(2);
-    case 'content':
-      return undefined;
+      folder = folderAt(path, 2);
+      break;
     default:
-      return undefined;
+      folder = undefined;
   }
+  return folder === undefined ? undefined : cachedFramework(folder);
 }
 
 export interface FileGroup {

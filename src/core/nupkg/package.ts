@@ -62,9 +62,13 @@ export async function openPackage(path: string): Promise<OpenedPackage> {
       throw error;
     }
     const fileEntries = archive.entries.filter((entry) => !entry.isDirectory);
-    const byName = new Map(fileEntries.map((entry) => [entry.name.toLowerCase(), entry]));
     const files = fileEntries.map((entry) => classifyFile(entry.name, entry.uncompressedSize, entry.compressedSize));
-    const lookup = (name: string): ZipEntry | undefined => byName.get(toEntryName(name).toLowerCase()) ?? byName.get(encodeURI(toEntryName(name)).toLowerCase());
+    // Built on the first lookup only (readme, icon...): opening stays proportional to the directory.
+    let byName: Map<string, ZipEntry> | undefined;
+    const lookup = (name: string): ZipEntry | undefined => {
+      byName ??= new Map(fileEntries.map((entry) => [entry.name.toLowerCase(), entry]));
+      return byName.get(toEntryName(name).toLowerCase()) ?? byName.get(encodeURI(toEntryName(name)).toLowerCase());
+    };
     return {
       path,
       kind: packageKind(path),

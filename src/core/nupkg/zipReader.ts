@@ -130,7 +130,8 @@ export class ZipArchive {
 }
 
 async function readExactly(handle: FileHandle, position: number, length: number): Promise<Buffer> {
-  const buffer = Buffer.alloc(length);
+  // allocUnsafe: every byte is overwritten by the read loop below (or we throw).
+  const buffer = Buffer.allocUnsafe(length);
   let done = 0;
   while (done < length) {
     const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
@@ -226,26 +227,31 @@ function safeNumber(value: bigint): number {
 }
 
 function parseEntries(directory: Buffer, count: number, dataEnd: number): ZipEntry[] {
+  // One latin1 string for the whole directory: ASCII names are then cheap substrings of it
+  // (10,000 separate Buffer.toString calls cost ~20 ms).
+  const directoryText = directory.toString('latin1');
+  // DataView getters are engine builtins: fast even before the JIT warms up (Buffer.readUInt*LE is not).
+  const view = new DataView(directory.buffer, directory.byteOffset, directory.byteLength);
   const entries: ZipEntry[] = [];
   const seen = new Map<string, string>();
   let at = 0;
   for (let index = 0; index < count; index++) {
-    if (at + 46 > directory.length || directory.readUInt32LE(at) !== SIG_CENTRAL) {
+    if (at + 46 > directory.length || view.getUint32(at, true) !== SIG_CENTRAL) {
       fail('NP0902', `The zip central directory is corrupt at entry ${index + 1} of ${count}.`);
     }
-    const flags = directory.readUInt16LE(at + 8);
-    const method = directory.readUInt16LE(at + 10);
-    const nameLength = directory.readUInt16LE(at + 28);
-    const extraLength = directory.readUInt16LE(at + 30);
-    const commentLength = directory.readUInt16LE(at + 32);
+    const flags = view.getUint16(at + 8, true);
+    const method = view.getUint16(at + 10, true);
+    const nameLength = view.getUint16(at + 28, true);
+    const extraLength = view.getUint16(at + 30, true);
+    const commentLength = view.getUint16(at + 32, true);
     const end = at + 46 + nameLength + extraLength + commentLength;
     if (end > directory.length) {
       fail('NP0902', `The zip central directory is corrupt at entry ${index + 1} of ${count}.`);
     }
-    const name = decodeName(directory.subarray(at + 46, at + 46 + nameLength), (flags & 0x800) !== 0);
-    let compressedSize = directory.readUInt32LE(at + 20);
-    let uncompressedSize = directory.readUInt32LE(at + 24);
-    let localHeaderOffset = directory.readUInt32LE(at + 42);
+    const name = decodeName(directory, directoryText, at + 46, at + 46 + nameLength, (flags & 0x800) !== 0);
+    let compressedSize = view.getUint32(at + 20, true);
+    let uncompressedSize = view.getUint32(at + 24, true);
+    let localHeaderOffset = view.getUint32(at + 42, true);
     if (compressedSize === 0xffffffff || uncompressedSize === 0xffffffff || localHeaderOffset === 0xffffffff) {
       ({ compressedSize, uncompressedSize, localHeaderOffset } = readZip64Extra(
         directory.subarray(at + 46 + nameLength, at + 46 + nameLength + extraLength),
@@ -255,7 +261,7 @@ function parseEntries(directory: Buffer, count: number, dataEnd: number): ZipEnt
     }
     const entry: ZipEntry = {
       name, method, flags, compressedSize, uncompressedSize, localHeaderOffset,
-      crc32: directory.readUInt32LE(at + 16),
+      crc32: view.getUint32(at + 16, true),
       isDirectory: name.endsWith('/'),
     };
     checkEntry(entry, dataEnd);
@@ -271,14 +277,26 @@ function parseEntries(directory: Buffer, count: number, dataEnd: number): ZipEnt
   return entries;
 }
 
-function decodeName(bytes: Buffer, utf8Flag: boolean): string {
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });
+
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * Decodes an entry name without per-byte JavaScript loops (they are slow before the JIT warms
+ * up, and packages have many entries): ASCII names are substrings of the latin1 directory text.
+ */
+function decodeName(directory: Buffer, directoryText: string, start: number, end: number, utf8Flag: boolean): string {
+  const latin1 = directoryText.substring(start, end);
+  if (!NON_ASCII.test(latin1)) {
+    return latin1;
+  }
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    return STRICT_UTF8.decode(directory.subarray(start, end));
   } catch {
     if (utf8Flag) {
       fail('NP0905', 'A zip entry name is marked UTF-8 but is not valid UTF-8.');
     }
-    return bytes.toString('latin1');
+    return latin1;
   }
 }
 
@@ -337,6 +355,10 @@ function checkEntry(entry: ZipEntry, dataEnd: number): void {
 
 /** Why a name would escape the extraction folder, or undefined when it is safe. */
 export function unsafeNameReason(name: string): string | undefined {
+  // Fast path: no dot-dot, no leading slash or backslash, no drive colon, no NUL.
+  if (!name.includes('..') && name[0] !== '/' && name[0] !== '\\' && name[1] !== ':' && !name.includes('\0')) {
+    return undefined;
+  }
   if (name.includes('\0')) {
     return 'contains a NUL character';
   }

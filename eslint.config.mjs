@@ -1,0 +1,26 @@
+// Lint: typescript-eslint recommended, plus the layering rule — src/core and src/shared never
+// import 'vscode' (the core is shared with the CLI and tested in plain Node).
+import tseslint from 'typescript-eslint';
+
+const noVscode = {
+  'no-restricted-imports': ['error', {
+    paths: [{ name: 'vscode', message: 'src/core and src/shared must not import vscode: put VS Code code in src/vscode.' }],
+  }],
+};
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-artifacts/**', '.sample/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/explicit-function-return-type': ['error', { allowExpressions: true, allowTypedFunctionExpressions: true }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      eqeqeq: 'error',
+      'no-console': 'off',
+    },
+  },
+  { files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/cli.ts'], rules: noVscode },
+  { files: ['webview/**/*.ts'], rules: noVscode },
+);

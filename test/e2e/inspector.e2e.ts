@@ -1,0 +1,106 @@
+/** UI end-to-end: open packages and a nuspec in code-server the way a person does, check what they see. */
+import { copyFileSync, mkdirSync } from 'node:fs';
+import type { Locator } from 'playwright-core';
+import { join } from 'node:path';
+import { launchChromium, newContext, startCodeServer } from '../codeServer';
+import { REPO_ROOT } from '../helpers/dotnetFixtures';
+import { createSampleWorkspace } from '../helpers/sampleWorkspace';
+import { tempDir } from '../helpers/temp';
+import { ARTIFACTS, Steps, activeWebview, closeAllEditors, installVsix, quickOpen, runCommand } from './harness';
+
+async function expectText(locator: Locator, expected: RegExp | string, timeout = 30_000): Promise<void> {
+  await locator.first().waitFor({ state: 'attached', timeout });
+  const deadline = Date.now() + timeout;
+  let text = '';
+  while (Date.now() < deadline) {
+    text = (await locator.first().textContent()) ?? '';
+    if (typeof expected === 'string' ? text.includes(expected) : expected.test(text)) {
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`expected ${String(expected)} in "${text.slice(0, 300)}"`);
+}
+
+async function main(): Promise<number> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const workspace = createSampleWorkspace(tempDir('np-e2e-ws-'));
+  const stateDir = tempDir('np-e2e-cs-');
+  installVsix(stateDir);
+  const server = await startCodeServer({ stateDir, workspace: workspace.folder, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+  const browser = await launchChromium();
+  const page = await (await newContext(browser, 'dark')).newPage();
+  const steps = new Steps(page);
+  try {
+    await steps.step('workbench loads with the installed extension', async () => {
+      await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace.folder)}`);
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      await page.locator('.explorer-folders-view').waitFor({ timeout: 30_000 });
+    });
+
+    await steps.step('opening a .nupkg shows id, version, dependencies and checks in the inspector', async () => {
+      await quickOpen(page, 'Contoso.Utils.1.2.3-beta.1.nupkg');
+      const view = activeWebview(page);
+      await expectText(view.locator('#package-id'), 'Contoso.Utils');
+      await expectText(view.locator('#package-version'), '1.2.3-beta.1+build.5');
+      await expectText(view.locator('#dependencies'), /Contoso\.Core\s*2\.0\.0/);
+      await expectText(view.locator('#diagnostics li[data-code="NP0014"]'), /SemVer 2\.0\.0/);
+      await expectText(view.locator('#file-tree'), 'Contoso.Utils.dll');
+      await expectText(view.locator('#readme h1'), 'Contoso.Utils');
+      // The readme's raw <script> is shown as text, never run.
+      await expectText(view.locator('#readme code.raw-html'), '<script>');
+      await expectText(view.locator('#metadata'), 'https://github.com/contoso/utils');
+      await page.waitForTimeout(500);
+      await page.screenshot({ path: join(ARTIFACTS, 'inspector.png') });
+    });
+
+    await closeAllEditors(page);
+
+    await steps.step('a path-traversal package shows a clear error in the inspector', async () => {
+      await quickOpen(page, 'Traversal.1.0.0.nupkg');
+      const view = activeWebview(page);
+      await expectText(view.locator('#read-error'), /NP0906.*path traversal/s);
+      await page.screenshot({ path: join(ARTIFACTS, 'inspector-error.png') });
+    });
+
+    await closeAllEditors(page);
+
+    await steps.step('an open .nuspec gets nuget.org checks in the Problems panel', async () => {
+      await quickOpen(page, 'Contoso.Sample.nuspec');
+      await page.locator('.monaco-editor').first().waitFor();
+      await runCommand(page, 'View: Focus Problems');
+      const markers = page.locator('.markers-panel');
+      await expectText(markers, 'licenseUrl> is deprecated');
+      await expectText(markers, 'NP0030');
+      await page.screenshot({ path: join(ARTIFACTS, 'nuspec-problems.png') });
+    });
+
+    await closeAllEditors(page);
+
+    await steps.step('"NuGet: Inspect Package…" from the command palette opens the chosen package', async () => {
+      await runCommand(page, 'NuGet: Inspect Package…');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await page.waitForTimeout(500);
+      await input.fill(workspace.corePackage);
+      await page.waitForTimeout(500);
+      await input.press('Enter');
+      const view = activeWebview(page);
+      await expectText(view.locator('#package-id'), 'Contoso.Core');
+      await expectText(view.locator('#section-license'), 'MIT License');
+    });
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+  const code = steps.summary('e2e');
+  if (code === 0 && process.env.NP_UPDATE_README_SCREENSHOT === '1') {
+    copyFileSync(join(ARTIFACTS, 'inspector.png'), join(REPO_ROOT, 'media', 'screenshot-inspector.png'));
+  }
+  return code;
+}
+
+main().then((code) => process.exit(code), (error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
