@@ -3,6 +3,8 @@
  * the small previews (icon, readme, license), each read with a size cap.
  */
 import { describeError } from './errors';
+import { parseFramework } from './frameworks';
+import { groupFiles } from './nupkg/files';
 import type { Inspection } from './inspect';
 import { basename } from 'node:path';
 import { isSemVer2, normalizeVersion, parseVersion } from './version';
@@ -40,6 +42,13 @@ export async function buildInspectorModel({ pkg, diagnostics }: Inspection, maxP
     files: pkg.files.map((file) => ({
       path: file.path, size: file.size, compressedSize: file.compressedSize, role: file.role,
       framework: file.framework?.shortName, frameworkDisplay: file.framework?.displayName,
+    })),
+    fileGroups: groupFiles(pkg.files).map((group) => ({
+      role: group.role,
+      framework: group.framework,
+      frameworkDisplay: group.framework ? parseFramework(group.framework).displayName : '',
+      count: group.files.length,
+      size: group.files.reduce((sum, file) => sum + file.size, 0),
     })),
     diagnostics: diagnostics.map(({ code, severity, message, line }) => ({ code, severity, message, line })),
     iconDataUri: iconBytes && iconType ? `data:${iconType};base64,${iconBytes.toString('base64')}` : undefined,

@@ -15,6 +15,15 @@ export interface InspectorFile {
   readonly frameworkDisplay?: string;
 }
 
+/** Files summarized by role and target framework (lib/net8.0: 3 files, 120 kB). */
+export interface InspectorFileGroup {
+  readonly role: FileRole;
+  readonly framework: string;
+  readonly frameworkDisplay: string;
+  readonly count: number;
+  readonly size: number;
+}
+
 export interface InspectorDiagnostic {
   readonly code: string;
   readonly severity: Severity;
@@ -31,6 +40,7 @@ export interface InspectorModel {
   readonly metadata: NuspecMetadata;
   readonly nuspecNamespace: string;
   readonly files: readonly InspectorFile[];
+  readonly fileGroups: readonly InspectorFileGroup[];
   readonly diagnostics: readonly InspectorDiagnostic[];
   /** data: URI of the icon, when the package has a displayable one. */
   readonly iconDataUri?: string;

@@ -46,6 +46,7 @@ async function main(): Promise<number> {
       await expectText(view.locator('#dependencies'), /Contoso\.Core\s*2\.0\.0/);
       await expectText(view.locator('#diagnostics li[data-code="NP0014"]'), /SemVer 2\.0\.0/);
       await expectText(view.locator('#file-tree'), 'Contoso.Utils.dll');
+      await expectText(view.locator('#file-groups'), /Assemblies \(lib\)\s*\.NET \d+\.0 \(net\d+\.0\)\s*1 file/);
       await expectText(view.locator('#readme h1'), 'Contoso.Utils');
       // The readme's raw <script> is shown as text, never run.
       await expectText(view.locator('#readme code.raw-html'), '<script>');
@@ -96,6 +97,7 @@ async function main(): Promise<number> {
   const code = steps.summary('e2e');
   if (code === 0 && process.env.NP_UPDATE_README_SCREENSHOT === '1') {
     copyFileSync(join(ARTIFACTS, 'inspector.png'), join(REPO_ROOT, 'media', 'screenshot-inspector.png'));
+    copyFileSync(join(ARTIFACTS, 'inspector-error.png'), join(REPO_ROOT, 'media', 'screenshot-error.png'));
   }
   return code;
 }

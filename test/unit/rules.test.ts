@@ -1,7 +1,7 @@
 /** Each rule fires on the input it is about, names cause and fix, and stays quiet on clean input. */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { classifyFile } from '../../src/core/nupkg/files';
+import { classifyFile, groupFiles } from '../../src/core/nupkg/files';
 import { parseNuspecText } from '../../src/core/nuspec/parse';
 import { hasBlockingErrors, type Diagnostic } from '../../src/core/validate/diagnostic';
 import { validatePackage, type PackageContents } from '../../src/core/validate/rules';
@@ -142,5 +142,29 @@ describe('license expressions', () => {
     assert.equal(expressionForLicenseUrl('https://opensource.org/licenses/MIT'), 'MIT');
     assert.equal(expressionForLicenseUrl('http://www.apache.org/licenses/LICENSE-2.0'), 'Apache-2.0');
     assert.equal(expressionForLicenseUrl('https://example.com/license'), undefined);
+  });
+});
+
+describe('file roles', () => {
+  it('classifies files by role, framework and runtime, and groups them', () => {
+    const files = ['lib/net8.0/A.dll', 'lib/netstandard2.0/A.dll', 'lib/net8.0/A.xml', 'ref/net8.0/A.dll', 'runtimes/linux-x64/native/libA.so',
+      'runtimes/win-x64/lib/net8.0/A.dll', 'build/A.targets', 'buildTransitive/net8.0/A.props', 'analyzers/dotnet/cs/A.Analyzers.dll',
+      'contentFiles/cs/net8.0/Code.cs', 'content/readme.txt', 'tools/install.ps1', 'README.md', 'A.nuspec', '_rels/.rels',
+      '[Content_Types].xml', 'package/services/metadata/core-properties/x.psmdcp']
+      .map((path) => classifyFile(path, 10, 5));
+    const role = (path: string): string => files.find((file) => file.path === path)!.role;
+    assert.equal(role('lib/net8.0/A.dll'), 'lib');
+    assert.equal(role('runtimes/linux-x64/native/libA.so'), 'runtimes');
+    assert.equal(files.find((file) => file.path === 'runtimes/win-x64/lib/net8.0/A.dll')?.framework?.shortName, 'net8.0');
+    assert.equal(files.find((file) => file.path === 'runtimes/win-x64/lib/net8.0/A.dll')?.runtimeIdentifier, 'win-x64');
+    assert.equal(files.find((file) => file.path === 'contentFiles/cs/net8.0/Code.cs')?.framework?.shortName, 'net8.0');
+    assert.equal(files.find((file) => file.path === 'build/A.targets')?.framework, undefined);
+    assert.equal(role('README.md'), 'other');
+    assert.equal(role('A.nuspec'), 'metadata');
+    assert.equal(role('[Content_Types].xml'), 'metadata');
+    assert.equal(role('package/services/metadata/core-properties/x.psmdcp'), 'metadata');
+    const groups = groupFiles(files).map((group) => `${group.role}:${group.framework}:${group.files.length}`);
+    assert.deepEqual(groups.slice(0, 4), ['lib:net8.0:2', 'lib:netstandard2.0:1', 'ref:net8.0:1', 'runtimes::1']);
+    assert.equal(groups[groups.length - 1], 'metadata::4');
   });
 });

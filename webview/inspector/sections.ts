@@ -114,8 +114,25 @@ function treeItems(node: FolderNode, depth: number): HTMLElement[] {
   return items;
 }
 
+const ROLE_LABELS: Readonly<Record<string, string>> = {
+  lib: 'Assemblies (lib)', ref: 'Reference assemblies (ref)', runtimes: 'Runtime-specific (runtimes)', build: 'MSBuild (build)',
+  buildTransitive: 'MSBuild, transitive (buildTransitive)', buildMultiTargeting: 'MSBuild, multi-targeting', analyzers: 'Analyzers',
+  contentFiles: 'Content files (contentFiles)', content: 'Content (content, legacy)', tools: 'Tools', other: 'Other files', metadata: 'Package metadata',
+};
+
+function renderFileGroups(model: InspectorModel): HTMLElement {
+  const body = h('tbody');
+  for (const group of model.fileGroups) {
+    body.appendChild(h('tr', {},
+      h('th', { scope: 'row' }, ROLE_LABELS[group.role] ?? group.role),
+      h('td', {}, group.framework ? `${group.frameworkDisplay} (${group.framework})` : '—'),
+      h('td', {}, `${group.count} file${group.count === 1 ? '' : 's'}, ${formatBytes(group.size)}`)));
+  }
+  return h('table', { class: 'metadata file-groups', id: 'file-groups', 'aria-label': 'Files by role and framework' }, body);
+}
+
 export function renderFileTree(model: InspectorModel): HTMLElement {
   const tree = h('vscode-tree', { id: 'file-tree', 'aria-label': 'Package files', indentGuides: '' });
   treeItems(buildTree(model.files), 0).forEach((item) => tree.appendChild(item));
-  return tree;
+  return h('div', {}, renderFileGroups(model), tree);
 }
