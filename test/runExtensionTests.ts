@@ -35,6 +35,10 @@ async function main(): Promise<number> {
         console.log(`[vscode ${type}]`, ...args);
       }
     });
+    if (process.env.NP_VERBOSE === '1') {
+      page.on('console', (message) => console.log(`[browser ${message.type()}] ${message.text()}`));
+      page.on('pageerror', (error) => console.log(`[browser pageerror] ${error.message}`));
+    }
     const remote = (path: string): string => `vscode-remote://127.0.0.1:${server.port}${path}`;
     const payload = [
       ['extensionDevelopmentPath', remote(REPO_ROOT)],
@@ -43,7 +47,13 @@ async function main(): Promise<number> {
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace.folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     if (process.env.NP_SHOTS) {
       let shot = 0;
-      setInterval(() => void page.screenshot({ path: join(process.env.NP_SHOTS!, `shot-${String(shot++).padStart(3, '0')}.png`) }).catch(() => undefined), 3000).unref();
+      setInterval(() => {
+        const name = `shot-${String(shot++).padStart(3, '0')}`;
+        void page.screenshot({ path: join(process.env.NP_SHOTS!, `${name}.png`) }).catch(() => undefined);
+        // A string, so this file needs no DOM types: which webview iframes exist and their size.
+        void page.evaluate("[...document.querySelectorAll('iframe.webview')].map((f) => f.className + ' ' + Math.round(f.getBoundingClientRect().width) + 'x' + Math.round(f.getBoundingClientRect().height)).join(' | ')")
+          .then((text) => console.log(`[${name}] webviews: ${String(text)}`)).catch(() => undefined);
+      }, 3000).unref();
     }
     const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), TIMEOUT_MS).unref());
     const code = await Promise.race([exited, timeout]);

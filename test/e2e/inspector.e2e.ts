@@ -1,5 +1,5 @@
 /** UI end-to-end: open packages and a nuspec in code-server the way a person does, check what they see. */
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import type { Locator } from 'playwright-core';
 import { join } from 'node:path';
 import { launchChromium, newContext, startCodeServer } from '../codeServer';
@@ -89,6 +89,27 @@ async function main(): Promise<number> {
       const view = activeWebview(page);
       await expectText(view.locator('#package-id'), 'Contoso.Core');
       await expectText(view.locator('#section-license'), 'MIT License');
+    });
+
+    await closeAllEditors(page);
+
+    await steps.step('"NuGet: Pack Project…" runs dotnet pack as a task and offers to inspect the result', async () => {
+      await runCommand(page, 'NuGet: Pack Project…');
+      const input = page.locator('.quick-input-widget input');
+      // configuration (Release is first), then the version box left empty
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Release' }).first().waitFor();
+      await input.press('Enter');
+      await page.locator('.quick-input-widget', { hasText: 'Leave empty to use the version in the project' }).waitFor();
+      await input.press('Enter');
+      const toast = page.locator('.notifications-toasts', { hasText: 'Packed Contoso.Core.2.0.0.nupkg' });
+      await toast.waitFor({ timeout: 180_000 });
+      const packed = join(workspace.folder, 'src', 'Contoso.Core', 'bin', 'Release', 'Contoso.Core.2.0.0.nupkg');
+      if (!existsSync(packed)) {
+        throw new Error(`${packed} was not written`);
+      }
+      await page.screenshot({ path: join(ARTIFACTS, 'pack-project.png') });
+      await toast.locator('a.monaco-button', { hasText: 'Inspect' }).first().click();
+      await expectText(activeWebview(page).locator('#package-id'), 'Contoso.Core');
     });
   } finally {
     await browser.close();

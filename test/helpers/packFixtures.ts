@@ -62,6 +62,7 @@ export function depPackage(root: string): string {
   write(join(folder, 'lib', 'netstandard2.0', 'Contoso.Dep.dll'), Buffer.alloc(512, 3));
   write(join(folder, 'LICENSE.txt'), 'MIT License\n');
   write(join(folder, 'old.nupkg'), 'other packages are never packed');
+  write(join(folder, 'drafts', 'Draft.nuspec'), '<package><metadata><id>Draft</id></metadata></package>');
   write(join(folder, 'Contoso.Dep.nuspec'), `<?xml version="1.0" encoding="utf-8"?>
 <package>
   <metadata>

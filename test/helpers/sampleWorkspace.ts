@@ -2,9 +2,9 @@
  * Builds a workspace folder with real packages (from dotnet pack), hostile packages and .nuspec
  * files. Used by the extension-host tests, the end-to-end tests and `npm start`.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { dotnetFixtures } from './dotnetFixtures';
+import { dotnetFixtures, REPO_ROOT } from './dotnetFixtures';
 import { BASIC_METADATA, buildZip, nuspecXml, samplePackage } from './rawZip';
 
 export interface SampleWorkspace {
@@ -16,6 +16,8 @@ export interface SampleWorkspace {
   readonly bombPackage: string;
   readonly notAZipPackage: string;
   readonly sampleNuspec: string;
+  /** An SDK-style classlib to pack with dotnet. */
+  readonly project: string;
 }
 
 export const SAMPLE_NUSPEC = `<?xml version="1.0" encoding="utf-8"?>
@@ -62,6 +64,9 @@ export function createSampleWorkspace(folder: string): SampleWorkspace {
   writeFileSync(notAZipPackage, 'This file is not a zip archive.\n');
   const sampleNuspec = join(nuspecs, 'Contoso.Sample.nuspec');
   writeFileSync(sampleNuspec, SAMPLE_NUSPEC);
-  writeFileSync(join(folder, 'README.md'), '# NuGet Publisher sample workspace\n\n- `packages/`: packages made by `dotnet pack` — double-click one to inspect it.\n- `hostile/`: broken and malicious packages — see the clear errors.\n- `nuspec/`: a .nuspec with live nuget.org checks (see the Problems panel and the quick fix on licenseUrl).\n');
-  return { folder, utilsPackage, corePackage, coreSymbols, traversalPackage, bombPackage, notAZipPackage, sampleNuspec };
+  const projectFolder = join(folder, 'src', 'Contoso.Core');
+  cpSync(join(REPO_ROOT, 'test', 'fixtures', 'projects', 'Contoso.Core'), projectFolder, { recursive: true, filter: (source) => !/[\\/](bin|obj)$/.test(source) });
+  writeFileSync(join(folder, 'NuGet.Config'), '<?xml version="1.0" encoding="utf-8"?>\n<configuration><packageSources><clear /></packageSources></configuration>\n');
+  writeFileSync(join(folder, 'README.md'), '# NuGet Publisher sample workspace\n\n- `packages/`: packages made by `dotnet pack` — double-click one to inspect it.\n- `hostile/`: broken and malicious packages — see the clear errors.\n- `nuspec/`: a .nuspec with live nuget.org checks (see the Problems panel and the quick fix on licenseUrl); \"NuGet: Pack Nuspec…\" packs it.\n- `src/Contoso.Core`: an SDK project; \"NuGet: Pack Project…\" packs it with dotnet.\n');
+  return { folder, utilsPackage, corePackage, coreSymbols, traversalPackage, bombPackage, notAZipPackage, sampleNuspec, project: join(projectFolder, 'Contoso.Core.csproj') };
 }

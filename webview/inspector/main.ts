@@ -139,8 +139,10 @@ function render(message: ToWebview): void {
   api.setState({ last: message });
 }
 
+let heard = false;
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   if (isToWebview(event.data)) {
+    heard = true;
     render(event.data);
   }
 });
@@ -149,4 +151,14 @@ const saved = api.getState()?.last;
 if (saved) {
   render(saved);
 }
-api.postMessage({ type: 'ready' });
+// Handshake: say "ready" until the extension answers (a first message can be lost while
+// VS Code is still wiring the webview up, e.g. when another webview closes at that moment).
+let attempts = 0;
+const sayReady = (): void => {
+  if (heard || attempts++ >= 20) {
+    return;
+  }
+  api.postMessage({ type: 'ready' });
+  setTimeout(sayReady, 500);
+};
+sayReady();

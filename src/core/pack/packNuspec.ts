@@ -246,7 +246,7 @@ export async function packNuspec(options: PackNuspecOptions): Promise<PackNuspec
   const basePath = resolve(options.basePath ?? dirname(nuspecPath));
   const outputDir = resolve(options.outputDir ?? dirname(nuspecPath));
   const deterministic = options.deterministic ?? true;
-  const { files, warnings } = await resolveFiles(parsed.nuspec.files, basePath, nuspecPath);
+  const { files, warnings } = await resolveFiles(parsed.nuspec.files, basePath);
   const symbolFiles = options.symbols ? files.filter((file) => /\.pdb$/i.test(file.target)) : [];
   const mainFiles = options.symbols ? files.filter((file) => !/\.pdb$/i.test(file.target)) : files;
   if (options.symbols && symbolFiles.length === 0) {

@@ -2,8 +2,8 @@
  * Resolves a nuspec's <files> into (source file, package path) pairs the way nuget.exe does:
  * `src` globs relative to the base path, `exclude` globs, `target` folders (a target whose
  * extension differs from the source's is a folder), `**` keeping relative paths and plain `*`
- * flattening, and, without <files>, everything under the nuspec's folder except the nuspec,
- * other packages and dot-files.
+ * flattening, and, without <files>, everything under the nuspec's folder except .nuspec and
+ * package files and dot-files (nuget.exe's default excludes, also applied to wildcards).
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -60,8 +60,9 @@ async function walk(folder: string, recursive: boolean): Promise<string[]> {
   return found;
 }
 
+/** nuget.exe's default excludes besides dot-files: packages and manifests are never payload. */
 function isPackageFile(path: string): boolean {
-  return /\.s?nupkg$/i.test(path);
+  return /\.(s?nupkg|nuspec)$/i.test(path);
 }
 
 function joinTarget(folder: string, name: string): string {
@@ -95,7 +96,7 @@ async function fileSize(path: string): Promise<number | undefined> {
   }
 }
 
-export async function resolveFiles(specs: readonly NuspecFileSpec[] | undefined, basePath: string, nuspecPath: string): Promise<ResolvedFiles> {
+export async function resolveFiles(specs: readonly NuspecFileSpec[] | undefined, basePath: string): Promise<ResolvedFiles> {
   const warnings: string[] = [];
   const files: PackFile[] = [];
   const add = async (source: string, target: string): Promise<void> => {
@@ -107,7 +108,7 @@ export async function resolveFiles(specs: readonly NuspecFileSpec[] | undefined,
   if (specs === undefined) {
     for (const path of await walk(basePath, true)) {
       const source = join(basePath, path);
-      if (!isPackageFile(path) && resolve(source) !== resolve(nuspecPath)) {
+      if (!isPackageFile(path)) {
         await add(source, path);
       }
     }

@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
 import type { Services } from '../services';
+import { packProject, type PackProjectArgs } from '../pack/packProject';
+import { packNuspecCommand, type PackNuspecArgs } from '../pack/packNuspecCommand';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -28,6 +30,8 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
       await vscode.commands.executeCommand('nugetPublisher.inspectPackage');
     }
   },
+  'nugetPublisher.packProject': (services) => (uri?: unknown, args?: unknown) => packProject(services, uri instanceof vscode.Uri ? uri : undefined, (args ?? {}) as PackProjectArgs),
+  'nugetPublisher.packNuspec': (services) => (uri?: unknown, args?: unknown) => packNuspecCommand(services, uri instanceof vscode.Uri ? uri : undefined, (args ?? {}) as PackNuspecArgs),
   'nugetPublisher.showLog': ({ log }) => (): void => log.show(),
 };
 

@@ -50,9 +50,22 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       lastPostedMessages.set(document.uri.toString(), message);
       void panel.webview.postMessage(message);
     };
+    // Loading starts on the first "ready"; later "ready"s (the webview repeats it until it hears
+    // from us, and sends it again after a reload) re-post the result.
+    let latest: Promise<ToWebview> | undefined;
     const load = async (): Promise<void> => {
       post({ type: 'loading', fileName: basename(document.uri.path) });
-      post(await this.inspect(document.uri));
+      latest = this.inspect(document.uri);
+      post(await latest);
+    };
+    const answerReady = async (): Promise<void> => {
+      if (!latest) {
+        await load();
+        return;
+      }
+      const message = await latest;
+      lastPostedMessages.set(document.uri.toString(), message);
+      void panel.webview.postMessage(message);
     };
     const subscriptions: vscode.Disposable[] = [];
     subscriptions.push(panel.webview.onDidReceiveMessage((raw: unknown) => {
@@ -60,7 +73,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
         log.warn('inspector', 'ignored a malformed message from the webview');
         return;
       }
-      void this.onMessage(raw, document, load);
+      void this.onMessage(raw, document, load, answerReady);
     }));
     if (document.uri.scheme === 'file') {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), basename(document.uri.path)));
@@ -69,9 +82,11 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     panel.onDidDispose(() => subscriptions.forEach((item) => item.dispose()));
   }
 
-  private async onMessage(message: FromWebview, document: PackageDocument, load: () => Promise<void>): Promise<void> {
+  private async onMessage(message: FromWebview, document: PackageDocument, load: () => Promise<void>, answerReady: () => Promise<void>): Promise<void> {
     switch (message.type) {
       case 'ready':
+        await answerReady();
+        break;
       case 'reload':
         await load();
         break;
