@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: everything a fresh machine needs, then every test level.
-//   1. npm ci (when node_modules is missing or stale), Debian chromium + code-server (scripts/setup-vscode.sh)
+//   1. npm ci (when node_modules is missing or stale), Debian chromium + code-server (scripts/setup-vscode.sh),
+//      Mono + NuGet.exe 5.8 as the second reference packer (scripts/setup-mono.sh)
 //   2. build, typecheck, lint, compile tests
 //   3. unit tests (node:test, plain Node, real dotnet pack fixtures)
 //   4. extension-host tests in a real VS Code (code-server 1.100.3)
@@ -40,6 +41,7 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
   mustPass('install', npm, ['ci', '--no-audit', '--no-fund']);
 }
 mustPass('real VS Code + Chromium', 'bash', ['scripts/setup-vscode.sh']);
+mustPass('NuGet.exe under Mono', 'bash', ['scripts/setup-mono.sh']);
 mustPass('build', process.execPath, ['esbuild.mjs']);
 mustPass('typecheck', npm, ['run', '--silent', 'typecheck']);
 mustPass('lint', npm, ['run', '--silent', 'lint']);

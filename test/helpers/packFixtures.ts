@@ -1,6 +1,7 @@
 /** Source trees and nuspecs for native-pack tests (and the dotnet restore that consumes them). */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, writeFileSync, copyFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from './dotnetFixtures';
 
@@ -10,8 +11,9 @@ function write(path: string, data: string | Buffer): void {
 }
 
 /** Contoso.Tokens: tokens, globs with exclude, contentFiles, dependency groups, expression license, icon, readme, unicode/space names. */
-export function tokensPackage(root: string): string {
-  const folder = join(root, 'tokens');
+/** withReadme=false for NuGet.exe 5.8, which predates <readme>. */
+export function tokensPackage(root: string, withReadme = true): string {
+  const folder = join(root, withReadme ? 'tokens' : 'tokens-no-readme');
   write(join(folder, 'build', 'bin', 'Contoso.Tokens.dll'), Buffer.alloc(2048, 1));
   write(join(folder, 'build', 'bin', 'Contoso.Tokens.xml'), '<doc/>');
   write(join(folder, 'build', 'bin', 'Contoso.Tokens.tmp'), 'excluded');
@@ -32,8 +34,7 @@ export function tokensPackage(root: string): string {
     <description>Tokens, globs and content files.</description>
     <license type="expression">MIT</license>
     <icon>icon.png</icon>
-    <readme>docs\\README.md</readme>
-    <repository type="git" url="https://github.com/contoso/tokens" />
+${withReadme ? '    <readme>docs\\README.md</readme>\n' : ''}    <repository type="git" url="https://github.com/contoso/tokens" />
     <dependencies>
       <group targetFramework="netstandard2.0">
         <dependency id="Contoso.Dep" version="[2.0.0,3.0.0)" />
@@ -57,6 +58,15 @@ export function tokensPackage(root: string): string {
 }
 
 /** Contoso.Dep: no <files> (everything under the folder), a license file, two dependency groups. */
+/** NuGet.exe 5.8 from the cache scripts/setup-mono.sh fills (or NUGET_EXE). */
+export function nugetExe(): string {
+  const path = process.env.NUGET_EXE ?? join(process.env.NUGET_PUBLISHER_CACHE ?? join(homedir(), '.cache', 'nuget-publisher'), 'nuget-exe-5.8.0', 'node_modules', 'nuget-exe', 'nuget-5.8.0.exe');
+  if (!existsSync(path)) {
+    throw new Error(`NuGet.exe is not installed at ${path}: run bash scripts/setup-mono.sh`);
+  }
+  return path;
+}
+
 export function depPackage(root: string): string {
   const folder = join(root, 'dep');
   write(join(folder, 'lib', 'netstandard2.0', 'Contoso.Dep.dll'), Buffer.alloc(512, 3));

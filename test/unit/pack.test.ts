@@ -1,8 +1,8 @@
 /** Native .nuspec packing: consumed by the real dotnet restore, OPC-correct, deterministic, and safe on failure. */
 import { strict as assert } from 'node:assert';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { NuGetPublisherError } from '../../src/core/errors';
 import { openPackage } from '../../src/core/nupkg/package';
@@ -13,7 +13,9 @@ import { packNuspec, type OutputSink } from '../../src/core/pack/packNuspec';
 import { parseProperties, replaceTokens } from '../../src/core/pack/tokens';
 import { runCli } from '../helpers/cli';
 import { dotnetEnv } from '../helpers/dotnetFixtures';
-import { depPackage, readOnlyFolder, tokensPackage } from '../helpers/packFixtures';
+import { depPackage, nugetExe, readOnlyFolder, tokensPackage } from '../helpers/packFixtures';
+import { parseFramework } from '../../src/core/frameworks';
+import { describeRange, parseVersionRange } from '../../src/core/version';
 import { tempDir } from '../helpers/temp';
 
 const PROPS = { id: 'Contoso.Tokens', version: '1.0.0', author: 'Jane & John' };
@@ -281,5 +283,44 @@ describe('CLI pack', () => {
     assert.equal(missing.stderr.trim().split('\n').length, 1);
     assert.equal(runCli(['pack']).status, 1);
     assert.equal(runCli(['pack', nuspec, '--bogus']).status, 1);
+  });
+});
+
+describe('native packing agrees with NuGet.exe 5.8 (Mono)', () => {
+  it('gives the same entry names and equivalent nuspec metadata for the same nuspecs', async () => {
+    const root = tempDir();
+    for (const [nuspecPath, properties] of [[tokensPackage(root, false), 'id=Contoso.Tokens;version=1.0.0;author=Jane'], [depPackage(root), '']] as const) {
+      const ours = join(root, 'ours');
+      const theirs = join(root, 'theirs');
+      mkdirSync(ours, { recursive: true });
+      mkdirSync(theirs, { recursive: true });
+      const result = await packNuspec({ nuspecPath, outputDir: ours, properties: properties ? parseProperties(properties) : {} });
+      const home = join(root, 'mono-home');
+      mkdirSync(home, { recursive: true });
+      execFileSync('mono', [nugetExe(), 'pack', nuspecPath, '-OutputDirectory', theirs, '-NonInteractive', ...(properties ? ['-Properties', properties] : [])], {
+        env: { ...process.env, HOME: home, NUGET_PACKAGES: join(home, 'packages') }, stdio: 'pipe', timeout: 120_000,
+      });
+      const reference = join(theirs, basename(result.packagePath));
+      assert.ok(existsSync(reference), `NuGet.exe wrote ${reference}`);
+      const withoutCoreProperties = (names: string[]): string[] => names.filter((name) => !name.endsWith('.psmdcp')).sort();
+      assert.deepEqual(withoutCoreProperties(await entryNames(result.packagePath)), withoutCoreProperties(await entryNames(reference)));
+      const metadata = async (path: string): Promise<Record<string, unknown>> => {
+        const pkg = await openPackage(path);
+        try {
+          const m = pkg.nuspec.nuspec.metadata;
+          return {
+            id: m.id, version: m.version, authors: m.authors, description: m.description, license: m.license, licenseUrl: m.licenseUrl,
+            icon: m.icon, repository: m.repository, tags: m.tags, contentFiles: m.contentFiles,
+            dependencyGroups: m.dependencyGroups.map((group) => ({ framework: parseFramework(group.targetFramework).shortName, // NuGet.exe rewrites ranges ("[2.0.0, 3.0.0)"): compare their meaning.
+            dependencies: group.dependencies.map((d) => `${d.id} ${describeRange(parseVersionRange(d.range)!)}`) })),
+          };
+        } finally {
+          await pkg.close();
+        }
+      };
+      assert.deepEqual(await metadata(result.packagePath), await metadata(reference));
+      rmSync(ours, { recursive: true });
+      rmSync(theirs, { recursive: true });
+    }
   });
 });

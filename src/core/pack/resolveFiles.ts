@@ -5,6 +5,7 @@
  * flattening, and, without <files>, everything under the nuspec's folder except .nuspec and
  * package files and dot-files (nuget.exe's default excludes, also applied to wildcards).
  */
+import { statSync } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { basename, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { NuGetPublisherError } from '../errors';
@@ -87,13 +88,10 @@ function singleTarget(source: string, target: string | undefined): string {
   return joinTarget(normalized, name);
 }
 
+/** Size of a regular file, or undefined. Synchronous: one cheap call per file beats a thread-pool hop. */
 async function fileSize(path: string): Promise<number | undefined> {
-  try {
-    const stats = await stat(path);
-    return stats.isFile() ? stats.size : undefined;
-  } catch {
-    return undefined;
-  }
+  const stats = statSync(path, { throwIfNoEntry: false });
+  return stats?.isFile() ? stats.size : undefined;
 }
 
 export async function resolveFiles(specs: readonly NuspecFileSpec[] | undefined, basePath: string): Promise<ResolvedFiles> {

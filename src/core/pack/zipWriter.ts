@@ -54,11 +54,14 @@ export function deflate(data: Buffer, level = 6): Promise<Buffer> {
   return new Promise((resolve, reject) => zlib.deflateRaw(data, { level }, (error, result) => (error ? reject(error) : resolve(result))));
 }
 
+/** Below this, deflating in this thread costs less than handing the buffer to the thread pool. */
+const INLINE_DEFLATE = 32 * 1024;
+
 /** Compresses a whole small buffer, storing it when deflate does not pay off. */
 export async function prepareBuffer(data: Buffer, allowDeflate = true): Promise<PreparedEntry> {
   const crc = crc32(data);
   if (allowDeflate && data.length > 0) {
-    const compressed = await deflate(data);
+    const compressed = data.length < INLINE_DEFLATE ? zlib.deflateRawSync(data, { level: 6 }) : await deflate(data);
     if (compressed.length < data.length) {
       return { method: 8, crc, size: data.length, data: compressed };
     }
