@@ -10,6 +10,7 @@ import { ZipArchive } from '../../src/core/nupkg/zipReader';
 import { inspectPackageFile } from '../../src/core/inspect';
 import { globToRegExp, literalPrefix } from '../../src/core/pack/glob';
 import { packNuspec, type OutputSink } from '../../src/core/pack/packNuspec';
+import { dotnetPackArgs, findDotnet } from '../../src/core/pack/dotnetPack';
 import { parseProperties, replaceTokens } from '../../src/core/pack/tokens';
 import { runCli } from '../helpers/cli';
 import { dotnetEnv } from '../helpers/dotnetFixtures';
@@ -322,5 +323,15 @@ describe('native packing agrees with NuGet.exe 5.8 (Mono)', () => {
       rmSync(ours, { recursive: true });
       rmSync(theirs, { recursive: true });
     }
+  });
+});
+
+describe('dotnet pack runner', () => {
+  it('builds the dotnet arguments and says clearly when dotnet is missing', async () => {
+    assert.deepEqual(dotnetPackArgs({ project: '/w/A.csproj', outputDir: '/w/out', configuration: 'Debug', version: '1.2.3-beta.1', symbols: true }),
+      ['pack', '/w/A.csproj', '-c', 'Debug', '-p:PackageOutputPath=/w/out/', '-p:Version=1.2.3-beta.1', '--include-symbols', '-p:SymbolPackageFormat=snupkg']);
+    assert.throws(() => dotnetPackArgs({ project: 'A.csproj', outputDir: 'o', version: '1.0; rm -rf /' }), /not a version/);
+    await expectPackError(findDotnet('/nonexistent/dotnet'), 'NP1051', /not installed or not on PATH/);
+    assert.match(await findDotnet(), /^\d+\.\d+\.\d+/);
   });
 });

@@ -3,10 +3,8 @@
  * http(s)/mailto. The CSP blocks scripts and remote images regardless.
  */
 import { Marked, type Tokens } from 'marked';
+import { escapeXml } from '../../src/core/xml';
 
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
-}
 
 function safeHref(href: string): string | undefined {
   return /^(https?:|mailto:|#)/i.test(href.trim()) ? href : undefined;
@@ -17,15 +15,15 @@ const markdown = new Marked({
   async: false,
   renderer: {
     html(token: Tokens.HTML | Tokens.Tag): string {
-      return `<code class="raw-html">${escapeHtml(token.text)}</code>`;
+      return `<code class="raw-html">${escapeXml(token.text)}</code>`;
     },
     link(this: { parser: { parseInline(tokens: Tokens.Generic[]): string } }, token: Tokens.Link): string {
       const text = this.parser.parseInline(token.tokens);
       const href = safeHref(token.href);
-      return href ? `<a href="${escapeHtml(href)}" title="${escapeHtml(token.title ?? href)}">${text}</a>` : text;
+      return href ? `<a href="${escapeXml(href)}" title="${escapeXml(token.title ?? href)}">${text}</a>` : text;
     },
     image(token: Tokens.Image): string {
-      return `<span class="image-placeholder" title="${escapeHtml(token.href)}">[image: ${escapeHtml(token.text || token.href)}]</span>`;
+      return `<span class="image-placeholder" title="${escapeXml(token.href)}">[image: ${escapeXml(token.text || token.href)}]</span>`;
     },
   },
 });

@@ -1,9 +1,7 @@
 /** The OPC parts NuGet puts around the nuspec and payload: _rels/.rels, [Content_Types].xml, the .psmdcp. */
 import { createHash, randomBytes } from 'node:crypto';
+import { escapeXml } from '../xml';
 
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch] ?? ch);
-}
 
 function relationshipId(seed: string, deterministic: boolean): string {
   const bytes = deterministic ? createHash('sha256').update(seed).digest() : randomBytes(8);

@@ -16,6 +16,7 @@ import { decodeNuspecBytes, parseNuspecText, type ParsedNuspec } from '../nuspec
 import { sortDiagnostics, type Diagnostic } from '../validate/diagnostic';
 import { MAX_PACKAGE_BYTES, validatePackage } from '../validate/rules';
 import { fullVersion, normalizeVersion, parseVersion } from '../version';
+import { escapeXml } from '../xml';
 import { contentTypesXml, corePropertiesName, corePropertiesXml, relsXml } from './opcParts';
 import { resolveFiles, type PackFile } from './resolveFiles';
 import { replaceTokens, type PackProperties } from './tokens';
@@ -159,15 +160,14 @@ function packedNuspecText(parsed: ParsedNuspec): string {
 
 function symbolsNuspecText(parsed: ParsedNuspec): string {
   const m = parsed.nuspec.metadata;
-  const escape = (value: string): string => value.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch] ?? ch);
   const version = parseVersion(m.version);
   return `<?xml version="1.0" encoding="utf-8"?>
 <package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
   <metadata>
-    <id>${escape(m.id)}</id>
-    <version>${escape(version ? fullVersion(version) : m.version)}</version>
-    <authors>${escape(m.authors.join(','))}</authors>
-    <description>${escape(m.description)}</description>
+    <id>${escapeXml(m.id)}</id>
+    <version>${escapeXml(version ? fullVersion(version) : m.version)}</version>
+    <authors>${escapeXml(m.authors.join(','))}</authors>
+    <description>${escapeXml(m.description)}</description>
     <packageTypes>
       <packageType name="SymbolsPackage" />
     </packageTypes>

@@ -3,6 +3,7 @@
  * Values are XML-escaped. Tokens are matched case-insensitively.
  */
 import { NuGetPublisherError } from '../errors';
+import { escapeXml } from '../xml';
 
 export type PackProperties = Readonly<Record<string, string>>;
 
@@ -19,9 +20,6 @@ export function parseProperties(text: string): PackProperties {
   return properties;
 }
 
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[ch] ?? ch);
-}
 
 const TOKEN = /\$([A-Za-z_][\w.-]*)\$/g;
 

@@ -1,6 +1,7 @@
 /** Webview HTML with a strict CSP: no inline script, scripts and styles only from the bundle. */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { escapeXml } from '../../core/xml';
 
 export function createNonce(): string {
   return randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
@@ -40,7 +41,7 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, pa
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
     <link rel="stylesheet" href="${asset('dist', 'webview', 'codicon.css')}" id="vscode-codicon-stylesheet">
     ${styles}
-    <title>${escapeHtml(page.title)}</title>
+    <title>${escapeXml(page.title)}</title>
   </head>
   <body>
     <main id="app" data-nonce="${nonce}" aria-live="polite"><p class="muted">Loading…</p></main>
@@ -49,6 +50,3 @@ export function renderHtml(webview: vscode.Webview, extensionUri: vscode.Uri, pa
 </html>`;
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[ch] ?? ch);
-}
