@@ -1,0 +1,25 @@
+/**
+ * Where an API key may go: only to its feed's origin (scheme + host + port), only over HTTPS
+ * except to loopback. Checked before every request that carries a key, redirects included.
+ */
+import { NuGetPublisherError } from '../errors';
+
+export function originOf(url: string | URL): string {
+  return new URL(url).origin;
+}
+
+export function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** Throws unless a key may be sent to `url` for a key bound to `keyOrigin`. */
+export function assertKeyMayGo(url: string, keyOrigin: string): void {
+  const target = new URL(url);
+  if (target.origin !== keyOrigin) {
+    throw new NuGetPublisherError('NP2001', `The request would send the API key to ${target.origin}, but the key belongs to ${keyOrigin}; it was not sent.`, 'Check the feed URL; keys only ever go to the origin they were stored for.');
+  }
+  if (target.protocol !== 'https:' && !(target.protocol === 'http:' && isLoopback(target.hostname))) {
+    throw new NuGetPublisherError('NP2002', `${target.origin} uses plain ${target.protocol.replace(':', '').toUpperCase()}; API keys are only sent over HTTPS (or to this machine).`, 'Use the feed\'s https:// URL.');
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * Pushes a package the way `dotnet nuget push` does: PUT multipart/form-data with one part named
+ * "package" (filename package.nupkg, application/octet-stream) streamed from disk with chunked
+ * transfer, X-NuGet-ApiKey and X-NuGet-Protocol-Version: 4.1.0. 5xx answers and dropped
+ * connections are retried with backoff (3 tries in all, as the official client); a 409 after a
+ * lost answer means the earlier try landed. Redirects are followed only within the key's origin.
+ * The key never appears in errors or progress text.
+ */
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { fetch } from 'undici';
+import { NuGetPublisherError } from '../errors';
+import { assertKeyMayGo, originOf } from './keySafety';
+import { pushError } from './pushErrors';
+
+export type PushOutcome = 'created' | 'accepted' | 'skipped-duplicate' | 'landed-on-earlier-try';
+
+export interface PushOptions {
+  readonly packagePath: string;
+  /** The PackagePublish (or SymbolPackagePublish) resource URL. */
+  readonly url: string;
+  readonly apiKey?: string;
+  /** The origin the key was stored for; defaults to the URL's own origin. */
+  readonly keyOrigin?: string;
+  /** For messages: "Contoso.Utils 1.2.3" and the feed's name. */
+  readonly id: string;
+  readonly version: string;
+  readonly feedName: string;
+  readonly skipDuplicate?: boolean;
+  readonly attempts?: number;
+  readonly timeoutMs?: number;
+  readonly backoffMs?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (sent: number, total: number) => void;
+}
+
+export interface PushResult {
+  readonly outcome: PushOutcome;
+  readonly status: number;
+  readonly attempts: number;
+  /** X-NuGet-Warning headers. */
+  readonly warnings: readonly string[];
+  readonly notes: readonly string[];
+}
+
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNREFUSED', 'UND_ERR_CLOSED']);
+
+async function* multipartBody(path: string, boundary: string, total: number, onProgress?: (sent: number, total: number) => void): AsyncGenerator<Buffer> {
+  yield Buffer.from(`--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Disposition: form-data; name=package; filename=package.nupkg; filename*=utf-8''package.nupkg\r\n\r\n`);
+  let sent = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
+    sent += (chunk as Buffer).length;
+    onProgress?.(sent, total);
+    yield chunk as Buffer;
+  }
+  yield Buffer.from(`\r\n--${boundary}--\r\n`);
+}
+
+export async function pushPackage(options: PushOptions): Promise<PushResult> {
+  const total = (await stat(options.packagePath)).size;
+  const attempts = options.attempts ?? 3;
+  const keyOrigin = options.keyOrigin ?? originOf(options.url);
+  const notes: string[] = [];
+  let url = options.url;
+  let redirects = 0;
+  for (let attempt = 1; ; attempt++) {
+    if (options.apiKey !== undefined) {
+      assertKeyMayGo(url, keyOrigin);
+    }
+    const boundary = randomUUID();
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? 300_000);
+    let response;
+    try {
+      response = await fetch(url, {
+        method: 'PUT',
+        headers: {
+          'content-type': `multipart/form-data; boundary="${boundary}"`,
+          'x-nuget-protocol-version': '4.1.0',
+          'user-agent': 'NuGetPublisher/0.1 (VS Code)',
+          ...(options.apiKey !== undefined ? { 'x-nuget-apikey': options.apiKey } : {}),
+        },
+        body: Readable.from(multipartBody(options.packagePath, boundary, total, options.onProgress)),
+        duplex: 'half',
+        redirect: 'manual',
+        signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
+      });
+    } catch (error) {
+      const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
+      const code = cause?.code ?? (error as NodeJS.ErrnoException).code ?? '';
+      if (options.signal?.aborted) {
+        throw new NuGetPublisherError('NP2010', `The push of ${options.id} ${options.version} was cancelled; the server may or may not have received it.`, 'Check the feed before pushing again.');
+      }
+      if (timeout.aborted) {
+        throw new NuGetPublisherError('NP2011', `${options.feedName} did not answer within ${Math.round((options.timeoutMs ?? 300_000) / 1000)} s.`, 'The push may still land: check the feed, then try again (skip-duplicate avoids a 409).');
+      }
+      if (RETRYABLE_CODES.has(code) && attempt < attempts) {
+        notes.push(`Try ${attempt} failed (${code}); trying again.`);
+        await new Promise((resolve) => setTimeout(resolve, (options.backoffMs ?? 1000) * attempt));
+        continue;
+      }
+      throw new NuGetPublisherError('NP2012', `The connection to ${originOf(url)} failed (${code || cause?.message || (error as Error).message}) after ${attempt} tr${attempt === 1 ? 'y' : 'ies'}.`, 'Check the network and the feed URL, then try again.');
+    }
+    const body = await response.text().catch(() => '');
+    const warnings = response.headers.get('x-nuget-warning')?.split(/,\s*(?=[A-Z])/) ?? [];
+    const status = response.status;
+    const location = response.headers.get('location');
+    if (status >= 300 && status < 400 && location && redirects < 5) {
+      const target = new URL(location, url).toString();
+      if (originOf(target) !== keyOrigin && options.apiKey !== undefined) {
+        throw new NuGetPublisherError('NP2003', `${options.feedName} redirected the push to ${originOf(target)}; the API key belongs to ${keyOrigin}, so it was not sent there.`, 'Use the feed URL the redirect points to, if you trust it, and store a key for it.');
+      }
+      redirects++;
+      url = target;
+      attempt--;
+      continue;
+    }
+    if (status >= 500 && attempt < attempts) {
+      notes.push(`Try ${attempt} got ${status}; trying again.`);
+      await new Promise((resolve) => setTimeout(resolve, (options.backoffMs ?? 1000) * attempt));
+      continue;
+    }
+    if (status === 200 || status === 201 || status === 202) {
+      return { outcome: status === 202 ? 'accepted' : 'created', status, attempts: attempt, warnings, notes };
+    }
+    if (status === 409 && attempt > 1) {
+      notes.push('The server reports the version exists after a retry: the earlier try landed.');
+      return { outcome: 'landed-on-earlier-try', status, attempts: attempt, warnings, notes };
+    }
+    if (status === 409 && options.skipDuplicate) {
+      return { outcome: 'skipped-duplicate', status, attempts: attempt, warnings, notes };
+    }
+    // nuget.org often puts the reason only in the status line.
+    throw pushError({ status, reason: response.statusText, body, retryAfter: response.headers.get('retry-after') ?? undefined }, options.id, options.version, options.feedName);
+  }
+}

@@ -1,0 +1,34 @@
+/** Push answers mapped to a plain cause and fix (nuget.org semantics; other servers agree mostly). */
+import { NuGetPublisherError } from '../errors';
+
+export interface PushAnswer {
+  readonly status: number;
+  readonly reason: string;
+  readonly body: string;
+  readonly retryAfter?: string;
+}
+
+function detail(answer: PushAnswer): string {
+  const text = [answer.reason, answer.body.replace(/\s+/g, ' ').trim().slice(0, 300)].filter(Boolean).join(' — ');
+  return text ? ` The server said: "${text}".` : '';
+}
+
+export function pushError(answer: PushAnswer, id: string, version: string, feed: string): NuGetPublisherError {
+  const what = `${id} ${version}`;
+  switch (answer.status) {
+    case 400:
+      return new NuGetPublisherError('NP2400', `${feed} refused ${what} as invalid (400).${detail(answer)}`, 'Fix what the server names (the inspector\'s checks show most of these) and pack again.');
+    case 401:
+      return new NuGetPublisherError('NP2401', `${feed} did not accept the key for ${what} (401).${detail(answer)}`, 'On nuget.org this usually means the key\'s glob pattern or owner does not cover this package id: create a key whose glob matches it (nuget.org → API Keys).');
+    case 403:
+      return new NuGetPublisherError('NP2403', `${feed} refused the key for ${what} (403).${detail(answer)}`, 'The key is unknown or expired, lacks the push scope, or the package is locked: replace the key (NuGet: Replace Key) or check the package on the website.');
+    case 409:
+      return new NuGetPublisherError('NP2409', `${feed} already has ${what}, or the id is under a prefix reserved by another owner (409).${detail(answer)}`, 'Bump the version (a version that ever existed, even unlisted, cannot be pushed again), or turn on skip-duplicate.');
+    case 413:
+      return new NuGetPublisherError('NP2413', `${what} is larger than ${feed} accepts (413).${detail(answer)}`, 'Make the package smaller (nuget.org: 250 MB at most).');
+    case 429:
+      return new NuGetPublisherError('NP2429', `${feed} is rate-limiting pushes (429)${answer.retryAfter ? `; retry after ${answer.retryAfter} s` : ''}.${detail(answer)}`, 'Wait and push again (nuget.org allows 350 pushes per hour per key).');
+    default:
+      return new NuGetPublisherError(`NP2${String(answer.status).padStart(3, '0').slice(-3)}`, `${feed} answered ${answer.status} to the push of ${what}.${detail(answer)}`, answer.status >= 500 ? 'The server failed; try again later or check its status page.' : 'Check the feed URL and the key.');
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * A small NuGet V3 push server for tests (nuget.org itself cannot run here). It follows
+ * ../shared/docs/nuget-facts.md: service index with PackagePublish/2.0.0, PUT multipart push,
+ * DELETE (unlist) and POST (relist) on {publish}/{id}/{version}. Answers can be scripted per
+ * request (status, headers, dropped connection, stall, redirect); every request is recorded.
+ * It earns its place because the real `dotnet nuget push` and `dotnet nuget delete` succeed
+ * against it in the same test run.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export type Scripted =
+  | { readonly status: number; readonly statusText?: string; readonly headers?: Record<string, string>; readonly body?: string }
+  | { readonly action: 'reset' }
+  | { readonly action: 'stall' }
+  | { readonly action: 'redirect'; readonly location: string };
+
+export interface RecordedRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: IncomingMessage['headers'];
+  readonly body: Buffer;
+  /** For multipart pushes: the parts found. */
+  readonly parts: { readonly headers: string; readonly data: Buffer }[];
+}
+
+export interface V3Server {
+  readonly base: string;
+  readonly index: string;
+  readonly requests: RecordedRequest[];
+  readonly script: Scripted[];
+  close(): Promise<void>;
+}
+
+function parseMultipart(contentType: string | undefined, body: Buffer): { headers: string; data: Buffer }[] {
+  const boundary = /boundary="?([^";]+)"?/.exec(contentType ?? '')?.[1];
+  if (!boundary) {
+    return [];
+  }
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts: { headers: string; data: Buffer }[] = [];
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const start = at + delimiter.length;
+    if (body.subarray(start, start + 2).toString() === '--') {
+      break;
+    }
+    const next = body.indexOf(delimiter, start);
+    if (next < 0) {
+      break;
+    }
+    const part = body.subarray(start + 2, next - 2); // skip CRLF after the delimiter and before the next
+    const split = part.indexOf('\r\n\r\n');
+    parts.push({ headers: part.subarray(0, split).toString('latin1'), data: part.subarray(split + 4) });
+    at = next;
+  }
+  return parts;
+}
+
+export async function startV3Server(): Promise<V3Server> {
+  const requests: RecordedRequest[] = [];
+  const script: Scripted[] = [];
+  const stalled: ServerResponse[] = [];
+  let base = '';
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      if (req.method === 'GET' && req.url === '/v3/index.json') {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({
+          version: '3.0.0',
+          resources: [
+            { '@id': `${base}/api/v2/package`, '@type': 'PackagePublish/2.0.0' },
+            { '@id': `${base}/api/v2/symbolpackage`, '@type': 'SymbolPackagePublish/4.9.0' },
+            { '@id': `${base}/v3-flatcontainer/`, '@type': 'PackageBaseAddress/3.0.0' },
+          ],
+        }));
+        return;
+      }
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, parts: parseMultipart(req.headers['content-type'], body) });
+      const next = script.shift();
+      if (next && 'action' in next) {
+        if (next.action === 'reset') {
+          req.socket.destroy();
+        } else if (next.action === 'stall') {
+          stalled.push(res);
+        } else {
+          res.writeHead(307, { location: next.location });
+          res.end();
+        }
+        return;
+      }
+      const answer = next ?? { status: req.method === 'PUT' ? 201 : req.method === 'DELETE' ? 204 : 200 };
+      res.writeHead(answer.status, answer.statusText ?? '', answer.headers ?? {});
+      res.end(answer.body ?? '');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    base,
+    index: `${base}/v3/index.json`,
+    requests,
+    script,
+    close: async () => {
+      stalled.forEach((res) => res.destroy());
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
