@@ -3,22 +3,32 @@
  * CLI twin of the extension: the same core, no VS Code.
  *   nuget-publisher inspect <file> [--json]
  *   nuget-publisher pack <file.nuspec|project> [--base-path DIR] [--output DIR] [--properties k=v;k=v] [--symbols] [--version V] [--configuration C]
+ *   nuget-publisher push <file.nupkg> --source URL|DIR [--api-key-env NAME] [--symbols] [--skip-duplicate]
+ *   nuget-publisher unlist|relist <id> <version> --source URL [--api-key-env NAME]
  * Exit codes: 0 success (inspect: a readable package, even with diagnostics), 1 usage error,
  * 2 failure with a one-line cause on stderr.
  */
 import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { describeError } from './core/errors';
 import { inspectPackageFile, summarize, type InspectSummary } from './core/inspect';
 import { dotnetPackArgs, findDotnet, isProjectFile, producedPackages } from './core/pack/dotnetPack';
 import { packNuspec } from './core/pack/packNuspec';
 import { parseProperties } from './core/pack/tokens';
+import { discover, resourceUrl } from './core/feeds/serviceIndex';
+import { pushToFolder } from './core/feeds/folderFeed';
+import { openPackage } from './core/nupkg/package';
+import { setListed } from './core/publish/listing';
+import { pushPackage, type PushResult } from './core/publish/push';
 
 const USAGE = [
   'usage: nuget-publisher inspect <file.nupkg|file.snupkg> [--json]',
   '       nuget-publisher pack <file.nuspec|project> [--base-path DIR] [--output DIR] [--properties k=v;k=v] [--symbols]',
   '                            [--version V] [--configuration C]   (the last two for projects)',
+  '       nuget-publisher push <file.nupkg> --source URL|DIR [--api-key-env NAME] [--symbols] [--skip-duplicate]',
+  '       nuget-publisher unlist|relist <id> <version> --source URL [--api-key-env NAME]',
+  '  The API key is read from the environment variable NAME (default NUGET_API_KEY), never from an argument.',
 ].join('\n');
 
 class UsageError extends Error {}
@@ -123,6 +133,64 @@ async function inspect(args: string[]): Promise<number> {
   return 0;
 }
 
+/** The key comes from an environment variable, so it never lands in shell history. */
+function apiKeyFrom(options: Map<string, string>): string | undefined {
+  const name = options.get('--api-key-env') ?? 'NUGET_API_KEY';
+  const value = process.env[name];
+  if (options.has('--api-key-env') && !value) {
+    throw new UsageError(`the environment variable ${name} is empty or not set`);
+  }
+  return value || undefined;
+}
+
+function isUrl(source: string): boolean {
+  return /^https?:\/\//i.test(source);
+}
+
+async function push(args: string[]): Promise<number> {
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env'], ['--symbols', '--skip-duplicate']);
+  const source = options.get('--source');
+  if (positional.length !== 1 || !source) {
+    throw new UsageError('push takes one package and --source');
+  }
+  const packagePath = resolve(positional[0]);
+  const skipDuplicate = options.has('--skip-duplicate');
+  if (!isUrl(source)) {
+    const result = await pushToFolder(packagePath, resolve(source), { skipDuplicate });
+    process.stdout.write(`${result.outcome === 'created' ? 'pushed' : 'already there (skipped)'}: ${result.folder}\n`);
+    return 0;
+  }
+  const apiKey = apiKeyFrom(options);
+  const index = await discover(source);
+  const pkg = await openPackage(packagePath);
+  const { id, version } = pkg.nuspec.nuspec.metadata;
+  await pkg.close();
+  const feedName = new URL(source).host;
+  const report = (result: PushResult, what: string): void => {
+    result.warnings.forEach((warning) => process.stderr.write(`warning from the server: ${warning}\n`));
+    result.notes.forEach((note) => process.stderr.write(`${note}\n`));
+    process.stdout.write(`${what}: ${result.outcome} (${result.status})\n`);
+  };
+  report(await pushPackage({ packagePath, url: resourceUrl(index, 'publish'), apiKey, keyOrigin: new URL(source).origin, id, version, feedName, skipDuplicate }), `${id} ${version}`);
+  const symbols = packagePath.replace(/\.nupkg$/i, '.snupkg');
+  if (options.has('--symbols') && symbols !== packagePath && (await stat(symbols).then(() => true, () => false))) {
+    report(await pushPackage({ packagePath: symbols, url: resourceUrl(index, 'symbolPublish'), apiKey, keyOrigin: new URL(source).origin, id, version, feedName, skipDuplicate }), `${id} ${version} symbols`);
+  }
+  return 0;
+}
+
+async function listing(args: string[], listed: boolean): Promise<number> {
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env'], []);
+  const source = options.get('--source');
+  if (positional.length !== 2 || !source || !isUrl(source)) {
+    throw new UsageError(`${listed ? 'relist' : 'unlist'} takes <id> <version> and --source URL`);
+  }
+  const index = await discover(source);
+  const status = await setListed({ publishUrl: resourceUrl(index, 'publish'), id: positional[0], version: positional[1], listed, apiKey: apiKeyFrom(options), keyOrigin: new URL(source).origin, feedName: new URL(source).host });
+  process.stdout.write(`${positional[0]} ${positional[1]} ${listed ? 'relisted' : 'unlisted'} (${status})\n`);
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -131,6 +199,11 @@ export async function main(argv: string[]): Promise<number> {
         return await inspect(rest);
       case 'pack':
         return await pack(rest);
+      case 'push':
+        return await push(rest);
+      case 'unlist':
+      case 'relist':
+        return await listing(rest, command === 'relist');
       case '--help':
       case '-h':
       case undefined:
