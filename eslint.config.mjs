@@ -23,4 +23,6 @@ export default tseslint.config(
   },
   { files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/cli.ts'], rules: noVscode },
   { files: ['webview/**/*.ts'], rules: noVscode },
+  // CommonJS preloads (node --require) must use require().
+  { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: everything a fresh machine needs, then every test level.
 //   1. npm ci (when node_modules is missing or stale), Debian chromium + code-server (scripts/setup-vscode.sh),
-//      Mono + NuGet.exe 5.8 as the second reference packer (scripts/setup-mono.sh)
+//      Mono + NuGet.exe 5.8 as the second reference packer (scripts/setup-mono.sh), nuget-server 1.11.0
 //   2. build, typecheck, lint, compile tests
 //   3. unit tests (node:test, plain Node, real dotnet pack fixtures)
 //   4. extension-host tests in a real VS Code (code-server 1.100.3)
@@ -42,6 +42,11 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
 }
 mustPass('real VS Code + Chromium', 'bash', ['scripts/setup-vscode.sh']);
 mustPass('NuGet.exe under Mono', 'bash', ['scripts/setup-mono.sh']);
+const serverLock = join(root, 'test', 'servers', 'nuget-server', 'package-lock.json');
+const serverInstalled = join(root, 'test', 'servers', 'nuget-server', 'node_modules', '.package-lock.json');
+if (!existsSync(serverInstalled) || statSync(serverInstalled).mtimeMs < statSync(serverLock).mtimeMs) {
+  mustPass('nuget-server 1.11.0 (test server)', npm, ['ci', '--no-audit', '--no-fund', '--prefix', 'test/servers/nuget-server']);
+}
 mustPass('build', process.execPath, ['esbuild.mjs']);
 mustPass('typecheck', npm, ['run', '--silent', 'typecheck']);
 mustPass('lint', npm, ['run', '--silent', 'lint']);
