@@ -9,8 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { fetch } from 'undici';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { pipeline } from 'node:stream/promises';
 import { NuGetPublisherError } from '../errors';
 import { assertKeyMayGo, originOf } from './keySafety';
 import { pushError } from './pushErrors';
@@ -45,17 +46,77 @@ export interface PushResult {
   readonly notes: readonly string[];
 }
 
-const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNREFUSED', 'UND_ERR_CLOSED']);
+const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ECONNABORTED']);
+const TIMEOUT_CODE = 'NP_TIMEOUT';
+const MAX_ANSWER_BYTES = 64 * 1024;
 
-async function* multipartBody(path: string, boundary: string, total: number, onProgress?: (sent: number, total: number) => void): AsyncGenerator<Buffer> {
-  yield Buffer.from(`--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Disposition: form-data; name=package; filename=package.nupkg; filename*=utf-8''package.nupkg\r\n\r\n`);
+interface HttpAnswer {
+  readonly status: number;
+  /** The reason phrase: nuget.org often puts the only explanation there. */
+  readonly statusText: string;
+  readonly headers: IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/**
+ * One streamed request with node:http(s): the body is piped from disk with back-pressure and
+ * chunked transfer (memory stays flat), and the reason phrase of the status line is kept
+ * (fetch drops it in practice, and undici's request API does not expose it).
+ */
+function sendStreaming(url: string, headers: Record<string, string>, body: MultipartBody, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
+  return new Promise((resolve, reject) => {
+    const target = new URL(url);
+    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+    const request = send(target, { method: 'PUT', headers, signal });
+    request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: TIMEOUT_CODE })));
+    request.on('error', reject);
+    request.on('response', (response) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      response.on('data', (chunk: Buffer) => {
+        if (size < MAX_ANSWER_BYTES) {
+          chunks.push(chunk);
+          size += chunk.length;
+        }
+      });
+      response.on('error', reject);
+      response.on('end', () => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+    });
+    // An early answer (401, 413...) may end the upload; the answer, not the broken pipe, counts.
+    writeBody(body, request).catch(() => undefined);
+  });
+}
+
+/** The multipart framing around the package bytes, exactly as dotnet nuget push writes it. */
+interface MultipartBody {
+  readonly head: Buffer;
+  readonly path: string;
+  readonly tail: Buffer;
+  readonly total: number;
+  readonly onProgress?: (sent: number, total: number) => void;
+}
+
+function multipartBody(path: string, boundary: string, total: number, onProgress?: (sent: number, total: number) => void): MultipartBody {
+  return {
+    head: Buffer.from(`--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Disposition: form-data; name=package; filename=package.nupkg; filename*=utf-8''package.nupkg\r\n\r\n`),
+    path,
+    tail: Buffer.from(`\r\n--${boundary}--\r\n`),
+    total,
+    onProgress,
+  };
+}
+
+/** Writes the framing and pipes the file in between (back-pressure from the socket, 1 MB reads). */
+async function writeBody(body: MultipartBody, request: NodeJS.WritableStream & { end(chunk: Buffer): void }): Promise<void> {
+  request.write(body.head);
+  const file = createReadStream(body.path, { highWaterMark: 4 * 1024 * 1024 });
   let sent = 0;
-  for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) {
-    sent += (chunk as Buffer).length;
-    onProgress?.(sent, total);
-    yield chunk as Buffer;
-  }
-  yield Buffer.from(`\r\n--${boundary}--\r\n`);
+  file.on('data', (chunk: string | Buffer) => {
+    sent += chunk.length;
+    body.onProgress?.(sent, body.total);
+  });
+  await pipeline(file, request, { end: false });
+  request.end(body.tail);
 }
 
 export async function pushPackage(options: PushOptions): Promise<PushResult> {
@@ -70,29 +131,20 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
       assertKeyMayGo(url, keyOrigin);
     }
     const boundary = randomUUID();
-    const timeout = AbortSignal.timeout(options.timeoutMs ?? 300_000);
-    let response;
+    let answer: HttpAnswer;
     try {
-      response = await fetch(url, {
-        method: 'PUT',
-        headers: {
-          'content-type': `multipart/form-data; boundary="${boundary}"`,
-          'x-nuget-protocol-version': '4.1.0',
-          'user-agent': 'NuGetPublisher/0.1 (VS Code)',
-          ...(options.apiKey !== undefined ? { 'x-nuget-apikey': options.apiKey } : {}),
-        },
-        body: Readable.from(multipartBody(options.packagePath, boundary, total, options.onProgress)),
-        duplex: 'half',
-        redirect: 'manual',
-        signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
-      });
+      answer = await sendStreaming(url, {
+        'content-type': `multipart/form-data; boundary="${boundary}"`,
+        'x-nuget-protocol-version': '4.1.0',
+        'user-agent': 'NuGetPublisher/0.1 (VS Code)',
+        ...(options.apiKey !== undefined ? { 'x-nuget-apikey': options.apiKey } : {}),
+      }, multipartBody(options.packagePath, boundary, total, options.onProgress), options.timeoutMs ?? 300_000, options.signal);
     } catch (error) {
-      const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
-      const code = cause?.code ?? (error as NodeJS.ErrnoException).code ?? '';
+      const code = (error as NodeJS.ErrnoException).code ?? '';
       if (options.signal?.aborted) {
         throw new NuGetPublisherError('NP2010', `The push of ${options.id} ${options.version} was cancelled; the server may or may not have received it.`, 'Check the feed before pushing again.');
       }
-      if (timeout.aborted) {
+      if (code === TIMEOUT_CODE) {
         throw new NuGetPublisherError('NP2011', `${options.feedName} did not answer within ${Math.round((options.timeoutMs ?? 300_000) / 1000)} s.`, 'The push may still land: check the feed, then try again (skip-duplicate avoids a 409).');
       }
       if (RETRYABLE_CODES.has(code) && attempt < attempts) {
@@ -100,12 +152,11 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
         await new Promise((resolve) => setTimeout(resolve, (options.backoffMs ?? 1000) * attempt));
         continue;
       }
-      throw new NuGetPublisherError('NP2012', `The connection to ${originOf(url)} failed (${code || cause?.message || (error as Error).message}) after ${attempt} tr${attempt === 1 ? 'y' : 'ies'}.`, 'Check the network and the feed URL, then try again.');
+      throw new NuGetPublisherError('NP2012', `The connection to ${originOf(url)} failed (${code || (error as Error).message}) after ${attempt} tr${attempt === 1 ? 'y' : 'ies'}.`, 'Check the network and the feed URL, then try again.');
     }
-    const body = await response.text().catch(() => '');
-    const warnings = response.headers.get('x-nuget-warning')?.split(/,\s*(?=[A-Z])/) ?? [];
-    const status = response.status;
-    const location = response.headers.get('location');
+    const { status, body } = answer;
+    const warnings = answer.headers['x-nuget-warning'] === undefined ? [] : [answer.headers['x-nuget-warning']].flat();
+    const location = answer.headers.location;
     if (status >= 300 && status < 400 && location && redirects < 5) {
       const target = new URL(location, url).toString();
       if (originOf(target) !== keyOrigin && options.apiKey !== undefined) {
@@ -132,6 +183,6 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
       return { outcome: 'skipped-duplicate', status, attempts: attempt, warnings, notes };
     }
     // nuget.org often puts the reason only in the status line.
-    throw pushError({ status, reason: response.statusText, body, retryAfter: response.headers.get('retry-after') ?? undefined }, options.id, options.version, options.feedName);
+    throw pushError({ status, reason: answer.statusText, body, retryAfter: answer.headers['retry-after'] ? String(answer.headers['retry-after']) : undefined }, options.id, options.version, options.feedName);
   }
 }
