@@ -1,12 +1,10 @@
 /**
  * Publishing to nuget-server (npm), which has no PackagePublish resource: POST {base}/api/publish
- * with the raw .nupkg as the body and HTTP Basic credentials (user + API password).
+ * with the raw .nupkg as the body (streamed) and HTTP Basic credentials (user + API password).
  */
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Readable } from 'node:stream';
-import { fetch } from 'undici';
 import { NuGetPublisherError } from '../errors';
+import { upload, type HttpAnswer } from './httpUpload';
 import { assertKeyMayGo, originOf } from './keySafety';
 import type { PushResult } from './push';
 import { pushError } from './pushErrors';
@@ -26,27 +24,18 @@ export async function publishToNugetServer(options: { packagePath: string; base:
     assertKeyMayGo(url, originOf(options.base));
   }
   const total = (await stat(options.packagePath)).size;
-  let sent = 0;
-  const source = createReadStream(options.packagePath, { highWaterMark: 256 * 1024 });
-  source.on('data', (chunk: string | Buffer) => {
-    sent += chunk.length;
-    options.onProgress?.(sent, total);
-  });
-  let response;
+  let answer: HttpAnswer;
   try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/octet-stream', ...(options.credentials ? { authorization: basicAuthorization(options.credentials) } : {}) },
-      body: Readable.toWeb(source) as unknown as ReadableStream,
-      duplex: 'half',
-      redirect: 'manual',
-      signal: options.signal ?? AbortSignal.timeout(300_000),
-    });
+    answer = await upload('POST', url, {
+      'content-type': 'application/octet-stream',
+      ...(options.credentials ? { authorization: basicAuthorization(options.credentials) } : {}),
+    }, { head: Buffer.alloc(0), path: options.packagePath, tail: Buffer.alloc(0), total, onProgress: options.onProgress }, 300_000, options.signal);
   } catch (error) {
-    const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
-    throw new NuGetPublisherError('NP2012', `The connection to ${originOf(url)} failed (${cause?.code ?? (error as Error).message}).`, 'Check the network and the feed URL, then try again.');
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new NuGetPublisherError('NP2012', `The connection to ${originOf(url)} failed (${code ?? (error as Error).message}).`, 'Check the network and the feed URL, then try again.');
   }
-  const body = await response.text().catch(() => '');
+  const response = { status: answer.status, statusText: answer.statusText };
+  const body = answer.body;
   if (response.status === 201) {
     return { outcome: 'created', status: 201, attempts: 1, warnings: [], notes: [] };
   }

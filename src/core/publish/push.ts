@@ -7,13 +7,10 @@
  * The key never appears in errors or progress text.
  */
 import { randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { pipeline } from 'node:stream/promises';
 import { NuGetPublisherError } from '../errors';
 import { assertKeyMayGo, originOf } from './keySafety';
+import { TIMEOUT_CODE, upload, type HttpAnswer, type UploadBody } from './httpUpload';
 import { pushError } from './pushErrors';
 
 export type PushOutcome = 'created' | 'accepted' | 'skipped-duplicate' | 'landed-on-earlier-try';
@@ -47,56 +44,8 @@ export interface PushResult {
 }
 
 const RETRYABLE_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ECONNABORTED']);
-const TIMEOUT_CODE = 'NP_TIMEOUT';
-const MAX_ANSWER_BYTES = 64 * 1024;
 
-interface HttpAnswer {
-  readonly status: number;
-  /** The reason phrase: nuget.org often puts the only explanation there. */
-  readonly statusText: string;
-  readonly headers: IncomingHttpHeaders;
-  readonly body: string;
-}
-
-/**
- * One streamed request with node:http(s): the body is piped from disk with back-pressure and
- * chunked transfer (memory stays flat), and the reason phrase of the status line is kept
- * (fetch drops it in practice, and undici's request API does not expose it).
- */
-function sendStreaming(url: string, headers: Record<string, string>, body: MultipartBody, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
-  return new Promise((resolve, reject) => {
-    const target = new URL(url);
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const request = send(target, { method: 'PUT', headers, signal });
-    request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: TIMEOUT_CODE })));
-    request.on('error', reject);
-    request.on('response', (response) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        if (size < MAX_ANSWER_BYTES) {
-          chunks.push(chunk);
-          size += chunk.length;
-        }
-      });
-      response.on('error', reject);
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
-    });
-    // An early answer (401, 413...) may end the upload; the answer, not the broken pipe, counts.
-    writeBody(body, request).catch(() => undefined);
-  });
-}
-
-/** The multipart framing around the package bytes, exactly as dotnet nuget push writes it. */
-interface MultipartBody {
-  readonly head: Buffer;
-  readonly path: string;
-  readonly tail: Buffer;
-  readonly total: number;
-  readonly onProgress?: (sent: number, total: number) => void;
-}
-
-function multipartBody(path: string, boundary: string, total: number, onProgress?: (sent: number, total: number) => void): MultipartBody {
+function multipartBody(path: string, boundary: string, total: number, onProgress?: (sent: number, total: number) => void): UploadBody {
   return {
     head: Buffer.from(`--${boundary}\r\nContent-Type: application/octet-stream\r\nContent-Disposition: form-data; name=package; filename=package.nupkg; filename*=utf-8''package.nupkg\r\n\r\n`),
     path,
@@ -105,20 +54,6 @@ function multipartBody(path: string, boundary: string, total: number, onProgress
     onProgress,
   };
 }
-
-/** Writes the framing and pipes the file in between (back-pressure from the socket, 1 MB reads). */
-async function writeBody(body: MultipartBody, request: NodeJS.WritableStream & { end(chunk: Buffer): void }): Promise<void> {
-  request.write(body.head);
-  const file = createReadStream(body.path, { highWaterMark: 4 * 1024 * 1024 });
-  let sent = 0;
-  file.on('data', (chunk: string | Buffer) => {
-    sent += chunk.length;
-    body.onProgress?.(sent, body.total);
-  });
-  await pipeline(file, request, { end: false });
-  request.end(body.tail);
-}
-
 export async function pushPackage(options: PushOptions): Promise<PushResult> {
   const total = (await stat(options.packagePath)).size;
   const attempts = options.attempts ?? 3;
@@ -133,7 +68,7 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
     const boundary = randomUUID();
     let answer: HttpAnswer;
     try {
-      answer = await sendStreaming(url, {
+      answer = await upload('PUT', url, {
         'content-type': `multipart/form-data; boundary="${boundary}"`,
         'x-nuget-protocol-version': '4.1.0',
         'user-agent': 'NuGetPublisher/0.1 (VS Code)',
