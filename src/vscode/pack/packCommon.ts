@@ -1,5 +1,5 @@
 /** Shared bits of the pack commands: workspace trust, and the "Inspect" offer after a pack. */
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
 
@@ -29,4 +29,10 @@ export async function offerInspect(packages: readonly string[]): Promise<void> {
   } else if (choice === 'Reveal in Explorer') {
     await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(main));
   }
+}
+
+/** The nugetPublisher.pack.outputDirectory setting (relative to the workspace folder), or the fallback. */
+export function configuredOutputDir(file: vscode.Uri, fallback: string): string {
+  const configured = vscode.workspace.getConfiguration('nugetPublisher.pack').get<string>('outputDirectory', '');
+  return configured ? join(vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath ?? dirname(file.fsPath), configured) : fallback;
 }

@@ -3,13 +3,13 @@
  * values the nuspec uses, with progress and cancellation. Nothing half-written on failure.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { packNuspec, type PackNuspecResult } from '../../core/pack/packNuspec';
 import type { PackProperties } from '../../core/pack/tokens';
 import type { Services } from '../services';
-import { offerInspect, requireTrust } from './packCommon';
+import { configuredOutputDir, offerInspect, requireTrust } from './packCommon';
 
 export interface PackNuspecArgs {
   readonly properties?: PackProperties;
@@ -59,8 +59,7 @@ export async function packNuspecCommand(services: Services, target?: vscode.Uri,
     return undefined;
   }
   const settings = vscode.workspace.getConfiguration('nugetPublisher.pack');
-  const configuredOutput = settings.get<string>('outputDirectory', '');
-  const outputDir = args.outputDir ?? (configuredOutput ? join(vscode.workspace.getWorkspaceFolder(nuspec)?.uri.fsPath ?? dirname(nuspec.fsPath), configuredOutput) : dirname(nuspec.fsPath));
+  const outputDir = args.outputDir ?? configuredOutputDir(nuspec, dirname(nuspec.fsPath));
   try {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Packing ${basename(nuspec.fsPath)}`, cancellable: true }, async (progress, token) => {
       const controller = new AbortController();

@@ -8,7 +8,7 @@ import * as vscode from 'vscode';
 import { DOTNET_DOWNLOAD_URL, dotnetPackArgs, findDotnet, producedPackages } from '../../core/pack/dotnetPack';
 import { describeError } from '../../core/errors';
 import type { Services } from '../services';
-import { offerInspect, requireTrust } from './packCommon';
+import { configuredOutputDir, offerInspect, requireTrust } from './packCommon';
 
 export const TASK_TYPE = 'nugetPublisher';
 
@@ -55,8 +55,7 @@ async function askOptions(project: vscode.Uri, args: PackProjectArgs): Promise<R
     }
   }
   configuration ??= 'Release';
-  const configuredOutput = settings.get<string>('outputDirectory', '');
-  const outputDir = args.outputDir ?? (configuredOutput ? join(vscode.workspace.getWorkspaceFolder(project)?.uri.fsPath ?? dirname(project.fsPath), configuredOutput) : join(dirname(project.fsPath), 'bin', configuration));
+  const outputDir = args.outputDir ?? configuredOutputDir(project, join(dirname(project.fsPath), 'bin', configuration));
   return { configuration, version: version || undefined, symbols: args.symbols ?? settings.get<boolean>('includeSymbols', false), outputDir };
 }
 
