@@ -4,7 +4,7 @@ import { registerCommands, commandFactories } from './vscode/commands/index';
 import { readSettings } from './vscode/config';
 import { InspectorEditorProvider, lastPostedMessages } from './vscode/inspector/inspectorEditor';
 import type { ToWebview } from './shared/protocol';
-import { createLog } from './vscode/log';
+import { createLog, showError } from './vscode/log';
 import { NuspecDiagnostics } from './vscode/nuspecDiagnostics';
 import { PackageProblems } from './vscode/packageProblems';
 import type { Services } from './vscode/services';
@@ -34,11 +34,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     // VS Code does not show activation errors: log them and tell the user.
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);
     log.error('activate', `activation failed: ${detail}`);
-    void vscode.window.showErrorMessage(`NuGet Publisher failed to start: ${error instanceof Error ? error.message : String(error)}`, 'Show Log').then((choice) => {
-      if (choice === 'Show Log') {
-        log.show();
-      }
-    });
+    void showError(log, `NuGet Publisher failed to start: ${error instanceof Error ? error.message : String(error)}`);
     return undefined;
   }
 }

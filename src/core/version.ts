@@ -63,10 +63,6 @@ export function isSemVer2(version: NuGetVersion): boolean {
   return version.release.length > 1 || version.metadata.length > 0;
 }
 
-export function isPrerelease(version: NuGetVersion): boolean {
-  return version.release.length > 0;
-}
-
 /** Orders versions the way NuGet does; metadata is ignored. */
 export function compareVersions(a: NuGetVersion, b: NuGetVersion): number {
   const parts: (keyof NuGetVersion)[] = ['major', 'minor', 'patch', 'revision'];

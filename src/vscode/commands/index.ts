@@ -4,6 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
+import { showError } from '../log';
 import type { Services } from '../services';
 import { packProject, type PackProjectArgs } from '../pack/packProject';
 import { packNuspecCommand, type PackNuspecArgs } from '../pack/packNuspecCommand';
@@ -43,10 +44,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
         return await handler(...args);
       } catch (error) {
         services.log.error('command', `${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-        const choice = await vscode.window.showErrorMessage(`NuGet: ${error instanceof Error ? error.message : String(error)}`, 'Show Log');
-        if (choice === 'Show Log') {
-          services.log.show();
-        }
+        await showError(services.log, `NuGet: ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       }
     });

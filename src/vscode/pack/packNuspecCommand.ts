@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import { packNuspec, type PackNuspecResult } from '../../core/pack/packNuspec';
 import type { PackProperties } from '../../core/pack/tokens';
+import { showError } from '../log';
 import type { Services } from '../services';
 import { configuredOutputDir, offerInspect, requireTrust } from './packCommon';
 
@@ -91,7 +92,7 @@ export async function packNuspecCommand(services: Services, target?: vscode.Uri,
   } catch (error) {
     services.log.error('pack', `packing ${nuspec.fsPath} failed: ${describeError(error)}`);
     if (!args.quiet) {
-      void vscode.window.showErrorMessage(`Cannot pack ${basename(nuspec.fsPath)}: ${describeError(error)}`, 'Show Log').then((choice) => choice && services.log.show());
+      void showError(services.log, `Cannot pack ${basename(nuspec.fsPath)}: ${describeError(error)}`);
     }
     throw error;
   }
