@@ -3,13 +3,13 @@
  * CLI twin of the extension: the same core, no VS Code.
  *   nuget-publisher inspect <file> [--json]
  *   nuget-publisher pack <file.nuspec|project> [--base-path DIR] [--output DIR] [--properties k=v;k=v] [--symbols] [--version V] [--configuration C]
- *   nuget-publisher push <file.nupkg> --source URL|DIR [--api-key-env NAME] [--symbols] [--skip-duplicate]
+ *   nuget-publisher push <file.nupkg> --source URL|DIR [--kind K] [--user NAME] [--api-key-env NAME] [--symbols] [--skip-duplicate]
  *   nuget-publisher unlist|relist <id> <version> --source URL [--api-key-env NAME]
  * Exit codes: 0 success (inspect: a readable package, even with diagnostics), 1 usage error,
  * 2 failure with a one-line cause on stderr.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { describeError } from './core/errors';
 import { inspectPackageFile, summarize, type InspectSummary } from './core/inspect';
@@ -17,18 +17,20 @@ import { dotnetPackArgs, findDotnet, isProjectFile, producedPackages } from './c
 import { packNuspec } from './core/pack/packNuspec';
 import { parseProperties } from './core/pack/tokens';
 import { discover, resourceUrl } from './core/feeds/serviceIndex';
-import { pushToFolder } from './core/feeds/folderFeed';
-import { openPackage } from './core/nupkg/package';
+import { FEED_KINDS, folderPath, guessKind, isUrlSource, type Feed, type FeedKind } from './core/feeds/feed';
+import type { Credential } from './core/keys/keys';
 import { setListed } from './core/publish/listing';
-import { pushPackage, type PushResult } from './core/publish/push';
+import { publish } from './core/publish/publish';
 
 const USAGE = [
   'usage: nuget-publisher inspect <file.nupkg|file.snupkg> [--json]',
   '       nuget-publisher pack <file.nuspec|project> [--base-path DIR] [--output DIR] [--properties k=v;k=v] [--symbols]',
   '                            [--version V] [--configuration C]   (the last two for projects)',
-  '       nuget-publisher push <file.nupkg> --source URL|DIR [--api-key-env NAME] [--symbols] [--skip-duplicate]',
+  '       nuget-publisher push <file.nupkg> --source URL|DIR [--kind nuget.org|v3|folder|nuget-server] [--user NAME]',
+  '                            [--api-key-env NAME] [--symbols] [--skip-duplicate]',
   '       nuget-publisher unlist|relist <id> <version> --source URL [--api-key-env NAME]',
-  '  The API key is read from the environment variable NAME (default NUGET_API_KEY), never from an argument.',
+  '  The API key (or, with --user, the password) is read from the environment variable NAME',
+  '  (default NUGET_API_KEY), never from an argument.',
 ].join('\n');
 
 class UsageError extends Error {}
@@ -143,38 +145,57 @@ function apiKeyFrom(options: Map<string, string>): string | undefined {
   return value || undefined;
 }
 
-function isUrl(source: string): boolean {
-  return /^https?:\/\//i.test(source);
+/** The feed a --source (and optional --kind) names. */
+function feedFrom(source: string, kind: string | undefined): Feed {
+  if (kind !== undefined && !(FEED_KINDS as readonly string[]).includes(kind)) {
+    throw new UsageError(`--kind must be one of ${FEED_KINDS.join(', ')}`);
+  }
+  const resolvedKind = (kind as FeedKind | undefined) ?? guessKind(source);
+  if (resolvedKind === 'folder') {
+    return { name: resolve(folderPath(source)), source: resolve(folderPath(source)), kind: 'folder' };
+  }
+  if (!isUrlSource(source)) {
+    throw new UsageError(`--kind ${resolvedKind} needs an http(s) URL as --source`);
+  }
+  return { name: new URL(source).host, source, kind: resolvedKind };
+}
+
+/** nuget-server wants Basic credentials: the user name comes from --user, the password from the key variable. */
+function credentialFrom(feed: Feed, options: Map<string, string>): Credential | undefined {
+  const secret = apiKeyFrom(options);
+  if (secret === undefined) {
+    return undefined;
+  }
+  if (feed.kind === 'nuget-server' || options.has('--user')) {
+    return { basic: { username: options.get('--user') ?? '', password: secret }, ...(feed.kind === 'nuget-server' ? {} : { apiKey: secret }) };
+  }
+  return { apiKey: secret };
 }
 
 async function push(args: string[]): Promise<number> {
-  const { positional, options } = parseArgs(args, ['--source', '--api-key-env'], ['--symbols', '--skip-duplicate']);
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user'], ['--symbols', '--skip-duplicate']);
   const source = options.get('--source');
   if (positional.length !== 1 || !source) {
     throw new UsageError('push takes one package and --source');
   }
-  const packagePath = resolve(positional[0]);
-  const skipDuplicate = options.has('--skip-duplicate');
-  if (!isUrl(source)) {
-    const result = await pushToFolder(packagePath, resolve(source), { skipDuplicate });
-    process.stdout.write(`${result.outcome === 'created' ? 'pushed' : 'already there (skipped)'}: ${result.folder}\n`);
-    return 0;
+  const feed = feedFrom(source, options.get('--kind'));
+  const report = await publish({
+    feed,
+    packagePath: resolve(positional[0]),
+    credential: credentialFrom(feed, options),
+    skipDuplicate: options.has('--skip-duplicate'),
+    symbols: options.has('--symbols'),
+  });
+  report.warnings.forEach((warning) => process.stderr.write(`warning from the server: ${warning}\n`));
+  report.notes.forEach((note) => process.stderr.write(`${note}\n`));
+  const what = `${report.id} ${report.version}`;
+  if (report.location) {
+    process.stdout.write(`${report.outcome === 'created' ? 'pushed' : 'already there (skipped)'}: ${report.location}\n`);
+  } else {
+    process.stdout.write(`${what}: ${report.outcome}${report.status !== undefined ? ` (${report.status})` : ''}\n`);
   }
-  const apiKey = apiKeyFrom(options);
-  const index = await discover(source);
-  const pkg = await openPackage(packagePath);
-  const { id, version } = pkg.nuspec.nuspec.metadata;
-  await pkg.close();
-  const feedName = new URL(source).host;
-  const report = (result: PushResult, what: string): void => {
-    result.warnings.forEach((warning) => process.stderr.write(`warning from the server: ${warning}\n`));
-    result.notes.forEach((note) => process.stderr.write(`${note}\n`));
-    process.stdout.write(`${what}: ${result.outcome} (${result.status})\n`);
-  };
-  report(await pushPackage({ packagePath, url: resourceUrl(index, 'publish'), apiKey, keyOrigin: new URL(source).origin, id, version, feedName, skipDuplicate }), `${id} ${version}`);
-  const symbols = packagePath.replace(/\.nupkg$/i, '.snupkg');
-  if (options.has('--symbols') && symbols !== packagePath && (await stat(symbols).then(() => true, () => false))) {
-    report(await pushPackage({ packagePath: symbols, url: resourceUrl(index, 'symbolPublish'), apiKey, keyOrigin: new URL(source).origin, id, version, feedName, skipDuplicate }), `${id} ${version} symbols`);
+  if (report.symbols) {
+    process.stdout.write(`${what} symbols: ${report.symbols.outcome}${report.symbols.status !== undefined ? ` (${report.symbols.status})` : ''}${report.symbols.reason ? ` (${report.symbols.reason})` : ''}\n`);
   }
   return 0;
 }
@@ -182,7 +203,7 @@ async function push(args: string[]): Promise<number> {
 async function listing(args: string[], listed: boolean): Promise<number> {
   const { positional, options } = parseArgs(args, ['--source', '--api-key-env'], []);
   const source = options.get('--source');
-  if (positional.length !== 2 || !source || !isUrl(source)) {
+  if (positional.length !== 2 || !source || !isUrlSource(source)) {
     throw new UsageError(`${listed ? 'relist' : 'unlist'} takes <id> <version> and --source URL`);
   }
   const index = await discover(source);

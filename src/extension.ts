@@ -4,7 +4,10 @@ import { registerCommands, commandFactories } from './vscode/commands/index';
 import { readSettings } from './vscode/config';
 import { InspectorEditorProvider, lastPostedMessages } from './vscode/inspector/inspectorEditor';
 import type { ToWebview } from './shared/protocol';
-import { createLog, showError } from './vscode/log';
+import { createLog, shownMessages, showError, type Log } from './vscode/log';
+import { KeyStore } from './vscode/keys/keyStore';
+import { readFeeds } from './vscode/feeds/feedSettings';
+import type { PublishReport } from './core/publish/publish';
 import { NuspecDiagnostics } from './vscode/nuspecDiagnostics';
 import { PackageProblems } from './vscode/packageProblems';
 import type { Services } from './vscode/services';
@@ -15,6 +18,9 @@ export interface ExtensionApi {
   readonly services: Services;
   /** The last message posted to each open inspector, by package URI. */
   readonly inspectorMessages: ReadonlyMap<string, ToWebview>;
+  /** Every notification text shown through the log's notify (scrubbed of secrets). */
+  readonly shownMessages: readonly string[];
+  readonly log: Log;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
@@ -22,14 +28,23 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   try {
     const packageProblems = new PackageProblems();
     context.subscriptions.push(packageProblems);
-    const services: Services = { context, log, packageProblems };
+    const keys = new KeyStore(context, log);
+    const onPublished = new vscode.EventEmitter<PublishReport>();
+    context.subscriptions.push(keys, onPublished);
+    const services: Services = { context, log, packageProblems, keys, onPublished };
+    readFeeds(log); // reports unusable feed entries once, in the log
+    context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration('nugetPublisher.feeds')) {
+        readFeeds(log);
+      }
+    }));
     log.info('activate', `NuGet Publisher ${context.extension.packageJSON.version as string} on VS Code ${vscode.version}; settings ${JSON.stringify(readSettings())}`);
     context.subscriptions.push(
       ...registerCommands(services),
       InspectorEditorProvider.register(services),
       new NuspecDiagnostics(log),
     );
-    return { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages };
+    return { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log };
   } catch (error) {
     // VS Code does not show activation errors: log them and tell the user.
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);

@@ -23,7 +23,7 @@ async function main(): Promise<number> {
   const workspace = createSampleWorkspace(tempDir('np-ws-'));
   const stateDir = tempDir('np-cs-');
   const resultsFile = join(stateDir, 'results.json');
-  const server = await startCodeServer({ stateDir, workspace: workspace.folder, env: { NUGET_PUBLISHER_TEST_RESULTS: resultsFile }, verbose: process.env.NP_VERBOSE === '1' });
+  const server = await startCodeServer({ stateDir, workspace: workspace.folder, env: { NUGET_PUBLISHER_TEST_RESULTS: resultsFile, ...(process.env.NP_GREP ? { NP_GREP: process.env.NP_GREP } : {}) }, verbose: process.env.NP_VERBOSE === '1' });
   const browser = await launchChromium();
   try {
     const page = await (await newContext(browser)).newPage();

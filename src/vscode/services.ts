@@ -1,5 +1,7 @@
 /** What commands and views receive from activate(): the shared services, created once. */
 import type * as vscode from 'vscode';
+import type { PublishReport } from '../core/publish/publish';
+import type { KeyStore } from './keys/keyStore';
 import type { Log } from './log';
 import type { PackageProblems } from './packageProblems';
 
@@ -7,4 +9,7 @@ export interface Services {
   readonly context: vscode.ExtensionContext;
   readonly log: Log;
   readonly packageProblems: PackageProblems;
+  readonly keys: KeyStore;
+  /** Fired after every successful publish (the tracker follows it). */
+  readonly onPublished: vscode.EventEmitter<PublishReport>;
 }

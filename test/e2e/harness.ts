@@ -85,3 +85,38 @@ export async function closeAllEditors(page: Page): Promise<void> {
   await runCommand(page, 'View: Close All Editors');
   await page.waitForTimeout(1500);
 }
+
+/** Chooses an item in the open quick pick by typing part of it and pressing Enter. */
+export async function chooseInQuickPick(page: Page, title: string | RegExp, filter: string, rowText: string = filter): Promise<void> {
+  await page.locator('.quick-input-widget', { hasText: title }).waitFor({ state: 'visible', timeout: 60_000 });
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(filter);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor();
+  await page.waitForTimeout(300);
+  await input.press('Enter');
+}
+
+/** Answers the input box whose title contains `title` (empty text accepts the proposed value). */
+export async function answerInputBox(page: Page, title: string | RegExp, text?: string): Promise<void> {
+  await page.locator('.quick-input-widget', { hasText: title }).waitFor({ state: 'visible', timeout: 60_000 });
+  const input = page.locator('.quick-input-widget input');
+  if (text !== undefined) {
+    await input.fill(text);
+  }
+  await page.waitForTimeout(200);
+  await input.press('Enter');
+}
+
+/** Clicks a button of the modal dialog that shows `text`. */
+export async function answerDialog(page: Page, text: string | RegExp, button: string): Promise<void> {
+  const dialog = page.locator('.monaco-dialog-box', { hasText: text });
+  await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+  await dialog.locator('a.monaco-button', { hasText: button }).first().click();
+}
+
+/** Clicks a button on the notification toast that shows `text`. */
+export async function clickToastButton(page: Page, text: string | RegExp, button: string): Promise<void> {
+  const toast = page.locator('.notification-toast', { hasText: text });
+  await toast.waitFor({ state: 'visible', timeout: 60_000 });
+  await toast.locator('a.monaco-button', { hasText: button }).first().click();
+}

@@ -1,4 +1,8 @@
-/** UI end-to-end: open packages and a nuspec in code-server the way a person does, check what they see. */
+/**
+ * UI end-to-end: open packages and a nuspec, pack, and publish in code-server the way a person
+ * does (palette, quick picks, the password box, dialogs), and check what they see and what
+ * reaches the feeds.
+ */
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import type { Locator } from 'playwright-core';
 import { join } from 'node:path';
@@ -6,7 +10,10 @@ import { launchChromium, newContext, startCodeServer } from '../codeServer';
 import { REPO_ROOT } from '../helpers/dotnetFixtures';
 import { createSampleWorkspace } from '../helpers/sampleWorkspace';
 import { tempDir } from '../helpers/temp';
-import { ARTIFACTS, Steps, activeWebview, closeAllEditors, installVsix, quickOpen, runCommand } from './harness';
+import { startNugetServer } from '../servers/nugetServer';
+import { ARTIFACTS, Steps, activeWebview, answerDialog, answerInputBox, chooseInQuickPick, clickToastButton, closeAllEditors, installVsix, quickOpen, runCommand } from './harness';
+
+const TEAM_PASSWORD = 'E2E-Typed-Password-42';
 
 async function expectText(locator: Locator, expected: RegExp | string, timeout = 30_000): Promise<void> {
   await locator.first().waitFor({ state: 'attached', timeout });
@@ -27,7 +34,19 @@ async function main(): Promise<number> {
   const workspace = createSampleWorkspace(tempDir('np-e2e-ws-'));
   const stateDir = tempDir('np-e2e-cs-');
   installVsix(stateDir);
-  const server = await startCodeServer({ stateDir, workspace: workspace.folder, settings: { 'workbench.colorTheme': 'Default Dark Modern' } });
+  const folderFeed = tempDir('np-e2e-feed-');
+  const nugetServer = await startNugetServer({ users: [{ username: 'alice', password: TEAM_PASSWORD, role: 'publish' }] });
+  const server = await startCodeServer({
+    stateDir, workspace: workspace.folder,
+    settings: {
+      'workbench.colorTheme': 'Default Dark Modern',
+      'nugetPublisher.feeds': [
+        { name: 'nuget.org', source: 'https://api.nuget.org/v3/index.json', kind: 'nuget.org' },
+        { name: 'Local', source: folderFeed, kind: 'folder' },
+        { name: 'Team', source: nugetServer.base, kind: 'nuget-server' },
+      ],
+    },
+  });
   const browser = await launchChromium();
   const page = await (await newContext(browser, 'dark')).newPage();
   const steps = new Steps(page);
@@ -111,9 +130,54 @@ async function main(): Promise<number> {
       await toast.locator('a.monaco-button', { hasText: 'Inspect' }).first().click();
       await expectText(activeWebview(page).locator('#package-id'), 'Contoso.Core');
     });
+
+    await closeAllEditors(page);
+
+    await steps.step('"NuGet: Publish package" to a local folder feed: pick the package and the feed, confirm', async () => {
+      await runCommand(page, 'NuGet: Publish package');
+      await chooseInQuickPick(page, 'which package?', 'Contoso.Core.2.0.0.nupkg');
+      await chooseInQuickPick(page, 'to which feed?', 'Local');
+      await answerDialog(page, 'Publish Contoso.Core 2.0.0 to Local?', 'Publish');
+      await page.locator('.notification-toast', { hasText: 'Published Contoso.Core 2.0.0 to Local.' }).waitFor({ timeout: 60_000 });
+      const written = join(folderFeed, 'contoso.core', '2.0.0', 'contoso.core.2.0.0.nupkg');
+      if (!existsSync(written)) {
+        throw new Error(`${written} was not written`);
+      }
+    });
+
+    await steps.step('"NuGet: Publish package" to nuget-server: no key yet, so Add Key with the password box, then publish', async () => {
+      await runCommand(page, 'NuGet: Publish package');
+      await chooseInQuickPick(page, 'which package?', 'Contoso.Utils.1.2.3-beta.1.nupkg');
+      await chooseInQuickPick(page, 'to which feed?', 'Team');
+      await clickToastButton(page, 'No key is stored for Team', 'Add Key…');
+      await answerInputBox(page, 'Add Key for Team (1/5)'); // the proposed name "Team key"
+      await answerInputBox(page, 'Add Key for Team (2/5)', 'alice');
+      await page.locator('.quick-input-widget', { hasText: 'Add Key for Team (3/5)' }).waitFor();
+      const password = page.locator('.quick-input-widget input');
+      if ((await password.getAttribute('type')) !== 'password') {
+        throw new Error('the key is not typed into a password box');
+      }
+      await password.fill(TEAM_PASSWORD);
+      await page.screenshot({ path: join(ARTIFACTS, 'add-key-password.png') });
+      await password.press('Enter');
+      await answerInputBox(page, 'Add Key for Team (4/5)'); // glob: *
+      await answerInputBox(page, 'Add Key for Team (5/5)'); // no expiry
+      await answerDialog(page, 'Publish Contoso.Utils 1.2.3-beta.1+build.5 to Team?', 'Publish');
+      await page.locator('.notification-toast', { hasText: 'Published Contoso.Utils 1.2.3-beta.1+build.5 to Team.' }).waitFor({ timeout: 60_000 });
+      await page.screenshot({ path: join(ARTIFACTS, 'published.png') });
+      const flat = (await (await fetch(`${nugetServer.base}/v3/package/contoso.utils/index.json`)).json()) as { versions: string[] };
+      if (flat.versions.length !== 1) {
+        throw new Error(`nuget-server lists ${JSON.stringify(flat.versions)}`);
+      }
+      const shown = await page.locator('.monaco-workbench').textContent();
+      if (shown?.includes(TEAM_PASSWORD)) {
+        throw new Error('the password is visible in the workbench');
+      }
+    });
   } finally {
     await browser.close();
     await server.stop();
+    await nugetServer.stop();
   }
   const code = steps.summary('e2e');
   if (code === 0 && process.env.NP_UPDATE_README_SCREENSHOT === '1') {

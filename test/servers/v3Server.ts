@@ -57,7 +57,46 @@ function parseMultipart(contentType: string | undefined, body: Buffer): { header
   return parts;
 }
 
-export async function startV3Server(): Promise<V3Server> {
+export interface V3ServerOptions {
+  /** When set, writes need one of these X-NuGet-ApiKey values (401 without a key, 403 otherwise), as nuget.org. */
+  readonly validKeys?: readonly string[];
+  /** Package ids the valid keys may push (for verifykey); all when unset. */
+  readonly ownedIds?: readonly string[];
+}
+
+/**
+ * nuget.org's key check (NuGetGallery ApiController): POST {publish}/create-verification-key/{id}/{version}
+ * with the key answers 200 {Key, Expires}; GET api/v2/verifykey/{id}/{version} with that temporary key
+ * answers 200 when the key may push the id, 403 otherwise.
+ */
+function verification(req: IncomingMessage, res: ServerResponse, options: V3ServerOptions, temporaryKeys: Map<string, string>): boolean {
+  const url = req.url ?? '';
+  const key = String(req.headers['x-nuget-apikey'] ?? '');
+  const create = /^\/api\/v2\/package\/create-verification-key\/([^/]+)\/([^/]+)$/.exec(url);
+  if (req.method === 'POST' && create) {
+    if (!key) {
+      res.writeHead(401).end();
+    } else if (options.validKeys && !options.validKeys.includes(key)) {
+      res.writeHead(403, 'Forbidden').end();
+    } else {
+      const temporary = `verify-${temporaryKeys.size + 1}-${Date.now()}`;
+      temporaryKeys.set(temporary, decodeURIComponent(create[1]));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ Key: temporary, Expires: new Date(Date.now() + 86_400_000).toISOString() }));
+    }
+    return true;
+  }
+  const verify = /^\/api\/v2\/verifykey\/([^/]+)\/([^/]+)$/.exec(url);
+  if (req.method === 'GET' && verify) {
+    const id = decodeURIComponent(verify[1]);
+    const owned = !options.ownedIds || options.ownedIds.some((candidate) => candidate.toLowerCase() === id.toLowerCase());
+    res.writeHead(temporaryKeys.get(key)?.toLowerCase() === id.toLowerCase() && owned ? 200 : 403).end();
+    return true;
+  }
+  return false;
+}
+
+export async function startV3Server(options: V3ServerOptions = {}): Promise<V3Server> {
+  const temporaryKeys = new Map<string, string>();
   const requests: RecordedRequest[] = [];
   const script: Scripted[] = [];
   const stalled: ServerResponse[] = [];
@@ -80,6 +119,9 @@ export async function startV3Server(): Promise<V3Server> {
         return;
       }
       requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, parts: parseMultipart(req.headers['content-type'], body) });
+      if (verification(req, res, options, temporaryKeys)) {
+        return;
+      }
       const next = script.shift();
       if (next && 'action' in next) {
         if (next.action === 'reset') {
@@ -92,7 +134,9 @@ export async function startV3Server(): Promise<V3Server> {
         }
         return;
       }
-      const answer = next ?? { status: req.method === 'PUT' ? 201 : req.method === 'DELETE' ? 204 : 200 };
+      const key = req.headers['x-nuget-apikey'];
+      const keyProblem = options.validKeys && req.method !== 'GET' ? (key === undefined ? 401 : options.validKeys.includes(String(key)) ? 0 : 403) : 0;
+      const answer = next ?? (keyProblem ? { status: keyProblem } : { status: req.method === 'PUT' ? 201 : req.method === 'DELETE' ? 204 : 200 });
       res.writeHead(answer.status, answer.statusText ?? '', answer.headers ?? {});
       res.end(answer.body ?? '');
     });

@@ -4,6 +4,7 @@
  */
 import { fetch } from 'undici';
 import { NuGetPublisherError } from '../errors';
+import { assertKeyMayGo, originOf } from '../publish/keySafety';
 
 export interface ServiceResource {
   readonly id: string;
@@ -87,14 +88,22 @@ export async function discover(source: string, options: { headers?: Record<strin
   if (cached && Date.now() - cached.at < (options.maxAgeMs ?? 30 * 60_000)) {
     return cached.index;
   }
+  // Credentials go only to the source's own origin: with them, redirects are not followed.
+  const withCredentials = options.headers !== undefined && Object.keys(options.headers).some((name) => name.toLowerCase() === 'authorization');
+  if (withCredentials) {
+    assertKeyMayGo(source, originOf(source));
+  }
   let response;
   try {
-    response = await fetch(source, { headers: { accept: 'application/json', ...options.headers }, signal: options.signal ?? AbortSignal.timeout(30_000), redirect: 'follow' });
+    response = await fetch(source, { headers: { accept: 'application/json', ...options.headers }, signal: options.signal ?? AbortSignal.timeout(30_000), redirect: withCredentials ? 'manual' : 'follow' });
   } catch (error) {
     const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
     throw new NuGetPublisherError('NP3005', `${source} cannot be reached (${cause?.code ?? cause?.message ?? (error as Error).message}).`, 'Check the URL and the network.');
   }
   const text = await response.text();
+  if (response.status >= 300 && response.status < 400) {
+    throw new NuGetPublisherError('NP3008', `${source} redirected to ${response.headers.get('location') ?? 'another address'}; credentials were not sent there.`, 'Configure the feed with the URL it redirects to.');
+  }
   if (response.status === 401 || response.status === 403) {
     throw new NuGetPublisherError('NP3006', `${source} wants credentials to read its service index (${response.status}).`, 'Store a key or credentials for this feed (GitHub Packages and Azure Artifacts need them even to read).');
   }

@@ -4,16 +4,16 @@ import { NuGetPublisherError } from '../errors';
 import { assertKeyMayGo, originOf } from './keySafety';
 import { pushError } from './pushErrors';
 
-export async function setListed(options: { publishUrl: string; id: string; version: string; listed: boolean; apiKey?: string; keyOrigin?: string; feedName: string; signal?: AbortSignal }): Promise<number> {
+export async function setListed(options: { publishUrl: string; id: string; version: string; listed: boolean; apiKey?: string; authorization?: string; keyOrigin?: string; feedName: string; signal?: AbortSignal }): Promise<number> {
   const url = `${options.publishUrl.replace(/\/+$/, '')}/${encodeURIComponent(options.id)}/${encodeURIComponent(options.version)}`;
-  if (options.apiKey !== undefined) {
+  if (options.apiKey !== undefined || options.authorization !== undefined) {
     assertKeyMayGo(url, options.keyOrigin ?? originOf(options.publishUrl));
   }
   let response;
   try {
     response = await fetch(url, {
       method: options.listed ? 'POST' : 'DELETE',
-      headers: { 'x-nuget-protocol-version': '4.1.0', ...(options.apiKey !== undefined ? { 'x-nuget-apikey': options.apiKey } : {}) },
+      headers: { 'x-nuget-protocol-version': '4.1.0', ...(options.apiKey !== undefined ? { 'x-nuget-apikey': options.apiKey } : {}), ...(options.authorization !== undefined ? { authorization: options.authorization } : {}) },
       redirect: 'manual',
       signal: options.signal ?? AbortSignal.timeout(60_000),
     });

@@ -20,6 +20,8 @@ export interface PushOptions {
   /** The PackagePublish (or SymbolPackagePublish) resource URL. */
   readonly url: string;
   readonly apiKey?: string;
+  /** An Authorization header value (Basic credentials), bound to the key origin like the key. */
+  readonly authorization?: string;
   /** The origin the key was stored for; defaults to the URL's own origin. */
   readonly keyOrigin?: string;
   /** For messages: "Contoso.Utils 1.2.3" and the feed's name. */
@@ -62,7 +64,8 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
   let url = options.url;
   let redirects = 0;
   for (let attempt = 1; ; attempt++) {
-    if (options.apiKey !== undefined) {
+    const secret = options.apiKey !== undefined || options.authorization !== undefined;
+    if (secret) {
       assertKeyMayGo(url, keyOrigin);
     }
     const boundary = randomUUID();
@@ -73,6 +76,7 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
         'x-nuget-protocol-version': '4.1.0',
         'user-agent': 'NuGetPublisher/0.1 (VS Code)',
         ...(options.apiKey !== undefined ? { 'x-nuget-apikey': options.apiKey } : {}),
+        ...(options.authorization !== undefined ? { authorization: options.authorization } : {}),
       }, multipartBody(options.packagePath, boundary, total, options.onProgress), options.timeoutMs ?? 300_000, options.signal);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
@@ -94,7 +98,7 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
     const location = answer.headers.location;
     if (status >= 300 && status < 400 && location && redirects < 5) {
       const target = new URL(location, url).toString();
-      if (originOf(target) !== keyOrigin && options.apiKey !== undefined) {
+      if (originOf(target) !== keyOrigin && secret) {
         throw new NuGetPublisherError('NP2003', `${options.feedName} redirected the push to ${originOf(target)}; the API key belongs to ${keyOrigin}, so it was not sent there.`, 'Use the feed URL the redirect points to, if you trust it, and store a key for it.');
       }
       redirects++;

@@ -8,6 +8,10 @@ import { showError } from '../log';
 import type { Services } from '../services';
 import { packProject, type PackProjectArgs } from '../pack/packProject';
 import { packNuspecCommand, type PackNuspecArgs } from '../pack/packNuspecCommand';
+import { addFeed, importFeeds, removeFeed, type AddFeedArgs, type ImportArgs } from '../feeds/feedCommands';
+import { addKey, removeKey, replaceKey, testKey, type AddKeyArgs } from '../keys/keyCommands';
+import { setListedCommand } from '../publish/listingCommands';
+import { publishCommand, type PublishArgs } from '../publish/publishCommand';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -34,6 +38,17 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
   'nugetPublisher.packProject': (services) => (uri?: unknown, args?: unknown) => packProject(services, uri instanceof vscode.Uri ? uri : undefined, (args ?? {}) as PackProjectArgs),
   'nugetPublisher.packNuspec': (services) => (uri?: unknown, args?: unknown) => packNuspecCommand(services, uri instanceof vscode.Uri ? uri : undefined, (args ?? {}) as PackNuspecArgs),
   'nugetPublisher.showLog': ({ log }) => (): void => log.show(),
+  // From the palette, the Explorer and editor menus (a Uri), or scripted (Uri or undefined, then args).
+  'nugetPublisher.publishPackage': (services) => (uri?: unknown, args?: unknown) => publishCommand(services, uri instanceof vscode.Uri ? uri : undefined, (args ?? {}) as PublishArgs),
+  'nugetPublisher.addFeed': (services) => (args?: unknown) => addFeed(services, (args ?? {}) as AddFeedArgs),
+  'nugetPublisher.importFeeds': (services) => (args?: unknown) => importFeeds(services, (args ?? {}) as ImportArgs),
+  'nugetPublisher.removeFeed': (services) => (arg?: unknown) => removeFeed(services, arg),
+  'nugetPublisher.addKey': (services) => (args?: unknown) => addKey(services, (args ?? {}) as AddKeyArgs),
+  'nugetPublisher.replaceKey': (services) => (arg?: unknown) => replaceKey(services, arg),
+  'nugetPublisher.removeKey': (services) => (arg?: unknown, options?: unknown) => removeKey(services, arg, (options ?? {}) as { confirm?: boolean }),
+  'nugetPublisher.testKey': (services) => (arg?: unknown) => testKey(services, arg),
+  'nugetPublisher.unlistVersion': (services) => (arg?: unknown) => setListedCommand(services, false, arg),
+  'nugetPublisher.relistVersion': (services) => (arg?: unknown) => setListedCommand(services, true, arg),
 };
 
 export function registerCommands(services: Services): vscode.Disposable[] {

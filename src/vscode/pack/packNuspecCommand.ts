@@ -17,6 +17,8 @@ export interface PackNuspecArgs {
   readonly outputDir?: string;
   readonly symbols?: boolean;
   readonly quiet?: boolean;
+  /** Publishing packs first: no "Inspect" offer then. */
+  readonly noInspectOffer?: boolean;
 }
 
 async function pickNuspec(): Promise<vscode.Uri | undefined> {
@@ -85,7 +87,7 @@ export async function packNuspecCommand(services: Services, target?: vscode.Uri,
     if (result.warnings.length > 0 && !args.quiet) {
       void vscode.window.showWarningMessage(`Packed with ${result.warnings.length} warning(s): ${result.warnings[0]}`);
     }
-    if (!args.quiet) {
+    if (!args.quiet && !args.noInspectOffer) {
       void offerInspect([result.packagePath, ...(result.symbolsPath ? [result.symbolsPath] : [])]);
     }
     return result;

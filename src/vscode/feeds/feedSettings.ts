@@ -1,0 +1,65 @@
+/**
+ * The `nugetPublisher.feeds` setting. Feeds the user adds go to the user settings. A workspace
+ * may define feeds too, but keys bind to origins, so a workspace feed named like a user's feed
+ * never receives that feed's key unless it points at the same origin. In untrusted workspaces
+ * the workspace value is ignored altogether (restrictedConfigurations in package.json).
+ */
+import * as vscode from 'vscode';
+import { parseFeedSetting, type Feed, type FeedProblem } from '../../core/feeds/feed';
+import type { Log } from '../log';
+
+const SECTION = 'nugetPublisher';
+const KEY = 'feeds';
+
+export function readFeeds(log?: Log): { feeds: Feed[]; problems: FeedProblem[] } {
+  const result = parseFeedSetting(vscode.workspace.getConfiguration(SECTION).get<unknown>(KEY));
+  result.problems.forEach((problem) => log?.warn('feeds', problem.message));
+  return result;
+}
+
+export function findFeed(name: string): Feed | undefined {
+  return readFeeds().feeds.find((feed) => feed.name.toLowerCase() === name.toLowerCase());
+}
+
+/** The list in the user settings (not the merged value: a workspace list must not be copied there). */
+function userFeedList(): unknown[] {
+  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<unknown[]>(KEY);
+  const list = inspected?.globalValue ?? inspected?.defaultValue ?? [];
+  return Array.isArray(list) ? [...list] : [];
+}
+
+export async function addUserFeed(feed: Feed): Promise<void> {
+  const list = userFeedList().filter((entry) => String((entry as { name?: unknown })?.name ?? '').toLowerCase() !== feed.name.toLowerCase());
+  list.push({ name: feed.name, source: feed.source, kind: feed.kind });
+  await vscode.workspace.getConfiguration(SECTION).update(KEY, list, vscode.ConfigurationTarget.Global);
+}
+
+export async function removeUserFeed(name: string): Promise<boolean> {
+  const list = userFeedList();
+  const kept = list.filter((entry) => String((entry as { name?: unknown })?.name ?? '').toLowerCase() !== name.toLowerCase());
+  if (kept.length === list.length) {
+    return false;
+  }
+  await vscode.workspace.getConfiguration(SECTION).update(KEY, kept, vscode.ConfigurationTarget.Global);
+  return true;
+}
+
+/** Lets the user choose a feed (all, or only those a filter accepts). */
+export async function pickFeed(title: string, filter: (feed: Feed) => boolean = () => true): Promise<Feed | undefined> {
+  const feeds = readFeeds().feeds.filter(filter);
+  if (feeds.length === 0) {
+    const choice = await vscode.window.showWarningMessage('No suitable feed is configured.', 'Add Feed…');
+    if (choice) {
+      await vscode.commands.executeCommand('nugetPublisher.addFeed');
+    }
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(feeds.map((feed) => ({
+    label: feed.name,
+    description: feed.kind,
+    detail: feed.source,
+    iconPath: new vscode.ThemeIcon(feed.kind === 'folder' ? 'folder' : 'globe'),
+    feed,
+  })), { title, placeHolder: 'Choose a feed', matchOnDetail: true });
+  return picked?.feed;
+}

@@ -1,0 +1,84 @@
+/**
+ * Keys: values only in SecretStorage (`context.secrets`, named by origin + label), metadata in
+ * globalState (never in settings, never in a workspace). Every value read or written is
+ * registered with the log's scrubber first.
+ */
+import * as vscode from 'vscode';
+import { secretName, type KeyRecord } from '../../core/keys/keys';
+import type { Log } from '../log';
+
+const STATE_KEY = 'nugetPublisher.keys';
+
+export class KeyStore implements vscode.Disposable {
+  private readonly changed = new vscode.EventEmitter<void>();
+  public readonly onDidChange = this.changed.event;
+
+  public constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log) {}
+
+  public list(): KeyRecord[] {
+    const stored = this.context.globalState.get<unknown>(STATE_KEY);
+    return Array.isArray(stored) ? (stored as KeyRecord[]).filter((record) => typeof record?.origin === 'string' && typeof record?.label === 'string') : [];
+  }
+
+  public find(origin: string, label: string): KeyRecord | undefined {
+    return this.list().find((record) => record.origin === origin && record.label === label);
+  }
+
+  /** The secret value; undefined when SecretStorage lost it (e.g. another machine's settings sync). */
+  public async secret(record: Pick<KeyRecord, 'origin' | 'label'>): Promise<string | undefined> {
+    const value = await this.context.secrets.get(secretName(record.origin, record.label));
+    if (value) {
+      this.log.protect(value);
+    }
+    return value || undefined;
+  }
+
+  public async add(record: KeyRecord, secret: string): Promise<void> {
+    this.log.protect(secret);
+    if (this.find(record.origin, record.label)) {
+      throw new Error(`A key named "${record.label}" already exists for ${record.origin}.`);
+    }
+    // The secret first: metadata without a value would be a key that cannot work.
+    await this.context.secrets.store(secretName(record.origin, record.label), secret);
+    await this.save([...this.list(), record]);
+    this.log.info('keys', `added key "${record.label}" for ${record.origin} (glob ${record.glob})`);
+  }
+
+  /** Rotation: a new value for an existing key, and optionally new metadata (e.g. expiry). */
+  public async replace(record: KeyRecord, secret: string, changes: Partial<Omit<KeyRecord, 'origin' | 'label'>> = {}): Promise<void> {
+    this.log.protect(secret);
+    await this.context.secrets.store(secretName(record.origin, record.label), secret);
+    await this.update(record, { ...changes, lastTest: undefined });
+    this.log.info('keys', `replaced the value of key "${record.label}" for ${record.origin}`);
+  }
+
+  /** Metadata changes; a new label moves the secret to its new name. */
+  public async update(record: KeyRecord, changes: Partial<Omit<KeyRecord, 'origin'>>): Promise<KeyRecord> {
+    const updated: KeyRecord = { ...record, ...changes };
+    if (updated.label !== record.label) {
+      const value = await this.secret(record);
+      if (value === undefined) {
+        throw new Error(`The value of key "${record.label}" is missing from the secret storage; replace it first.`);
+      }
+      await this.context.secrets.store(secretName(updated.origin, updated.label), value);
+      await this.context.secrets.delete(secretName(record.origin, record.label));
+    }
+    await this.save(this.list().map((candidate) => (candidate.origin === record.origin && candidate.label === record.label ? updated : candidate)));
+    return updated;
+  }
+
+  public async remove(record: Pick<KeyRecord, 'origin' | 'label'>): Promise<void> {
+    await this.context.secrets.delete(secretName(record.origin, record.label));
+    await this.save(this.list().filter((candidate) => !(candidate.origin === record.origin && candidate.label === record.label)));
+    this.log.info('keys', `removed key "${record.label}" for ${record.origin}`);
+  }
+
+  private async save(records: KeyRecord[]): Promise<void> {
+    await this.context.globalState.update(STATE_KEY, records);
+    this.changed.fire();
+  }
+
+  public dispose(): void {
+    this.changed.dispose();
+  }
+}

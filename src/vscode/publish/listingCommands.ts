@@ -1,0 +1,115 @@
+/**
+ * "NuGet: Unlist Version…" (DELETE) and "NuGet: Relist Version…" (POST) on {PackagePublish}/{id}/{version},
+ * with the key chosen by glob (unlist scope) and a confirmation.
+ */
+import { fetch } from 'undici';
+import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
+import { serviceIndexUrl, type Feed } from '../../core/feeds/feed';
+import { discover, hasResource, resourceUrl } from '../../core/feeds/serviceIndex';
+import { authorizationOf } from '../../core/keys/keys';
+import { setListed } from '../../core/publish/listing';
+import { compareVersions, normalizeVersion, parseVersion } from '../../core/version';
+import { findFeed, pickFeed } from '../feeds/feedSettings';
+import { chooseKey } from '../keys/keyCommands';
+import { notify, showError } from '../log';
+import { requireTrust } from '../pack/packCommon';
+import type { Services } from '../services';
+
+export interface ListingArgs {
+  readonly feed?: string;
+  readonly id?: string;
+  readonly version?: string;
+  readonly key?: string;
+  readonly yes?: boolean;
+}
+
+/** Versions from the flat container, newest first (undefined when the feed does not say). */
+async function knownVersions(feed: Feed, id: string, headers: Record<string, string>): Promise<string[] | undefined> {
+  try {
+    const index = await discover(serviceIndexUrl(feed), { headers });
+    if (!hasResource(index, 'packageBase')) {
+      return undefined;
+    }
+    const url = `${resourceUrl(index, 'packageBase').replace(/\/+$/, '')}/${id.toLowerCase()}/index.json`;
+    if (new URL(url).origin !== new URL(feed.source).origin) {
+      headers = {}; // credentials stay with their origin
+    }
+    const response = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(20_000) });
+    if (!response.ok) {
+      return undefined;
+    }
+    const { versions } = (await response.json()) as { versions?: unknown };
+    if (!Array.isArray(versions)) {
+      return undefined;
+    }
+    return versions.filter((version): version is string => typeof version === 'string').sort((a, b) => {
+      const [pa, pb] = [parseVersion(a), parseVersion(b)];
+      return pa && pb ? compareVersions(pb, pa) : b.localeCompare(a);
+    });
+  } catch {
+    return undefined;
+  }
+}
+
+export async function setListedCommand(services: Services, listed: boolean, arg?: unknown): Promise<number | undefined> {
+  const args = (arg ?? {}) as ListingArgs;
+  const verb = listed ? 'Relist' : 'Unlist';
+  if (!requireTrust(`${verb.toLowerCase()} packages`)) {
+    return undefined;
+  }
+  const feed = args.feed ? findFeed(args.feed) : await pickFeed(`${verb} a version: on which feed?`, (candidate) => candidate.kind !== 'folder');
+  if (!feed) {
+    if (args.feed) {
+      throw new Error(`There is no feed named "${args.feed}".`);
+    }
+    return undefined;
+  }
+  if (feed.kind === 'folder') {
+    throw new Error(`${feed.name} is a folder feed: it has no unlisting. Delete the version's folder to remove it.`);
+  }
+  if (feed.kind === 'nuget-server') {
+    throw new Error(`nuget-server offers no ${verb.toLowerCase()} through the NuGet protocol; use its web UI.`);
+  }
+  const id = args.id ?? (await vscode.window.showInputBox({ title: `${verb} Version (1/2): package id`, prompt: `The id of the package to ${verb.toLowerCase()} on ${feed.name}`, ignoreFocusOut: true, validateInput: (value) => (/^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*$/.test(value.trim()) ? undefined : 'Enter a package id such as Contoso.Utils.') }))?.trim();
+  if (!id) {
+    return undefined;
+  }
+  const key = await chooseKey(services, feed, id, 'unlist', args.key);
+  if (!key) {
+    return undefined;
+  }
+  const authorization = authorizationOf(key.credential);
+  let version = args.version;
+  if (!version) {
+    const versions = await knownVersions(feed, id, authorization ? { authorization } : {});
+    version = versions && versions.length > 0
+      ? (await vscode.window.showQuickPick(versions, { title: `${verb} Version (2/2): which version of ${id}?` }))
+      : (await vscode.window.showInputBox({ title: `${verb} Version (2/2): version`, prompt: `The version of ${id}`, ignoreFocusOut: true, validateInput: (value) => (parseVersion(value.trim()) ? undefined : 'Enter a version such as 1.2.3.') }))?.trim();
+  }
+  if (!version) {
+    return undefined;
+  }
+  const parsed = parseVersion(version);
+  const shown = parsed ? normalizeVersion(parsed) : version;
+  if (!args.yes) {
+    const detail = listed
+      ? `${id} ${shown} shows up in search again and becomes the default choice when it is the newest.`
+      : `${id} ${shown} disappears from search and from "latest" choices; projects that already use it can still restore it. The version can never be deleted or reused.`;
+    const choice = await vscode.window.showWarningMessage(`${verb} ${id} ${shown} on ${feed.name}?`, { modal: true, detail }, verb);
+    if (choice !== verb) {
+      return undefined;
+    }
+  }
+  try {
+    const index = await discover(serviceIndexUrl(feed), { headers: authorization ? { authorization } : undefined });
+    const status = await setListed({ publishUrl: resourceUrl(index, 'publish'), id, version: shown, listed, apiKey: key.credential?.apiKey, authorization, keyOrigin: new URL(feed.source).origin, feedName: feed.name });
+    services.log.info('listing', `${verb.toLowerCase()}ed ${id} ${shown} on ${feed.name} (${status})`);
+    void notify(services.log, 'info', `${verb}ed ${id} ${shown} on ${feed.name}.`);
+    return status;
+  } catch (error) {
+    services.log.error('listing', `${verb} ${id} ${shown} on ${feed.name} failed: ${describeError(error)}`);
+    void showError(services.log, `${verb} of ${id} ${shown} on ${feed.name} failed. ${describeError(error)}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,217 @@
+/**
+ * "NuGet: Publish package". Flow: choose the package (or pack the .nuspec/project first) →
+ * choose the feed → the key whose glob covers the id → rule checks (errors block nuget.org;
+ * "Publish Anyway" elsewhere) → confirmation naming id, version and feed → streamed upload with
+ * bytes and percent, cancellable → the result, with the server's warnings.
+ */
+import { stat } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import * as vscode from 'vscode';
+import { describeError } from '../../core/errors';
+import { inspectPackageFile } from '../../core/inspect';
+import { isProjectFile } from '../../core/pack/dotnetPack';
+import { publish, symbolsPathFor, type PublishReport } from '../../core/publish/publish';
+import type { Feed } from '../../core/feeds/feed';
+import type { Diagnostic } from '../../core/validate/diagnostic';
+import { findFeed, pickFeed } from '../feeds/feedSettings';
+import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
+import { chooseKey } from '../keys/keyCommands';
+import { notify, showError, type Log } from '../log';
+import { requireTrust } from '../pack/packCommon';
+import { packNuspecCommand } from '../pack/packNuspecCommand';
+import { packProject } from '../pack/packProject';
+import type { Services } from '../services';
+
+/** For scripted use (tests, the feed explorer); anything missing is asked for. */
+export interface PublishArgs {
+  readonly feed?: string;
+  /** The label of the key to use when several match. */
+  readonly key?: string;
+  /** Skip the confirmation dialog. */
+  readonly yes?: boolean;
+  /** Despite rule errors, publish to a non-nuget.org feed (true) or stop (false) without asking. */
+  readonly publishAnyway?: boolean;
+  readonly symbols?: boolean;
+  readonly skipDuplicate?: boolean;
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0)} MB`;
+}
+
+async function newestFirst(uris: vscode.Uri[]): Promise<vscode.Uri[]> {
+  const times = await Promise.all(uris.map(async (uri) => (await stat(uri.fsPath).catch(() => undefined))?.mtimeMs ?? 0));
+  return uris.map((uri, index) => ({ uri, time: times[index] })).sort((a, b) => b.time - a.time).map((entry) => entry.uri);
+}
+
+/** The package to publish when none was given: the open inspector's, or one from the workspace. */
+async function pickPackage(): Promise<vscode.Uri | undefined> {
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  if (tab instanceof vscode.TabInputCustom && tab.viewType === INSPECTOR_VIEW_TYPE && /\.nupkg$/i.test(tab.uri.path)) {
+    return tab.uri;
+  }
+  const found = await newestFirst(await vscode.workspace.findFiles('**/*.nupkg', '**/node_modules/**', 500));
+  const browse = { label: '$(folder-opened) Browse…', description: '', uri: undefined as vscode.Uri | undefined };
+  const picked = await vscode.window.showQuickPick([
+    ...found.map((uri) => ({ label: basename(uri.fsPath), description: vscode.workspace.asRelativePath(dirname(uri.fsPath)), uri })),
+    browse,
+  ], { title: 'Publish package: which package?', placeHolder: found.length ? 'Newest first' : 'No .nupkg in the workspace: browse for one', matchOnDescription: true });
+  if (picked === browse) {
+    return (await vscode.window.showOpenDialog({ filters: { 'NuGet packages': ['nupkg'] }, openLabel: 'Publish' }))?.[0];
+  }
+  return picked?.uri;
+}
+
+/** Turns the command's target into a .nupkg path, packing a .nuspec or project first. */
+async function resolvePackage(services: Services, target: vscode.Uri | undefined): Promise<string | undefined> {
+  const uri = target ?? (await pickPackage());
+  if (!uri) {
+    return undefined;
+  }
+  const path = uri.fsPath;
+  if (/\.snupkg$/i.test(path)) {
+    throw new Error(`${basename(path)} is a symbol package: publish its .nupkg, and the .snupkg beside it goes along.`);
+  }
+  if (/\.nuspec$/i.test(path)) {
+    return (await packNuspecCommand(services, uri, { quiet: false, noInspectOffer: true }))?.packagePath;
+  }
+  if (isProjectFile(path)) {
+    const outcome = await packProject(services, uri, { quiet: true });
+    const packages = (outcome?.packages ?? []).filter((candidate) => /\.nupkg$/i.test(candidate) && !/\.symbols\.nupkg$/i.test(candidate));
+    if (packages.length <= 1) {
+      return packages[0];
+    }
+    const picked = await vscode.window.showQuickPick(packages.map((candidate) => ({ label: basename(candidate), candidate })), { title: 'The pack produced several packages: publish which?' });
+    return picked?.candidate;
+  }
+  if (!/\.nupkg$/i.test(path)) {
+    throw new Error(`${basename(path)} is not a package, a .nuspec or a project file.`);
+  }
+  return path;
+}
+
+/** Rule errors block nuget.org (it would refuse the package); elsewhere the user may go on. */
+async function passesChecks(log: Log, feed: Feed, packageName: string, diagnostics: readonly Diagnostic[], args: PublishArgs, uri: vscode.Uri): Promise<boolean> {
+  const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
+  if (errors.length === 0) {
+    return true;
+  }
+  const list = errors.slice(0, 5).map((error) => `• ${error.code}: ${error.message}`).join('\n') + (errors.length > 5 ? `\n…and ${errors.length - 5} more` : '');
+  if (feed.kind === 'nuget.org') {
+    // Not modal: there is nothing to decide, only something to fix.
+    void notify(log, 'error', `${packageName} cannot go to nuget.org: ${errors.length} check${errors.length === 1 ? '' : 's'} failed (${errors.slice(0, 3).map((error) => error.code).join(', ')}). nuget.org would refuse it; fix them and pack again.`, 'Open in Inspector').then(async (choice) => {
+      if (choice) {
+        await vscode.commands.executeCommand('vscode.openWith', uri, INSPECTOR_VIEW_TYPE);
+      }
+    });
+    return false;
+  }
+  if (args.publishAnyway !== undefined) {
+    return args.publishAnyway;
+  }
+  const choice = await vscode.window.showWarningMessage(`${packageName} fails ${errors.length} check${errors.length === 1 ? '' : 's'} that nuget.org applies.`, { modal: true, detail: `${list}\n\n${feed.name} may accept it anyway.` }, 'Publish Anyway');
+  return choice === 'Publish Anyway';
+}
+
+export async function publishCommand(services: Services, target?: vscode.Uri, args: PublishArgs = {}): Promise<PublishReport | undefined> {
+  if (!requireTrust('publish packages')) {
+    return undefined;
+  }
+  const packagePath = await resolvePackage(services, target);
+  if (!packagePath) {
+    return undefined;
+  }
+  const packageUri = vscode.Uri.file(packagePath);
+  const feed = args.feed ? findFeed(args.feed) : await pickFeed(`Publish ${basename(packagePath)} to which feed?`);
+  if (!feed) {
+    if (args.feed) {
+      throw new Error(`There is no feed named "${args.feed}" (setting nugetPublisher.feeds).`);
+    }
+    return undefined;
+  }
+  const inspection = await inspectPackageFile(packagePath);
+  const { id, version } = inspection.pkg.nuspec.nuspec.metadata;
+  await inspection.pkg.close();
+  services.packageProblems.showFindings(packageUri, inspection.diagnostics);
+  const name = `${id} ${version}`;
+  if (!(await passesChecks(services.log, feed, name, inspection.diagnostics, args, packageUri))) {
+    services.log.info('publish', `${name} to ${feed.name}: stopped by the rule checks`);
+    return undefined;
+  }
+  const key = await chooseKey(services, feed, id, 'push', args.key);
+  if (!key) {
+    return undefined;
+  }
+  const settings = vscode.workspace.getConfiguration('nugetPublisher.publish');
+  const symbols = args.symbols ?? settings.get<boolean>('symbols', true);
+  const skipDuplicate = args.skipDuplicate ?? settings.get<boolean>('skipDuplicate', false);
+  const symbolsPath = symbolsPathFor(packagePath);
+  const withSymbols = symbols && symbolsPath !== undefined && (await stat(symbolsPath).then((info) => info.isFile(), () => false));
+  if (!args.yes) {
+    const detail = [
+      `Feed: ${feed.source}`,
+      key.record ? `Key: ${key.record.label} (${key.record.glob})` : 'No key needed',
+      `Package: ${packagePath}`,
+      withSymbols ? `Symbols: ${basename(symbolsPath!)}` : undefined,
+      skipDuplicate ? 'If the version exists it is skipped (skip-duplicate).' : undefined,
+      feed.kind === 'nuget.org' ? 'A version published to nuget.org can never be deleted or pushed again, only unlisted.' : undefined,
+    ].filter(Boolean).join('\n');
+    const choice = await vscode.window.showInformationMessage(`Publish ${name} to ${feed.name}?`, { modal: true, detail }, 'Publish');
+    if (choice !== 'Publish') {
+      return undefined;
+    }
+  }
+  services.log.info('publish', `publishing ${packagePath} to ${feed.name} (${feed.source})${key.record ? ` with key "${key.record.label}"` : ''}${withSymbols ? ' with symbols' : ''}`);
+  const started = Date.now();
+  let report: PublishReport;
+  try {
+    report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Publishing ${name} to ${feed.name}`, cancellable: true }, async (progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      let shown = 0;
+      let lastReport = 0;
+      return publish({
+        feed, packagePath, credential: key.credential, skipDuplicate, symbols: withSymbols, signal: controller.signal,
+        onProgress: ({ what, sent, total }) => {
+          const now = Date.now();
+          if (now - lastReport < 100 && sent < total) {
+            return;
+          }
+          lastReport = now;
+          const percent = total > 0 ? Math.floor((sent / total) * 100) : 100;
+          progress.report({ increment: what === 'package' ? percent - shown : 0, message: `${what === 'symbols' ? 'symbols: ' : ''}${megabytes(sent)} of ${megabytes(total)} (${percent}%)` });
+          if (what === 'package') {
+            shown = percent;
+          }
+        },
+      });
+    });
+  } catch (error) {
+    services.log.error('publish', `${name} to ${feed.name} failed: ${describeError(error)}`);
+    void showError(services.log, `Publishing ${name} to ${feed.name} failed. ${describeError(error)}`);
+    return undefined;
+  }
+  if (key.record) {
+    await services.keys.update(key.record, { lastUsed: new Date().toISOString() });
+  }
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  services.log.info('publish', `${name} to ${feed.name}: ${report.outcome}${report.status ? ` (${report.status})` : ''} in ${seconds} s${report.symbols ? `; symbols: ${report.symbols.outcome}${report.symbols.reason ? ` (${report.symbols.reason})` : ''}` : ''}`);
+  report.notes.forEach((note) => services.log.info('publish', note));
+  report.warnings.forEach((warning) => {
+    services.log.warn('publish', `${feed.name} warns: ${warning}`);
+    void notify(services.log, 'warning', `${feed.name} warns about ${name}: ${warning}`);
+  });
+  const outcome = {
+    created: `Published ${name} to ${feed.name}.`,
+    accepted: `${feed.name} accepted ${name}; it is being processed.`,
+    'skipped-duplicate': `${feed.name} already has ${name}; nothing was pushed (skip-duplicate).`,
+    'landed-on-earlier-try': `Published ${name} to ${feed.name}: an answer was lost and the retry found the version there, so the first try landed.`,
+  }[report.outcome];
+  const symbolsNote = report.symbols ? (report.symbols.outcome === 'not-sent' ? ` Symbols not published: ${report.symbols.reason}.` : ' Symbols published too.') : '';
+  const validating = feed.kind === 'nuget.org' && report.outcome !== 'skipped-duplicate' ? ' nuget.org now validates and indexes it (usually under 15 minutes).' : '';
+  // A feed kind without symbols is expected, not a problem; a symbol server that refused is.
+  const symbolsFailed = report.symbols?.outcome === 'not-sent' && (feed.kind === 'v3' || feed.kind === 'nuget.org');
+  void notify(services.log, symbolsFailed ? 'warning' : 'info', `${outcome}${symbolsNote}${validating}`);
+  services.onPublished.fire(report);
+  return report;
+}
