@@ -4,6 +4,9 @@
  */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -116,6 +119,50 @@ describe('push (V3 PackagePublish)', () => {
     assert.match(landed.notes.join(' '), /earlier try landed/);
     server.script.push({ status: 500 }, { status: 500 }, { status: 500 });
     assert.equal((await pushError()).code, 'NP2500');
+  });
+
+  it('a connection closed in the middle of the upload is retried; closed every time, it fails clearly and fast', async () => {
+    // 8 MB, so the server can hang up long before the body ends.
+    const big = join(tempDir(), 'big.nupkg');
+    writeFileSync(big, randomBytes(8 * 1024 * 1024));
+    let hangUps = 0;
+    let hangUpsLeft = 1;
+    const received: number[] = [];
+    const raw = createServer((req, res) => {
+      let bytes = 0;
+      let hungUp = false;
+      req.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        // Data already buffered may still arrive after the hang-up: one hang-up per request.
+        if (!hungUp && hangUpsLeft > 0 && bytes > 1024 * 1024) {
+          hungUp = true;
+          hangUpsLeft--;
+          hangUps++;
+          req.socket.destroy();
+        }
+      });
+      req.on('end', () => {
+        received.push(bytes);
+        res.writeHead(201).end();
+      });
+    });
+    await new Promise<void>((resolve) => raw.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(raw.address() as AddressInfo).port}/api/v2/package`;
+    try {
+      const retried = await pushPackage(options({ packagePath: big, url }));
+      assert.deepEqual([retried.outcome, retried.attempts, hangUps], ['created', 2, 1]);
+      assert.match(retried.notes.join(' '), /Try 1 failed \((ECONNRESET|EPIPE)\); trying again/);
+      assert.ok(received[0] > 8 * 1024 * 1024, 'the second try delivered the whole body');
+      hangUpsLeft = 3;
+      const started = Date.now();
+      const error = await pushError({ packagePath: big, url });
+      assert.equal(error.code, 'NP2012');
+      assert.match(error.message, /failed \((ECONNRESET|EPIPE)\) after 3 tries/);
+      assert.ok(Date.now() - started < 10_000, 'no hang');
+    } finally {
+      raw.closeAllConnections();
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+    }
   });
 
   it('skip-duplicate turns a first-try 409 into a skip; X-NuGet-Warning is reported', async () => {

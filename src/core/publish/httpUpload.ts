@@ -1,13 +1,12 @@
 /**
- * Streamed uploads with node:http(s): the file is piped from disk with back-pressure and chunked
- * transfer (memory stays flat whatever the size), and the answer keeps the status line's reason
+ * Streamed uploads with node:http(s): the file is read from disk into two reused buffers and sent
+ * with chunked transfer (memory stays flat whatever the size), and the answer keeps the status line's reason
  * phrase (nuget.org often explains only there; fetch drops it). A server may answer early (413,
  * 401) and close: the answer wins over the broken upload.
  */
-import { createReadStream } from 'node:fs';
-import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+import { open } from 'node:fs/promises';
+import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { pipeline } from 'node:stream/promises';
 
 export const TIMEOUT_CODE = 'NP_TIMEOUT';
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -21,7 +20,7 @@ export interface HttpAnswer {
 }
 
 /**
- * One streamed request with node:http(s): the body is piped from disk with back-pressure and
+ * One streamed request with node:http(s): the body is streamed from disk with back-pressure and
  * chunked transfer (memory stays flat), and the reason phrase of the status line is kept
  * (fetch drops it in practice, and undici's request API does not expose it).
  */
@@ -59,16 +58,47 @@ export interface UploadBody {
   readonly onProgress?: (sent: number, total: number) => void;
 }
 
-/** Writes the framing and pipes the file in between (back-pressure from the socket, 1 MB reads). */
-async function writeBody(body: UploadBody, request: NodeJS.WritableStream & { end(chunk: Buffer): void }): Promise<void> {
-  request.write(body.head);
-  const file = createReadStream(body.path, { highWaterMark: 4 * 1024 * 1024 });
-  let sent = 0;
-  file.on('data', (chunk: string | Buffer) => {
-    sent += chunk.length;
-    body.onProgress?.(sent, body.total);
-  });
-  await pipeline(file, request, { end: false });
-  request.end(body.tail);
-}
+const CHUNK_BYTES = 1024 * 1024;
 
+/**
+ * Writes the framing and the file in between from two reused 1 MB buffers: the next chunk is read
+ * from disk while the previous one is written, and a buffer is refilled only after its write has
+ * been handed to the socket. Memory stays at 2 MB whatever the size, with no per-chunk allocation
+ * (a createReadStream pipe allocates every chunk and ran at half of curl's throughput).
+ */
+async function writeBody(body: UploadBody, request: ClientRequest): Promise<void> {
+  request.write(body.head);
+  const file = await open(body.path, 'r');
+  try {
+    const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+    let previous: Promise<void> = Promise.resolve();
+    let sent = 0;
+    for (let index = 0; ; index++) {
+      const buffer = buffers[index % 2];
+      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
+      await previous;
+      if (bytesRead === 0) {
+        break;
+      }
+      if (request.destroyed) {
+        throw new Error('the request was closed');
+      }
+      previous = new Promise<void>((resolve, reject) => {
+        request.write(buffer.subarray(0, bytesRead), (error) => {
+          if (error) {
+            reject(error);
+            return;
+          }
+          sent += bytesRead;
+          body.onProgress?.(sent, body.total);
+          resolve();
+        });
+      });
+      // Awaited on the next turn; until then a rejection must not count as unhandled.
+      previous.catch(() => undefined);
+    }
+    request.end(body.tail);
+  } finally {
+    await file.close();
+  }
+}
