@@ -54,6 +54,8 @@ export interface CodeServerOptions {
   readonly verbose?: boolean;
   /** User settings (merged over quiet test defaults). */
   readonly settings?: Record<string, unknown>;
+  /** Keep Workspace Trust on: the workspace then opens in Restricted Mode (no startup prompt). */
+  readonly workspaceTrust?: boolean;
 }
 
 /** Settings for a quiet, predictable workbench: no welcome page, no tips, no update checks. */
@@ -67,6 +69,7 @@ export const TEST_SETTINGS: Readonly<Record<string, unknown>> = {
   'update.mode': 'none',
   'security.workspace.trust.enabled': false,
   'window.commandCenter': true,
+  'workbench.welcomePage.walkthroughs.openOnInstall': false,
 };
 
 export function writeUserSettings(stateDir: string, settings: Record<string, unknown> = {}): void {
@@ -76,10 +79,10 @@ export function writeUserSettings(stateDir: string, settings: Record<string, unk
 }
 
 /** Runs code-server with the extension's extensions-dir and a fresh user-data-dir. */
-export function codeServerArgs(options: { port: number; stateDir: string; workspace?: string }): string[] {
+export function codeServerArgs(options: { port: number; stateDir: string; workspace?: string; workspaceTrust?: boolean }): string[] {
   const args = [
     '--config', '/dev/null', '--bind-addr', `127.0.0.1:${options.port}`, '--auth', 'none',
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', ...(options.workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     '--extensions-dir', join(options.stateDir, 'exts'), '--user-data-dir', join(options.stateDir, 'ud'),
   ];
   return options.workspace ? [...args, options.workspace] : args;
@@ -96,8 +99,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   for (const sub of ['exts', 'ud', 'config', 'data']) {
     mkdirSync(join(options.stateDir, sub), { recursive: true });
   }
-  writeUserSettings(options.stateDir, options.settings);
-  const child: ChildProcess = spawn(codeServerBinary(), codeServerArgs({ port, stateDir: options.stateDir, workspace: options.workspace }), {
+  const trust = options.workspaceTrust ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' } : {};
+  writeUserSettings(options.stateDir, { ...options.settings, ...trust });
+  const child: ChildProcess = spawn(codeServerBinary(), codeServerArgs({ port, stateDir: options.stateDir, workspace: options.workspace, workspaceTrust: options.workspaceTrust }), {
     env: codeServerEnv(options.stateDir, options.env),
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -36,17 +36,15 @@ async function main(): Promise<number> {
   installVsix(stateDir);
   const folderFeed = tempDir('np-e2e-feed-');
   const nugetServer = await startNugetServer({ users: [{ username: 'alice', password: TEAM_PASSWORD, role: 'publish' }] });
-  const server = await startCodeServer({
-    stateDir, workspace: workspace.folder,
-    settings: {
-      'workbench.colorTheme': 'Default Dark Modern',
-      'nugetPublisher.feeds': [
-        { name: 'nuget.org', source: 'https://api.nuget.org/v3/index.json', kind: 'nuget.org' },
-        { name: 'Local', source: folderFeed, kind: 'folder' },
-        { name: 'Team', source: nugetServer.base, kind: 'nuget-server' },
-      ],
-    },
-  });
+  const settings = {
+    'workbench.colorTheme': 'Default Dark Modern',
+    'nugetPublisher.feeds': [
+      { name: 'nuget.org', source: 'https://api.nuget.org/v3/index.json', kind: 'nuget.org' },
+      { name: 'Local', source: folderFeed, kind: 'folder' },
+      { name: 'Team', source: nugetServer.base, kind: 'nuget-server' },
+    ],
+  };
+  const server = await startCodeServer({ stateDir, workspace: workspace.folder, settings });
   const browser = await launchChromium();
   const page = await (await newContext(browser, 'dark')).newPage();
   const steps = new Steps(page);
@@ -172,6 +170,36 @@ async function main(): Promise<number> {
       const shown = await page.locator('.monaco-workbench').textContent();
       if (shown?.includes(TEAM_PASSWORD)) {
         throw new Error('the password is visible in the workbench');
+      }
+    });
+
+    await server.stop();
+
+    await steps.step('in Restricted Mode (untrusted workspace) "Publish package" refuses before anything is read or sent', async () => {
+      const untrusted = await startCodeServer({ stateDir, workspace: workspace.folder, settings, workspaceTrust: true });
+      try {
+        const restricted = await (await newContext(browser, 'dark')).newPage();
+        await restricted.goto(`${untrusted.url}/?folder=${encodeURIComponent(workspace.folder)}`);
+        await restricted.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+        await restricted.locator('.explorer-folders-view').waitFor({ timeout: 30_000 });
+        const before = (await (await fetch(`${nugetServer.base}/v3/query?q=&take=100&prerelease=true&semVerLevel=2.0.0`)).json()) as { totalHits: number };
+        // A fresh window opens a welcome walkthrough a moment after load: let it settle first.
+        await restricted.waitForTimeout(3000);
+        await runCommand(restricted, 'NuGet: Publish package');
+        await restricted.locator('.notification-toast', { hasText: 'does not publish packages in an untrusted workspace' }).waitFor({ timeout: 30_000 }).catch(async (error: unknown) => {
+          await restricted.screenshot({ path: join(ARTIFACTS, 'failure-restricted-mode.png') });
+          throw error;
+        });
+        await restricted.screenshot({ path: join(ARTIFACTS, 'restricted-mode.png') });
+        if (await restricted.locator('.quick-input-widget', { hasText: 'which package?' }).isVisible()) {
+          throw new Error('the package picker opened in Restricted Mode');
+        }
+        const after = (await (await fetch(`${nugetServer.base}/v3/query?q=&take=100&prerelease=true&semVerLevel=2.0.0`)).json()) as { totalHits: number };
+        if (after.totalHits !== before.totalHits || existsSync(join(folderFeed, 'contoso.utils'))) {
+          throw new Error('something was published from an untrusted workspace');
+        }
+      } finally {
+        await untrusted.stop();
       }
     });
   } finally {
