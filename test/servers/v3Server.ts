@@ -8,6 +8,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { Catalog } from './v3Catalog';
 
 export type Scripted =
   | { readonly status: number; readonly statusText?: string; readonly headers?: Record<string, string>; readonly body?: string }
@@ -27,7 +28,10 @@ export interface RecordedRequest {
 export interface V3Server {
   readonly base: string;
   readonly index: string;
+  /** Writes and key checks (reads of the catalog are in catalog.reads). */
   readonly requests: RecordedRequest[];
+  /** The read side: flat container, registration, search; pushes land here. */
+  readonly catalog: Catalog;
   readonly script: Scripted[];
   close(): Promise<void>;
 }
@@ -101,6 +105,7 @@ export async function startV3Server(options: V3ServerOptions = {}): Promise<V3Se
   const script: Scripted[] = [];
   const stalled: ServerResponse[] = [];
   let base = '';
+  const catalog = new Catalog();
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -114,11 +119,16 @@ export async function startV3Server(options: V3ServerOptions = {}): Promise<V3Se
             { '@id': `${base}/api/v2/package`, '@type': 'PackagePublish/2.0.0' },
             { '@id': `${base}/api/v2/symbolpackage`, '@type': 'SymbolPackagePublish/4.9.0' },
             { '@id': `${base}/v3-flatcontainer/`, '@type': 'PackageBaseAddress/3.0.0' },
+            ...catalog.resources(),
           ],
         }));
         return;
       }
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, parts: parseMultipart(req.headers['content-type'], body) });
+      if (req.method === 'GET' && catalog.handle(req, res)) {
+        return;
+      }
+      const parts = parseMultipart(req.headers['content-type'], body);
+      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, parts });
       if (verification(req, res, options, temporaryKeys)) {
         return;
       }
@@ -137,16 +147,30 @@ export async function startV3Server(options: V3ServerOptions = {}): Promise<V3Se
       const key = req.headers['x-nuget-apikey'];
       const keyProblem = options.validKeys && req.method !== 'GET' ? (key === undefined ? 401 : options.validKeys.includes(String(key)) ? 0 : 403) : 0;
       const answer = next ?? (keyProblem ? { status: keyProblem } : { status: req.method === 'PUT' ? 201 : req.method === 'DELETE' ? 204 : 200 });
-      res.writeHead(answer.status, answer.statusText ?? '', answer.headers ?? {});
-      res.end(answer.body ?? '');
+      const done = (): void => {
+        res.writeHead(answer.status, answer.statusText ?? '', answer.headers ?? {});
+        res.end(answer.body ?? '');
+      };
+      // Successful writes change what the read side shows.
+      const listing = /^\/api\/v2\/package\/([^/]+)\/([^/]+)$/.exec(req.url ?? '');
+      if (answer.status >= 200 && answer.status < 300 && listing && (req.method === 'DELETE' || req.method === 'POST')) {
+        catalog.setListed(decodeURIComponent(listing[1]), decodeURIComponent(listing[2]), req.method === 'POST');
+      }
+      if (answer.status >= 200 && answer.status < 300 && req.method === 'PUT' && req.url === '/api/v2/package' && parts[0]) {
+        catalog.addPushed(parts[0].data).then(done, done);
+        return;
+      }
+      done();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  catalog.setBase(base);
   return {
     base,
     index: `${base}/v3/index.json`,
     requests,
+    catalog,
     script,
     close: async () => {
       stalled.forEach((res) => res.destroy());
