@@ -6,6 +6,9 @@ import { InspectorEditorProvider, lastPostedMessages } from './vscode/inspector/
 import type { ToWebview } from './shared/protocol';
 import { createLog, shownMessages, showError, type Log } from './vscode/log';
 import { KeyStore } from './vscode/keys/keyStore';
+import { FeedTreeProvider } from './vscode/explorer/feedTree';
+import { TrackerService } from './vscode/track/trackerService';
+import { ConditionalFetcher } from './core/track/conditionalFetch';
 import { readFeeds } from './vscode/feeds/feedSettings';
 import type { PublishReport } from './core/publish/publish';
 import { NuspecDiagnostics } from './vscode/nuspecDiagnostics';
@@ -31,7 +34,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const keys = new KeyStore(context, log);
     const onPublished = new vscode.EventEmitter<PublishReport>();
     context.subscriptions.push(keys, onPublished);
-    const services: Services = { context, log, packageProblems, keys, onPublished };
+    const tracker = new TrackerService(context, log, keys, onPublished.event);
+    const feedTree = new FeedTreeProvider(new ConditionalFetcher(), keys);
+    context.subscriptions.push(tracker, feedTree, vscode.window.createTreeView('nugetPublisher.feeds', { treeDataProvider: feedTree, showCollapseAll: true }));
+    const services: Services = { context, log, packageProblems, keys, onPublished, tracker, feedTree };
     readFeeds(log); // reports unusable feed entries once, in the log
     context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('nugetPublisher.feeds')) {

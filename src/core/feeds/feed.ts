@@ -16,6 +16,8 @@ export interface Feed {
   /** A service index URL (nuget.org, v3), a server base URL (nuget-server) or a folder path. */
   readonly source: string;
   readonly kind: FeedKind;
+  /** nuget.org: the owner names (users or organizations) whose packages the explorer lists. */
+  readonly owners?: readonly string[];
 }
 
 export const NUGET_ORG_SOURCE = 'https://api.nuget.org/v3/index.json';
@@ -71,7 +73,7 @@ export function parseFeedSetting(raw: unknown): { feeds: Feed[]; problems: FeedP
     problems.push({ index: -1, message: 'nugetPublisher.feeds must be a list of { name, source, kind }.' });
   }
   entries.forEach((entry: unknown, index) => {
-    const { name, source, kind } = (entry ?? {}) as Record<string, unknown>;
+    const { name, source, kind, owners } = (entry ?? {}) as Record<string, unknown>;
     const label = typeof name === 'string' && name.trim() ? name.trim() : `entry ${index + 1}`;
     if (typeof name !== 'string' || !name.trim()) {
       problems.push({ index, message: `Feed ${label} has no name.` });
@@ -110,7 +112,8 @@ export function parseFeedSetting(raw: unknown): { feeds: Feed[]; problems: FeedP
       problems.push({ index, message: `Feed name "${label}" is used twice; the second one is ignored.` });
       return;
     }
-    feeds.push({ name: label, source: trimmed, kind: resolvedKind });
+    const ownerNames = Array.isArray(owners) ? owners.filter((owner): owner is string => typeof owner === 'string' && owner.trim() !== '').map((owner) => owner.trim()) : [];
+    feeds.push({ name: label, source: trimmed, kind: resolvedKind, ...(ownerNames.length ? { owners: ownerNames } : {}) });
   });
   return { feeds, problems };
 }

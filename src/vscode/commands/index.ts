@@ -12,6 +12,19 @@ import { addFeed, importFeeds, removeFeed, type AddFeedArgs, type ImportArgs } f
 import { addKey, removeKey, replaceKey, testKey, type AddKeyArgs } from '../keys/keyCommands';
 import { setListedCommand } from '../publish/listingCommands';
 import { publishCommand, type PublishArgs } from '../publish/publishCommand';
+import { copyInstall, downloadAndInspect, openOnGallery, trackVersion } from '../explorer/explorerCommands';
+import type { MoreNode } from '../explorer/feedTree';
+
+/** Unlist/Relist, then the explorer shows the new state. */
+function listing(services: Services, listed: boolean) {
+  return async (arg?: unknown): Promise<number | undefined> => {
+    const status = await setListedCommand(services, listed, arg);
+    if (status !== undefined) {
+      services.feedTree.refresh();
+    }
+    return status;
+  };
+}
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -47,8 +60,17 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
   'nugetPublisher.replaceKey': (services) => (arg?: unknown) => replaceKey(services, arg),
   'nugetPublisher.removeKey': (services) => (arg?: unknown, options?: unknown) => removeKey(services, arg, (options ?? {}) as { confirm?: boolean }),
   'nugetPublisher.testKey': (services) => (arg?: unknown) => testKey(services, arg),
-  'nugetPublisher.unlistVersion': (services) => (arg?: unknown) => setListedCommand(services, false, arg),
-  'nugetPublisher.relistVersion': (services) => (arg?: unknown) => setListedCommand(services, true, arg),
+  'nugetPublisher.unlistVersion': (services) => listing(services, false),
+  'nugetPublisher.relistVersion': (services) => listing(services, true),
+  'nugetPublisher.trackVersion': (services) => (arg?: unknown) => trackVersion(services, arg),
+  'nugetPublisher.showTracked': ({ tracker }) => () => tracker.showTracked(),
+  'nugetPublisher.refreshFeeds': ({ feedTree }) => (node?: unknown) => feedTree.refresh((node as { kind?: string })?.kind === 'feed' || (node as { kind?: string })?.kind === 'package' ? (node as Parameters<typeof feedTree.refresh>[0]) : undefined),
+  'nugetPublisher.loadMore': ({ feedTree }) => (node?: unknown) => feedTree.loadMore(node as MoreNode),
+  'nugetPublisher.publishToFeed': (services) => (node?: unknown) => publishCommand(services, undefined, { feed: (node as { feed?: string })?.feed }),
+  'nugetPublisher.openOnGallery': () => (node?: unknown) => openOnGallery(node),
+  'nugetPublisher.copyInstallCommand': (services) => (node?: unknown) => copyInstall(services, node, 'command'),
+  'nugetPublisher.copyPackageReference': (services) => (node?: unknown) => copyInstall(services, node, 'reference'),
+  'nugetPublisher.downloadAndInspect': (services) => (node?: unknown) => downloadAndInspect(services, node),
 };
 
 export function registerCommands(services: Services): vscode.Disposable[] {

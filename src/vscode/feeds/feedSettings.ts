@@ -30,7 +30,7 @@ function userFeedList(): unknown[] {
 
 export async function addUserFeed(feed: Feed): Promise<void> {
   const list = userFeedList().filter((entry) => String((entry as { name?: unknown })?.name ?? '').toLowerCase() !== feed.name.toLowerCase());
-  list.push({ name: feed.name, source: feed.source, kind: feed.kind });
+  list.push({ name: feed.name, source: feed.source, kind: feed.kind, ...(feed.owners ? { owners: feed.owners } : {}) });
   await vscode.workspace.getConfiguration(SECTION).update(KEY, list, vscode.ConfigurationTarget.Global);
 }
 

@@ -1,0 +1,56 @@
+/**
+ * Downloads a .nupkg from a feed's flat container to a file: streamed, capped in size, written to
+ * a temporary name and renamed, so a dropped connection leaves nothing half written.
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { fetch } from 'undici';
+import { NuGetPublisherError } from '../errors';
+import { assertKeyMayGo, originOf } from '../publish/keySafety';
+import { resourceUrl, type ServiceIndex } from './serviceIndex';
+import { normalizedLower } from './explorerModel';
+
+export const MAX_DOWNLOAD_BYTES = 300 * 1024 * 1024;
+
+export function packageContentUrl(index: ServiceIndex, id: string, version: string): string {
+  const base = resourceUrl(index, 'packageBase').replace(/\/?$/, '/');
+  const lowerId = id.toLowerCase();
+  const lowerVersion = normalizedLower(version);
+  return `${base}${lowerId}/${lowerVersion}/${lowerId}.${lowerVersion}.nupkg`;
+}
+
+export async function downloadTo(url: string, destination: string, options: { authorization?: string; signal?: AbortSignal; maxBytes?: number } = {}): Promise<void> {
+  if (options.authorization) {
+    assertKeyMayGo(url, originOf(url));
+  }
+  const response = await fetch(url, { headers: options.authorization ? { authorization: options.authorization } : {}, redirect: options.authorization ? 'manual' : 'follow', signal: options.signal ?? AbortSignal.timeout(300_000) }).catch((error: unknown) => {
+    throw new NuGetPublisherError('NP4010', `${originOf(url)} cannot be reached (${(error as { cause?: NodeJS.ErrnoException }).cause?.code ?? (error as Error).message}).`, 'Check the network and try again.');
+  });
+  if (!response.ok || !response.body) {
+    throw new NuGetPublisherError('NP4011', `The download of ${url} answered ${response.status}.`, response.status === 404 ? 'The version may still be validating, or was never pushed.' : 'Check the feed and your key.');
+  }
+  const max = options.maxBytes ?? MAX_DOWNLOAD_BYTES;
+  let received = 0;
+  const cap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      received += chunk.length;
+      done(received > max ? new NuGetPublisherError('NP4012', `The package is larger than ${Math.round(max / 1048576)} MB.`, 'nuget.org packages are at most 250 MB; check the feed.') : null, chunk);
+    },
+  });
+  await mkdir(dirname(destination), { recursive: true });
+  const temporary = `${destination}.${process.pid}.part`;
+  try {
+    await pipeline(Readable.fromWeb(response.body as WebReadableStream), cap, createWriteStream(temporary));
+    await rename(temporary, destination);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    if (error instanceof NuGetPublisherError) {
+      throw error;
+    }
+    throw new NuGetPublisherError('NP4013', `The download of ${url} broke off (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was kept.`, 'Try again.');
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * What the feed explorer lists, without VS Code: the packages of a feed (an owner's packages on
+ * nuget.org, search pages on other V3 feeds, the folders of a folder feed) and the versions of a
+ * package (registration metadata where the feed has it, else the flat container), newest first.
+ * Large lists are produced in slices that yield to the event loop, so 10,000 versions never block
+ * the extension host in one long step.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ConditionalFetcher } from '../track/conditionalFetch';
+import { compareVersions, isSemVer2, normalizeVersion, parseVersion, type NuGetVersion } from '../version';
+import { folderPath, type Feed } from './feed';
+import { flatVersions, registrationVersions, search, type SearchHit } from './feedReads';
+import { hasResource, type ServiceIndex } from './serviceIndex';
+
+export interface PackageInfo {
+  readonly id: string;
+  readonly latest?: string;
+  readonly description?: string;
+  readonly totalDownloads?: number;
+  readonly verified: boolean;
+  readonly owners: readonly string[];
+}
+
+export interface VersionInfo {
+  readonly version: string;
+  readonly listed: boolean;
+  readonly published?: string;
+  readonly deprecated?: string;
+  readonly semVer2: boolean;
+}
+
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** Where the next page starts, or undefined when this was the last one. */
+  readonly next?: number;
+  readonly total?: number;
+}
+
+export const PAGE_SIZE = 100;
+
+/** Lets other work run between slices of a long loop. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+function fromHit(hit: SearchHit): PackageInfo {
+  return { id: hit.id, latest: hit.version || undefined, description: hit.description, totalDownloads: hit.totalDownloads, verified: hit.verified, owners: hit.owners };
+}
+
+/** A page of a URL feed's packages: each configured owner's on nuget.org (`owner:NAME`), else all. */
+export async function feedPackages(fetcher: ConditionalFetcher, index: ServiceIndex, query: string, skip: number, signal?: AbortSignal): Promise<Page<PackageInfo>> {
+  if (!hasResource(index, 'search')) {
+    return { items: [] };
+  }
+  const result = await search(fetcher, index, { q: query, skip, take: PAGE_SIZE }, signal);
+  const next = skip + result.data.length;
+  return { items: result.data.map(fromHit), next: result.data.length > 0 && next < result.totalHits ? next : undefined, total: result.totalHits };
+}
+
+/** The package folders of a folder feed (hierarchical: {lowerid}/{version}/; flat: files). */
+export async function folderPackages(feed: Feed): Promise<PackageInfo[]> {
+  const root = folderPath(feed.source);
+  const entries = await readdir(root, { withFileTypes: true });
+  const ids = new Set<string>();
+  for (const entry of entries) {
+    if (entry.isDirectory() && !entry.name.startsWith('.')) {
+      ids.add(entry.name);
+    } else if (entry.isFile() && /\.nupkg$/i.test(entry.name)) {
+      const match = /^(.+?)\.(\d+\.\d+.*)\.nupkg$/i.exec(entry.name);
+      if (match) {
+        ids.add(match[1].toLowerCase());
+      }
+    }
+  }
+  const packages: PackageInfo[] = [];
+  for (const lowerId of [...ids].sort()) {
+    // The id as written, from any version's .nuspec (folders are lower-case).
+    const versions = await readdir(join(root, lowerId)).catch(() => [] as string[]);
+    const nuspec = versions.length ? await readFile(join(root, lowerId, versions[0], `${lowerId}.nuspec`), 'utf8').catch(() => '') : '';
+    packages.push({ id: /<id>([^<]+)<\/id>/.exec(nuspec)?.[1]?.trim() ?? lowerId, verified: false, owners: [] });
+  }
+  return packages;
+}
+
+/** Sorts versions newest first, parsing each once, in slices (10,000 versions stay responsive). */
+export async function sortNewestFirst<T extends { version: string }>(items: readonly T[]): Promise<T[]> {
+  const parsed: { item: T; parsed: NuGetVersion | undefined }[] = [];
+  for (let start = 0; start < items.length; start += 2000) {
+    for (const item of items.slice(start, start + 2000)) {
+      parsed.push({ item, parsed: parseVersion(item.version) });
+    }
+    await yieldToEventLoop();
+  }
+  parsed.sort((a, b) => (a.parsed && b.parsed ? compareVersions(b.parsed, a.parsed) : b.item.version.localeCompare(a.item.version)));
+  return parsed.map((entry) => entry.item);
+}
+
+function info(version: string, listed: boolean, extra: Partial<VersionInfo> = {}): VersionInfo {
+  const parsed = parseVersion(version);
+  return { version, listed, semVer2: parsed ? isSemVer2(parsed) : false, ...extra };
+}
+
+/** Every version of a package on a URL feed, newest first, with listed/deprecated where known. */
+export async function packageVersions(fetcher: ConditionalFetcher, index: ServiceIndex, id: string, signal?: AbortSignal): Promise<VersionInfo[]> {
+  const registration = await registrationVersions(fetcher, index, id, signal).catch(() => undefined);
+  if (registration && registration.length > 0) {
+    return sortNewestFirst(registration.map((entry) => info(entry.version, entry.listed, { published: entry.published, deprecated: entry.deprecated })));
+  }
+  if (!hasResource(index, 'packageBase')) {
+    return [];
+  }
+  return sortNewestFirst((await flatVersions(fetcher, index, id, signal)).map((version) => info(version, true)));
+}
+
+export async function folderVersions(feed: Feed, id: string): Promise<VersionInfo[]> {
+  const entries = await readdir(join(folderPath(feed.source), id.toLowerCase()), { withFileTypes: true }).catch(() => []);
+  return sortNewestFirst(entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => info(entry.name, true)));
+}
+
+export function normalizedLower(version: string): string {
+  const parsed = parseVersion(version);
+  return (parsed ? normalizeVersion(parsed) : version).toLowerCase();
+}

@@ -1,0 +1,120 @@
+/** Actions of the feed explorer and the tracker: on feed, package and version nodes, or from the palette. */
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { feedOrigin, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
+import { downloadTo, packageContentUrl } from '../../core/feeds/download';
+import { normalizedLower } from '../../core/feeds/explorerModel';
+import { packageDetailsUrl } from '../../core/feeds/feedReads';
+import { discover } from '../../core/feeds/serviceIndex';
+import { authorizationOf, credentialFor, presetFor } from '../../core/keys/keys';
+import { parseVersion } from '../../core/version';
+import { findFeed, pickFeed } from '../feeds/feedSettings';
+import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
+import { notify } from '../log';
+import type { Services } from '../services';
+import type { TreeNode } from './feedTree';
+
+/** { feed, id, version } from a tree node or from scripted arguments. */
+interface Target {
+  readonly feed?: string;
+  readonly id?: string;
+  readonly version?: string;
+}
+
+function targetOf(arg: unknown): Target {
+  const node = (arg ?? {}) as Partial<TreeNode> & Target & { info?: { latest?: string } };
+  return { feed: node.feed, id: node.id, version: node.version ?? (node.kind === 'package' ? node.info?.latest : undefined) };
+}
+
+function requireFeed(name: string | undefined): Feed {
+  const feed = name ? findFeed(name) : undefined;
+  if (!feed) {
+    throw new Error(name ? `There is no feed named "${name}".` : 'Run this from the Feeds view.');
+  }
+  return feed;
+}
+
+export function packageReference(id: string, version: string): string {
+  return `<PackageReference Include="${id}" Version="${version}" />`;
+}
+
+export async function copyInstall(services: Services, arg: unknown, form: 'command' | 'reference'): Promise<string | undefined> {
+  const { id, version } = targetOf(arg);
+  if (!id || !version) {
+    return undefined;
+  }
+  const text = form === 'command' ? `dotnet add package ${id} --version ${version}` : packageReference(id, version);
+  await vscode.env.clipboard.writeText(text);
+  services.log.info('explorer', `copied: ${text}`);
+  vscode.window.setStatusBarMessage(`Copied: ${text}`, 4000);
+  return text;
+}
+
+export async function openOnGallery(arg: unknown): Promise<string | undefined> {
+  const { feed: name, id, version } = targetOf(arg);
+  const feed = requireFeed(name);
+  if (!id || feed.kind === 'folder') {
+    return undefined;
+  }
+  const url = packageDetailsUrl(await discover(serviceIndexUrl(feed)), id, version);
+  if (!url) {
+    throw new Error(`${feed.name} has no package pages (no PackageDetailsUriTemplate/5.1.0).`);
+  }
+  await vscode.env.openExternal(vscode.Uri.parse(url));
+  return url;
+}
+
+/** Credentials to read a feed that needs them (GitHub Packages, Azure Artifacts): a Basic key of its origin. */
+async function readAuthorization(services: Services, feed: Feed): Promise<string | undefined> {
+  const origin = feedOrigin(feed);
+  const record = services.keys.list().find((candidate) => candidate.origin === origin && candidate.scheme === 'basic');
+  const secret = record ? await services.keys.secret(record) : undefined;
+  return record && secret ? authorizationOf(credentialFor(record, secret, presetFor(feed))) : undefined;
+}
+
+export async function downloadAndInspect(services: Services, arg: unknown): Promise<vscode.Uri | undefined> {
+  const { feed: name, id, version } = targetOf(arg);
+  const feed = requireFeed(name);
+  if (!id || !version) {
+    return undefined;
+  }
+  let file: vscode.Uri;
+  if (feed.kind === 'folder') {
+    const lower = normalizedLower(version);
+    file = vscode.Uri.file(join(feed.source, id.toLowerCase(), lower, `${id.toLowerCase()}.${lower}.nupkg`));
+  } else {
+    const index = await discover(serviceIndexUrl(feed));
+    const url = packageContentUrl(index, id, version);
+    file = vscode.Uri.joinPath(services.context.globalStorageUri, 'downloads', `${id.toLowerCase()}.${normalizedLower(version)}.nupkg`);
+    const authorization = new URL(url).origin === feedOrigin(feed) ? await readAuthorization(services, feed) : undefined;
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${id} ${version}…`, cancellable: true }, async (_progress, token) => {
+      const controller = new AbortController();
+      token.onCancellationRequested(() => controller.abort());
+      await downloadTo(url, file.fsPath, { authorization, signal: controller.signal });
+    });
+    services.log.info('explorer', `downloaded ${url} to ${file.fsPath}`);
+  }
+  await vscode.commands.executeCommand('vscode.openWith', file, INSPECTOR_VIEW_TYPE);
+  return file;
+}
+
+/** "NuGet: Track Package Version…", or Track on a version node. */
+export async function trackVersion(services: Services, arg: unknown): Promise<string | undefined> {
+  const target = targetOf(arg);
+  const name = target.feed;
+  let { id, version } = target;
+  const feed = name ? requireFeed(name) : await pickFeed('Track a version: on which feed?', (candidate) => candidate.kind !== 'folder');
+  if (!feed) {
+    return undefined;
+  }
+  if (feed.kind === 'folder') {
+    void notify(services.log, 'info', `${feed.name} is a folder feed: a version is available as soon as it is written.`);
+    return undefined;
+  }
+  id ??= (await vscode.window.showInputBox({ title: 'Track Package Version (1/2): package id', ignoreFocusOut: true, validateInput: (value) => (/^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*$/.test(value.trim()) ? undefined : 'Enter a package id such as Contoso.Utils.') }))?.trim();
+  version ??= id ? (await vscode.window.showInputBox({ title: `Track Package Version (2/2): version of ${id}`, ignoreFocusOut: true, validateInput: (value) => (parseVersion(value.trim()) ? undefined : 'Enter a version such as 1.2.3.') }))?.trim() : undefined;
+  if (!id || !version) {
+    return undefined;
+  }
+  return services.tracker.track(feed, id, version)?.key;
+}
