@@ -80,6 +80,9 @@ suite('Publishing in a real VS Code', () => {
   });
 
   suiteTeardown(async () => {
+    for (const pkg of api.services.tracker.list()) {
+      api.services.tracker.stop(pkg.key);
+    }
     for (const key of api.services.keys.list()) {
       await api.services.keys.remove(key);
     }

@@ -16,11 +16,14 @@ import { normalizedLower } from './explorerModel';
 
 export const MAX_DOWNLOAD_BYTES = 300 * 1024 * 1024;
 
-export function packageContentUrl(index: ServiceIndex, id: string, version: string): string {
+/**
+ * Where a version's .nupkg is: the protocol uses the lower-case normalized version; servers that
+ * store versions as pushed (nuget-server: "1.0.0-rc.1+build.5") need that spelling, so it comes second.
+ */
+export function packageContentUrls(index: ServiceIndex, id: string, version: string): string[] {
   const base = resourceUrl(index, 'packageBase').replace(/\/?$/, '/');
   const lowerId = id.toLowerCase();
-  const lowerVersion = normalizedLower(version);
-  return `${base}${lowerId}/${lowerVersion}/${lowerId}.${lowerVersion}.nupkg`;
+  return [...new Set([normalizedLower(version), version.toLowerCase()])].map((lowerVersion) => `${base}${lowerId}/${lowerVersion}/${lowerId}.${lowerVersion}.nupkg`);
 }
 
 export async function downloadTo(url: string, destination: string, options: { authorization?: string; signal?: AbortSignal; maxBytes?: number } = {}): Promise<void> {
@@ -31,7 +34,8 @@ export async function downloadTo(url: string, destination: string, options: { au
     throw new NuGetPublisherError('NP4010', `${originOf(url)} cannot be reached (${(error as { cause?: NodeJS.ErrnoException }).cause?.code ?? (error as Error).message}).`, 'Check the network and try again.');
   });
   if (!response.ok || !response.body) {
-    throw new NuGetPublisherError('NP4011', `The download of ${url} answered ${response.status}.`, response.status === 404 ? 'The version may still be validating, or was never pushed.' : 'Check the feed and your key.');
+    await response.body?.cancel();
+    throw new NuGetPublisherError(response.status === 404 ? 'NP4014' : 'NP4011', `The download of ${url} answered ${response.status}.`, response.status === 404 ? 'The version may still be validating, or was never pushed.' : 'Check the feed and your key.');
   }
   const max = options.maxBytes ?? MAX_DOWNLOAD_BYTES;
   let received = 0;

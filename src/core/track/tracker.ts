@@ -55,7 +55,8 @@ export interface TrackerOptions {
   readonly fetcher: ConditionalFetcher;
   readonly onEvent: (event: TrackerEvent) => void;
   readonly giveUpMs: () => number;
-  readonly intervalsMs?: readonly number[];
+  /** The backoff steps (read before each scheduling, so a settings change applies at once). */
+  readonly intervalsMs?: readonly number[] | (() => readonly number[]);
   readonly now?: () => number;
   readonly log?: (message: string) => void;
 }
@@ -82,11 +83,9 @@ export class Tracker {
   private running = false;
   private disposed = false;
   private readonly now: () => number;
-  private readonly intervals: readonly number[];
 
   public constructor(private readonly options: TrackerOptions) {
     this.now = options.now ?? Date.now;
-    this.intervals = options.intervalsMs ?? DEFAULT_INTERVALS_MS;
     // After a reload: resume every unfinished package at once.
     this.packages = options.store.load().map((pkg) => (isComplete(pkg) || pkg.gaveUpAt ? pkg : { ...pkg, nextCheckAt: Math.min(pkg.nextCheckAt, this.now()) }));
     this.schedule();
@@ -230,7 +229,8 @@ export class Tracker {
       this.options.onEvent({ type: 'gave-up', pkg: next });
       return next;
     }
-    const interval = this.intervals[Math.min(next.idleChecks, this.intervals.length - 1)];
+    const steps = typeof this.options.intervalsMs === 'function' ? this.options.intervalsMs() : this.options.intervalsMs ?? DEFAULT_INTERVALS_MS;
+    const interval = steps[Math.min(next.idleChecks, steps.length - 1)];
     return { ...next, nextCheckAt: now + interval };
   }
 }

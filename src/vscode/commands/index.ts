@@ -81,7 +81,8 @@ export function registerCommands(services: Services): vscode.Disposable[] {
         return await handler(...args);
       } catch (error) {
         services.log.error('command', `${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-        await showError(services.log, `NuGet: ${error instanceof Error ? error.message : String(error)}`);
+        // Not awaited: the command returns while the notification waits for the user.
+        void showError(services.log, `NuGet: ${error instanceof Error ? error.message : String(error)}`);
         return undefined;
       }
     });

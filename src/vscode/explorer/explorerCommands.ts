@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { feedOrigin, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
-import { downloadTo, packageContentUrl } from '../../core/feeds/download';
+import { downloadTo, packageContentUrls } from '../../core/feeds/download';
+import { NuGetPublisherError } from '../../core/errors';
 import { normalizedLower } from '../../core/feeds/explorerModel';
 import { packageDetailsUrl } from '../../core/feeds/feedReads';
 import { discover } from '../../core/feeds/serviceIndex';
@@ -84,15 +85,26 @@ export async function downloadAndInspect(services: Services, arg: unknown): Prom
     file = vscode.Uri.file(join(feed.source, id.toLowerCase(), lower, `${id.toLowerCase()}.${lower}.nupkg`));
   } else {
     const index = await discover(serviceIndexUrl(feed));
-    const url = packageContentUrl(index, id, version);
-    file = vscode.Uri.joinPath(services.context.globalStorageUri, 'downloads', `${id.toLowerCase()}.${normalizedLower(version)}.nupkg`);
-    const authorization = new URL(url).origin === feedOrigin(feed) ? await readAuthorization(services, feed) : undefined;
+    const target = vscode.Uri.joinPath(services.context.globalStorageUri, 'downloads', `${id.toLowerCase()}.${normalizedLower(version)}.nupkg`);
+    const auth = await readAuthorization(services, feed);
     await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${id} ${version}…`, cancellable: true }, async (_progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
-      await downloadTo(url, file.fsPath, { authorization, signal: controller.signal });
+      const urls = packageContentUrls(index, id, version);
+      for (const [position, url] of urls.entries()) {
+        try {
+          await downloadTo(url, target.fsPath, { authorization: new URL(url).origin === feedOrigin(feed) ? auth : undefined, signal: controller.signal });
+          services.log.info('explorer', `downloaded ${url} to ${target.fsPath}`);
+          return;
+        } catch (error) {
+          // 404 for the normalized spelling: try the version as the feed lists it.
+          if (!(error instanceof NuGetPublisherError && error.code === 'NP4014' && position < urls.length - 1)) {
+            throw error;
+          }
+        }
+      }
     });
-    services.log.info('explorer', `downloaded ${url} to ${file.fsPath}`);
+    file = target;
   }
   await vscode.commands.executeCommand('vscode.openWith', file, INSPECTOR_VIEW_TYPE);
   return file;

@@ -52,7 +52,6 @@ export class TrackerService implements vscode.Disposable {
       return record && feed && secret ? authorizationOf(credentialFor(record, secret, presetFor(feed))) : undefined;
     });
     const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('nugetPublisher.tracker');
-    const first = Math.max(1, settings().get<number>('firstPollSeconds', 15)) * 1000;
     this.tracker = new Tracker({
       fetcher,
       store: {
@@ -61,8 +60,11 @@ export class TrackerService implements vscode.Disposable {
           await this.context.globalState.update(STATE_KEY, list);
         },
       },
-      giveUpMs: () => Math.max(1, settings().get<number>('giveUpMinutes', 60)) * 60_000,
-      intervalsMs: [first, first * 2, first * 4, first * 8],
+      giveUpMs: () => Math.max(0.1, settings().get<number>('giveUpMinutes', 60)) * 60_000,
+      intervalsMs: () => {
+        const first = Math.max(1, settings().get<number>('firstPollSeconds', 15)) * 1000;
+        return [first, first * 2, first * 4, first * 8];
+      },
       onEvent: (event) => this.onEvent(event),
       log: (message) => log.warn('tracker', message),
     });
