@@ -123,4 +123,5 @@ const ok = ours.warm <= 50 && ours.extraMb <= 30;
 console.log(`target (warm open ≤ 50 ms, ≤ 30 MB extra RSS): ${ok ? 'met' : 'NOT met'}; cold first open in a fresh process: ${ours.cold.toFixed(1)} ms`);
 const pack = spawnSync(process.execPath, [join(root, 'scripts', 'bench-pack.mjs')], { stdio: 'inherit' });
 const push = spawnSync(process.execPath, [join(root, 'scripts', 'bench-push.mjs')], { stdio: 'inherit' });
-process.exit(ok && pack.status === 0 && push.status === 0 ? 0 : 1);
+const explorer = spawnSync(process.execPath, [join(root, 'scripts', 'bench-explorer.mjs')], { stdio: 'inherit' });
+process.exit(ok && pack.status === 0 && push.status === 0 && explorer.status === 0 ? 0 : 1);

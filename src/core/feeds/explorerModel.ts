@@ -83,39 +83,78 @@ export async function folderPackages(feed: Feed): Promise<PackageInfo[]> {
   return packages;
 }
 
-/** Sorts versions newest first, parsing each once, in slices (10,000 versions stay responsive). */
-export async function sortNewestFirst<T extends { version: string }>(items: readonly T[]): Promise<T[]> {
-  const parsed: { item: T; parsed: NuGetVersion | undefined }[] = [];
-  for (let start = 0; start < items.length; start += 2000) {
-    for (const item of items.slice(start, start + 2000)) {
-      parsed.push({ item, parsed: parseVersion(item.version) });
-    }
-    await yieldToEventLoop();
-  }
-  parsed.sort((a, b) => (a.parsed && b.parsed ? compareVersions(b.parsed, a.parsed) : b.item.version.localeCompare(a.item.version)));
-  return parsed.map((entry) => entry.item);
+type Keyed<T> = { item: T; parsed: NuGetVersion | undefined };
+
+function newerFirst<T extends { version: string }>(a: Keyed<T>, b: Keyed<T>): number {
+  return a.parsed && b.parsed ? compareVersions(b.parsed, a.parsed) : b.item.version.localeCompare(a.item.version);
 }
 
-function info(version: string, listed: boolean, extra: Partial<VersionInfo> = {}): VersionInfo {
-  const parsed = parseVersion(version);
-  return { version, listed, semVer2: parsed ? isSemVer2(parsed) : false, ...extra };
+const SLICE = 1000;
+
+/**
+ * Sorts versions newest first, parsing each once. Large lists are sorted in slices of 1,000 and
+ * merged, yielding to the event loop between slices: 10,000 versions never block for long.
+ */
+export async function sortNewestFirst<T extends { version: string }>(items: readonly T[]): Promise<T[]> {
+  return (await sortKeyed(items)).map((entry) => entry.item);
+}
+
+async function sortKeyed<T extends { version: string }>(items: readonly T[]): Promise<Keyed<T>[]> {
+  let runs: Keyed<T>[][] = [];
+  for (let start = 0; start < items.length; start += SLICE) {
+    runs.push(items.slice(start, start + SLICE).map((item) => ({ item, parsed: parseVersion(item.version) })).sort(newerFirst));
+    await yieldToEventLoop();
+  }
+  while (runs.length > 1) {
+    const merged: Keyed<T>[][] = [];
+    for (let pair = 0; pair < runs.length; pair += 2) {
+      const [left, right = []] = [runs[pair], runs[pair + 1]];
+      const out: Keyed<T>[] = [];
+      let i = 0;
+      let j = 0;
+      while (i < left.length || j < right.length) {
+        out.push(j >= right.length || (i < left.length && newerFirst(left[i], right[j]) <= 0) ? left[i++] : right[j++]);
+        if (out.length % (SLICE * 4) === 0) {
+          await yieldToEventLoop();
+        }
+      }
+      merged.push(out);
+    }
+    runs = merged;
+  }
+  return runs[0] ?? [];
+}
+
+type VersionFacts = Omit<VersionInfo, 'semVer2'>;
+
+/** Sorted newest first and described (SemVer 2.0.0 from the versions parsed once for sorting). */
+async function describeVersions(entries: readonly VersionFacts[]): Promise<VersionInfo[]> {
+  const sorted = await sortKeyed(entries);
+  const described: VersionInfo[] = [];
+  for (const [position, { item, parsed }] of sorted.entries()) {
+    described.push({ ...item, semVer2: parsed ? isSemVer2(parsed) : false });
+    if (position % (SLICE * 2) === SLICE * 2 - 1) {
+      await yieldToEventLoop();
+    }
+  }
+  return described;
 }
 
 /** Every version of a package on a URL feed, newest first, with listed/deprecated where known. */
 export async function packageVersions(fetcher: ConditionalFetcher, index: ServiceIndex, id: string, signal?: AbortSignal): Promise<VersionInfo[]> {
   const registration = await registrationVersions(fetcher, index, id, signal).catch(() => undefined);
   if (registration && registration.length > 0) {
-    return sortNewestFirst(registration.map((entry) => info(entry.version, entry.listed, { published: entry.published, deprecated: entry.deprecated })));
+    return describeVersions(registration.map((entry) => ({ version: entry.version, listed: entry.listed, published: entry.published, deprecated: entry.deprecated })));
   }
   if (!hasResource(index, 'packageBase')) {
     return [];
   }
-  return sortNewestFirst((await flatVersions(fetcher, index, id, signal)).map((version) => info(version, true)));
+  return describeVersions((await flatVersions(fetcher, index, id, signal)).map((version) => ({ version, listed: true })));
 }
 
 export async function folderVersions(feed: Feed, id: string): Promise<VersionInfo[]> {
   const entries = await readdir(join(folderPath(feed.source), id.toLowerCase()), { withFileTypes: true }).catch(() => []);
-  return sortNewestFirst(entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => info(entry.name, true)));
+  return describeVersions(entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => ({ version: entry.name, listed: true })));
 }
 
 export function normalizedLower(version: string): string {
