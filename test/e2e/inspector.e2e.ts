@@ -11,9 +11,11 @@ import { REPO_ROOT } from '../helpers/dotnetFixtures';
 import { createSampleWorkspace } from '../helpers/sampleWorkspace';
 import { tempDir } from '../helpers/temp';
 import { startNugetServer } from '../servers/nugetServer';
+import { startV3Server } from '../servers/v3Server';
 import { ARTIFACTS, Steps, activeWebview, answerDialog, answerInputBox, chooseInQuickPick, clickToastButton, closeAllEditors, installVsix, quickOpen, runCommand } from './harness';
 
 const TEAM_PASSWORD = 'E2E-Typed-Password-42';
+const GALLERY_KEY = 'oy2-e2e-gallery-key-000000000000000042';
 
 async function expectText(locator: Locator, expected: RegExp | string, timeout = 30_000): Promise<void> {
   await locator.first().waitFor({ state: 'attached', timeout });
@@ -36,13 +38,18 @@ async function main(): Promise<number> {
   installVsix(stateDir);
   const folderFeed = tempDir('np-e2e-feed-');
   const nugetServer = await startNugetServer({ users: [{ username: 'alice', password: TEAM_PASSWORD, role: 'publish' }] });
+  // A nuget.org-like feed that makes a push downloadable, live and searchable after delays.
+  const gallery = await startV3Server({ validKeys: [GALLERY_KEY] });
+  gallery.catalog.availability = { flatMs: 6_000, registrationMs: 9_000, searchMs: 12_000 };
   const settings = {
     'workbench.colorTheme': 'Default Dark Modern',
     'nugetPublisher.feeds': [
       { name: 'nuget.org', source: 'https://api.nuget.org/v3/index.json', kind: 'nuget.org' },
       { name: 'Local', source: folderFeed, kind: 'folder' },
       { name: 'Team', source: nugetServer.base, kind: 'nuget-server' },
+      { name: 'Gallery', source: gallery.index, kind: 'v3' },
     ],
+    'nugetPublisher.tracker.firstPollSeconds': 1,
   };
   const server = await startCodeServer({ stateDir, workspace: workspace.folder, settings });
   const browser = await launchChromium();
@@ -173,6 +180,51 @@ async function main(): Promise<number> {
       }
     });
 
+    await closeAllEditors(page);
+
+    await steps.step('after a push the status bar follows validation and indexing, and resumes after a window reload', async () => {
+      await runCommand(page, 'NuGet: Publish package');
+      await chooseInQuickPick(page, 'which package?', 'Contoso.Core.2.0.0.nupkg');
+      await chooseInQuickPick(page, 'to which feed?', 'Gallery');
+      await clickToastButton(page, 'No key is stored for Gallery', 'Add Key…');
+      await answerInputBox(page, 'Add Key for Gallery (1/4)');
+      await answerInputBox(page, 'Add Key for Gallery (2/4)', GALLERY_KEY);
+      await answerInputBox(page, 'Add Key for Gallery (3/4)');
+      await answerInputBox(page, 'Add Key for Gallery (4/4)');
+      await answerDialog(page, 'Publish Contoso.Core 2.0.0 to Gallery?', 'Publish');
+      const status = page.locator('.part.statusbar .statusbar-item', { hasText: 'NuGet: Contoso.Core 2.0.0' });
+      await status.filter({ hasText: 'validating' }).waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: join(ARTIFACTS, 'tracker-validating.png') });
+      await page.reload();
+      await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
+      // After the reload the tracker resumes from its saved state.
+      await status.filter({ hasText: /downloadable|metadata live|validating/ }).waitFor({ timeout: 30_000 });
+      await page.locator('.notification-toast', { hasText: 'Contoso.Core 2.0.0 is now searchable on Gallery' }).waitFor({ timeout: 60_000 });
+      await status.waitFor({ state: 'hidden', timeout: 10_000 });
+    });
+
+    await steps.step('the Feeds view shows the new version, and Unlist from its context menu greys it', async () => {
+      await runCommand(page, 'View: Show NuGet');
+      const tree = page.locator('.pane', { hasText: 'Feeds' });
+      const row = (text: string): Locator => tree.locator('.monaco-list-row', { hasText: text }).first();
+      await row('Gallery').click();
+      await row('Contoso.Core').click();
+      const version = tree.locator('.monaco-list-row', { hasText: '2.0.0' }).last();
+      await version.waitFor();
+      await page.screenshot({ path: join(ARTIFACTS, 'feeds-view.png') });
+      await version.click({ button: 'right' });
+      // VS Code's context menu acts on the focused item: hover it, then Enter (a synthetic click is not always taken).
+      await page.locator('.monaco-menu .action-label', { hasText: 'Unlist Version…' }).first().hover();
+      await page.keyboard.press('Enter');
+      await answerDialog(page, 'Unlist Contoso.Core 2.0.0 on Gallery?', 'Unlist');
+      await tree.locator('.monaco-list-row', { hasText: 'unlisted' }).first().waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: join(ARTIFACTS, 'feeds-view-unlisted.png') });
+      const unlists = gallery.requests.filter((request) => request.method === 'DELETE' && request.url === '/api/v2/package/Contoso.Core/2.0.0');
+      if (unlists.length !== 1 || unlists[0].headers['x-nuget-apikey'] !== GALLERY_KEY) {
+        throw new Error(`expected one DELETE with the key, got ${unlists.length}`);
+      }
+    });
+
     await server.stop();
 
     await steps.step('in Restricted Mode (untrusted workspace) "Publish package" refuses before anything is read or sent', async () => {
@@ -206,6 +258,7 @@ async function main(): Promise<number> {
     await browser.close();
     await server.stop();
     await nugetServer.stop();
+    await gallery.close();
   }
   const code = steps.summary('e2e');
   if (code === 0 && process.env.NP_UPDATE_README_SCREENSHOT === '1') {

@@ -19,7 +19,10 @@ import type { MoreNode } from '../explorer/feedTree';
 function listing(services: Services, listed: boolean) {
   return async (arg?: unknown): Promise<number | undefined> => {
     const status = await setListedCommand(services, listed, arg);
-    if (status !== undefined) {
+    const node = (arg ?? {}) as { feed?: unknown; id?: unknown };
+    if (status !== undefined && typeof node.feed === 'string' && typeof node.id === 'string') {
+      services.feedTree.refreshPackage(node.feed, node.id);
+    } else if (status !== undefined) {
       services.feedTree.refresh();
     }
     return status;

@@ -67,6 +67,17 @@ export class FeedTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     this.changed.fire(node);
   }
 
+  /**
+   * Reloads one package's versions, keeping the feed's package list as it was (after an unlist the
+   * package leaves search results, but it is still the package the user is looking at).
+   */
+  public refreshPackage(feedName: string, id: string): void {
+    const key = `${feedName}\u0000${id.toLowerCase()}`;
+    this.loaded.delete(key);
+    this.versionCache.delete(key);
+    this.changed.fire(undefined);
+  }
+
   private async updateContext(): Promise<void> {
     const { feeds } = readFeeds();
     await vscode.commands.executeCommand('setContext', 'nugetPublisher.noFeeds', feeds.length === 0);
