@@ -27,7 +27,7 @@ const builds = [
     bundle: true,
     sourcemap: !production,
     minify: production,
-    entryPoints: { inspector: 'webview/inspector/main.ts' },
+    entryPoints: { inspector: 'webview/inspector/main.ts', keys: 'webview/keys/main.ts' },
     outdir: 'dist/webview',
     logLevel: 'warning',
   },

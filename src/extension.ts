@@ -6,6 +6,9 @@ import { InspectorEditorProvider, lastPostedMessages } from './vscode/inspector/
 import type { ToWebview } from './shared/protocol';
 import { createLog, shownMessages, showError, type Log } from './vscode/log';
 import { KeyStore } from './vscode/keys/keyStore';
+import { KeysPanel, keysPanelMessages } from './vscode/keys/keysPanel';
+import { remindExpiringKeys, scheduleExpiryReminders } from './vscode/keys/expiryReminders';
+import type { ToKeysWebview } from './shared/keysProtocol';
 import { FeedTreeProvider } from './vscode/explorer/feedTree';
 import { TrackerService } from './vscode/track/trackerService';
 import { ConditionalFetcher } from './core/track/conditionalFetch';
@@ -24,6 +27,10 @@ export interface ExtensionApi {
   /** Every notification text shown through the log's notify (scrubbed of secrets). */
   readonly shownMessages: readonly string[];
   readonly log: Log;
+  /** Every message posted to the keys webview. */
+  readonly keysPanelMessages: readonly ToKeysWebview[];
+  /** Runs the expiry reminder check now (it also runs at start-up and every 6 hours). */
+  readonly remindExpiringKeys: () => Promise<string[]>;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
@@ -49,8 +56,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       ...registerCommands(services),
       InspectorEditorProvider.register(services),
       new NuspecDiagnostics(log),
+      KeysPanel.register(services),
+      scheduleExpiryReminders(services),
     );
-    return { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log };
+    return { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services) };
   } catch (error) {
     // VS Code does not show activation errors: log them and tell the user.
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);

@@ -1,17 +1,17 @@
-/** The webview side of the typed protocol: acquireVsCodeApi once, typed post/state. */
+/** The webview side of the typed protocols: acquireVsCodeApi once, typed post/state. */
 import type { FromWebview } from '../src/shared/protocol';
 
-interface VsCodeApi<State> {
-  postMessage(message: FromWebview): void;
+interface VsCodeApi<State, Message> {
+  postMessage(message: Message): void;
   getState(): State | undefined;
   setState(state: State): void;
 }
 
-declare function acquireVsCodeApi<State>(): VsCodeApi<State>;
+declare function acquireVsCodeApi<State>(): VsCodeApi<State, unknown>;
 
-let api: VsCodeApi<unknown> | undefined;
+let api: VsCodeApi<unknown, unknown> | undefined;
 
-export function vscodeApi<State>(): VsCodeApi<State> {
+export function vscodeApi<State, Message = FromWebview>(): VsCodeApi<State, Message> {
   api ??= acquireVsCodeApi<unknown>();
-  return api as VsCodeApi<State>;
+  return api as VsCodeApi<State, Message>;
 }

@@ -7,8 +7,9 @@
 import type { Feed } from '../feeds/feed';
 import { basicAuthorization, type BasicCredentials } from '../publish/nugetServerPublish';
 
-export type AuthScheme = 'apikey' | 'basic';
-export type KeyScope = 'push' | 'pushversion' | 'unlist';
+import type { AuthScheme, KeyScope, KeyTestRecord } from './types';
+
+export type { AuthScheme, KeyScope, KeyTestRecord };
 
 export const KEY_SCOPES: readonly KeyScope[] = ['push', 'pushversion', 'unlist'];
 export const SCOPE_LABELS: Readonly<Record<KeyScope, string>> = {
@@ -16,13 +17,6 @@ export const SCOPE_LABELS: Readonly<Record<KeyScope, string>> = {
   pushversion: 'Push new versions only',
   unlist: 'Unlist and relist',
 };
-
-export interface KeyTestRecord {
-  readonly at: string;
-  /** undefined: the feed offers no way to check without pushing. */
-  readonly ok: boolean | undefined;
-  readonly message: string;
-}
 
 /** Everything about a key except its value (that lives only in SecretStorage). */
 export interface KeyRecord {

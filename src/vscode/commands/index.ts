@@ -14,6 +14,7 @@ import { setListedCommand } from '../publish/listingCommands';
 import { publishCommand, type PublishArgs } from '../publish/publishCommand';
 import { copyInstall, downloadAndInspect, openOnGallery, trackVersion } from '../explorer/explorerCommands';
 import type { MoreNode } from '../explorer/feedTree';
+import { KeysPanel } from '../keys/keysPanel';
 
 /** Unlist/Relist, then the explorer shows the new state. */
 function listing(services: Services, listed: boolean) {
@@ -63,6 +64,7 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
   'nugetPublisher.replaceKey': (services) => (arg?: unknown) => replaceKey(services, arg),
   'nugetPublisher.removeKey': (services) => (arg?: unknown, options?: unknown) => removeKey(services, arg, (options ?? {}) as { confirm?: boolean }),
   'nugetPublisher.testKey': (services) => (arg?: unknown) => testKey(services, arg),
+  'nugetPublisher.manageKeys': (services) => (): void => void KeysPanel.show(services),
   'nugetPublisher.unlistVersion': (services) => listing(services, false),
   'nugetPublisher.relistVersion': (services) => listing(services, true),
   'nugetPublisher.trackVersion': (services) => (arg?: unknown) => trackVersion(services, arg),
