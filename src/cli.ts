@@ -5,6 +5,8 @@
  *   nuget-publisher pack <file.nuspec|project> [--base-path DIR] [--output DIR] [--properties k=v;k=v] [--symbols] [--version V] [--configuration C]
  *   nuget-publisher push <file.nupkg> --source URL|DIR [--kind K] [--user NAME] [--api-key-env NAME] [--symbols] [--skip-duplicate]
  *   nuget-publisher unlist|relist <id> <version> --source URL [--api-key-env NAME]
+ *   nuget-publisher diff <older.nupkg> <newer.nupkg>
+ *   nuget-publisher publish-plan <folder> --source URL|DIR [--dry-run] [--continue-on-error] ...
  * Exit codes: 0 success (inspect: a readable package, even with diagnostics), 1 usage error,
  * 2 failure with a one-line cause on stderr.
  */
@@ -21,6 +23,9 @@ import { FEED_KINDS, folderPath, guessKind, isUrlSource, type Feed, type FeedKin
 import type { Credential } from './core/keys/keys';
 import { setListed } from './core/publish/listing';
 import { publish } from './core/publish/publish';
+import { describeDiff, diffPackages, snapshot } from './core/diff/packageDiff';
+import { buildPlan, describePlan, findPackages, runPlan } from './core/plan/publishPlan';
+import { ConditionalFetcher } from './core/track/conditionalFetch';
 
 const USAGE = [
   'usage: nuget-publisher inspect <file.nupkg|file.snupkg> [--json]',
@@ -29,6 +34,9 @@ const USAGE = [
   '       nuget-publisher push <file.nupkg> --source URL|DIR [--kind nuget.org|v3|folder|nuget-server] [--user NAME]',
   '                            [--api-key-env NAME] [--symbols] [--skip-duplicate]',
   '       nuget-publisher unlist|relist <id> <version> --source URL [--api-key-env NAME]',
+  '       nuget-publisher diff <older.nupkg> <newer.nupkg>',
+  '       nuget-publisher publish-plan <folder> --source URL|DIR [--kind K] [--user NAME] [--api-key-env NAME]',
+  '                            [--dry-run] [--continue-on-error] [--skip-duplicate] [--symbols]',
   '  The API key (or, with --user, the password) is read from the environment variable NAME',
   '  (default NUGET_API_KEY), never from an argument.',
 ].join('\n');
@@ -200,6 +208,43 @@ async function push(args: string[]): Promise<number> {
   return 0;
 }
 
+async function compare(args: string[]): Promise<number> {
+  const { positional } = parseArgs(args, [], []);
+  if (positional.length !== 2) {
+    throw new UsageError('diff takes two packages: the older and the newer');
+  }
+  const diff = diffPackages(await snapshot(resolve(positional[0])), await snapshot(resolve(positional[1])));
+  process.stdout.write(`${describeDiff(diff).join('\n')}\n`);
+  return 0;
+}
+
+async function publishPlan(args: string[]): Promise<number> {
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user'], ['--dry-run', '--continue-on-error', '--skip-duplicate', '--symbols']);
+  const source = options.get('--source');
+  if (positional.length !== 1 || !source) {
+    throw new UsageError('publish-plan takes one folder and --source');
+  }
+  const feed = feedFrom(source, options.get('--kind'));
+  const packages = await findPackages(resolve(positional[0]));
+  if (packages.length === 0) {
+    throw new UsageError(`no .nupkg under ${positional[0]}`);
+  }
+  const plan = await buildPlan({ feed, packages, fetcher: new ConditionalFetcher() });
+  process.stdout.write(`plan (${options.has('--dry-run') ? 'dry run: nothing is published' : 'publishing'}):\n${describePlan(plan).map((line) => `  ${line}`).join('\n')}\n`);
+  if (options.has('--dry-run')) {
+    return plan.entries.some((entry) => entry.action === 'blocked') ? 2 : 0;
+  }
+  const credential = credentialFrom(feed, options);
+  const results = await runPlan(plan, {
+    continueOnError: options.has('--continue-on-error'),
+    publishOne: async (entry) => (await publish({ feed, packagePath: entry.path, credential, skipDuplicate: options.has('--skip-duplicate'), symbols: options.has('--symbols') })).outcome,
+  });
+  for (const result of results) {
+    process.stdout.write(`${result.entry.id} ${result.entry.version}: ${result.outcome}${result.message ? ` (${result.message})` : ''}\n`);
+  }
+  return results.some((result) => result.outcome === 'failed' || result.outcome === 'not-run') ? 2 : 0;
+}
+
 async function listing(args: string[], listed: boolean): Promise<number> {
   const { positional, options } = parseArgs(args, ['--source', '--api-key-env'], []);
   const source = options.get('--source');
@@ -222,6 +267,10 @@ export async function main(argv: string[]): Promise<number> {
         return await pack(rest);
       case 'push':
         return await push(rest);
+      case 'diff':
+        return await compare(rest);
+      case 'publish-plan':
+        return await publishPlan(rest);
       case 'unlist':
       case 'relist':
         return await listing(rest, command === 'relist');

@@ -1,0 +1,54 @@
+/**
+ * The latest version of a package a feed already has (other than the one about to be published),
+ * as a local file: a folder feed's own file, or a download from the flat container.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { folderPath, serviceIndexUrl, type Feed } from '../feeds/feed';
+import { downloadTo, packageContentUrls } from '../feeds/download';
+import { folderVersions, normalizedLower } from '../feeds/explorerModel';
+import { flatVersions, sameVersion } from '../feeds/feedReads';
+import { discover, hasResource } from '../feeds/serviceIndex';
+import type { ConditionalFetcher } from '../track/conditionalFetch';
+import { compareVersions, parseVersion } from '../version';
+import { NuGetPublisherError } from '../errors';
+
+function newest(versions: readonly string[], excluding: string): string | undefined {
+  return versions
+    .filter((version) => !sameVersion(version, excluding) && parseVersion(version))
+    .sort((a, b) => compareVersions(parseVersion(b)!, parseVersion(a)!))[0];
+}
+
+export async function latestPublished(options: { feed: Feed; id: string; excludingVersion: string; fetcher: ConditionalFetcher; downloadFolder: string; authorization?: string }): Promise<{ version: string; path: string } | undefined> {
+  const { feed, id } = options;
+  if (feed.kind === 'folder') {
+    const version = newest((await folderVersions(feed, id)).map((entry) => entry.version), options.excludingVersion);
+    if (!version) {
+      return undefined;
+    }
+    const lower = normalizedLower(version);
+    const path = join(folderPath(feed.source), id.toLowerCase(), version, `${id.toLowerCase()}.${lower}.nupkg`);
+    return existsSync(path) ? { version, path } : undefined;
+  }
+  const index = await discover(serviceIndexUrl(feed));
+  if (!hasResource(index, 'packageBase')) {
+    return undefined;
+  }
+  const version = newest(await flatVersions(options.fetcher, index, id), options.excludingVersion);
+  if (!version) {
+    return undefined;
+  }
+  const path = join(options.downloadFolder, `${id.toLowerCase()}.${normalizedLower(version)}.nupkg`);
+  const urls = packageContentUrls(index, id, version);
+  for (const [position, url] of urls.entries()) {
+    try {
+      await downloadTo(url, path, { authorization: new URL(url).origin === new URL(feed.source).origin ? options.authorization : undefined });
+      return { version, path };
+    } catch (error) {
+      if (!(error instanceof NuGetPublisherError && error.code === 'NP4014' && position < urls.length - 1)) {
+        throw error;
+      }
+    }
+  }
+  return undefined;
+}

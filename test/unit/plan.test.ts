@@ -1,0 +1,122 @@
+/** Release diff and the multi-package publish plan (ordering, cycles, skip existing, dry run), core and CLI. */
+import { strict as assert } from 'node:assert';
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import { diffPackages, describeDiff, snapshot } from '../../src/core/diff/packageDiff';
+import { buildPlan, orderByDependencies, runPlan } from '../../src/core/plan/publishPlan';
+import { publish } from '../../src/core/publish/publish';
+import { ConditionalFetcher } from '../../src/core/track/conditionalFetch';
+import { REPO_ROOT } from '../helpers/dotnetFixtures';
+import { buildZip, nuspecXml } from '../helpers/rawZip';
+import { tempDir } from '../helpers/temp';
+import { startV3Server, type V3Server } from '../servers/v3Server';
+
+const run = promisify(execFile);
+
+/** A small valid package: id, version, dependencies (id → range) and files. */
+function makePackage(folder: string, id: string, version: string, options: { dependencies?: Record<string, string>; files?: Record<string, string>; description?: string; license?: string } = {}): string {
+  const deps = Object.entries(options.dependencies ?? {}).map(([dep, range]) => `<dependency id="${dep}" version="${range}" />`).join('');
+  const metadata = `<id>${id}</id><version>${version}</version><authors>Contoso</authors><description>${options.description ?? `${id} library`}</description>
+    <license type="expression">${options.license ?? 'MIT'}</license><readme>README.md</readme><icon>icon.png</icon><repository type="git" url="https://github.com/contoso/x" commit="abc" />
+    ${deps ? `<dependencies><group targetFramework="net8.0">${deps}</group></dependencies>` : ''}`;
+  const files = options.files ?? { 'lib/net8.0/Lib.dll': 'x'.repeat(100) };
+  const path = join(folder, `${id}.${version}.nupkg`);
+  writeFileSync(path, buildZip([
+    { name: `${id}.nuspec`, data: nuspecXml(metadata) },
+    { name: 'README.md', data: `# ${id}\n` },
+    { name: 'icon.png', data: Buffer.from([0x89, 0x50, 0x4e, 0x47]) },
+    ...Object.entries(files).map(([name, data]) => ({ name, data })),
+  ]));
+  return path;
+}
+
+async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('release diff', () => {
+  it('names metadata, dependency, file, framework, license and readme changes; a dropped framework is breaking', async () => {
+    const folder = tempDir();
+    const older = makePackage(folder, 'Contoso.Diff', '1.0.0', { dependencies: { 'Contoso.Core': '[1.0.0, )', 'Old.Dep': '2.0.0' }, files: { 'lib/net8.0/Contoso.Diff.dll': 'a'.repeat(100), 'lib/netstandard2.0/Contoso.Diff.dll': 'b'.repeat(100) } });
+    const newer = makePackage(folder, 'Contoso.Diff', '2.0.0', { dependencies: { 'Contoso.Core': '[2.0.0, )', 'New.Dep': '1.0.0' }, files: { 'lib/net8.0/Contoso.Diff.dll': 'a'.repeat(150), 'lib/net9.0/Contoso.Diff.dll': 'c'.repeat(100) }, description: 'A better library', license: 'Apache-2.0' });
+    const diff = diffPackages(await snapshot(older), await snapshot(newer));
+    assert.deepEqual(diff.droppedFrameworks, ['netstandard2.0']);
+    assert.deepEqual(diff.addedFrameworks, ['net9.0']);
+    assert.deepEqual(diff.metadata, [{ field: 'description', before: 'Contoso.Diff library', after: 'A better library' }]);
+    assert.deepEqual(diff.license, { field: 'license', before: 'expression: MIT', after: 'expression: Apache-2.0' });
+    assert.deepEqual(diff.dependencies.map((change) => `${change.change} ${change.id}`), ['changed Contoso.Core', 'added New.Dep', 'removed Old.Dep']);
+    assert.deepEqual(diff.files.map((file) => `${file.change} ${file.path}`), ['changed lib/net8.0/Contoso.Diff.dll', 'added lib/net9.0/Contoso.Diff.dll', 'removed lib/netstandard2.0/Contoso.Diff.dll']);
+    assert.equal(diff.readme, undefined, 'the readme did not change');
+    assert.match(diff.breaking.join('\n'), /Target framework netstandard2\.0 is dropped/);
+    const text = describeDiff(diff).join('\n');
+    assert.match(text, /BREAKING:\n {2}! Target framework netstandard2\.0 is dropped/);
+    const viaCli = await cli(['diff', older, newer]);
+    assert.equal(viaCli.code, 0, viaCli.stderr);
+    assert.equal(viaCli.stdout.trim(), text);
+  });
+});
+
+describe('publish plan', () => {
+  let server: V3Server;
+  let folder: string;
+  before(async () => {
+    server = await startV3Server();
+    folder = tempDir();
+    mkdirSync(join(folder, 'nested'));
+    // C depends on B, B depends on A; the folder order is not the dependency order.
+    makePackage(folder, 'Contoso.A', '1.0.0');
+    makePackage(join(folder, 'nested'), 'Contoso.B', '1.0.0', { dependencies: { 'Contoso.A': '1.0.0' } });
+    makePackage(folder, 'Contoso.C', '1.0.0', { dependencies: { 'Contoso.B': '1.0.0', 'Newtonsoft.Json': '13.0.1' } });
+    server.catalog.add('Contoso.A', ['1.0.0']); // already on the feed: skipped
+  });
+  after(async () => server.close());
+
+  it('orders dependencies first, and names a cycle', () => {
+    const nodes = [{ id: 'C', dependsOn: ['B'] }, { id: 'A', dependsOn: [] }, { id: 'B', dependsOn: ['A', 'External'] }, { id: 'D', dependsOn: [] }];
+    assert.deepEqual(orderByDependencies(nodes).map((node) => node.id), ['A', 'D', 'B', 'C']);
+    assert.throws(() => orderByDependencies([{ id: 'Contoso.A', dependsOn: ['Contoso.B'] }, { id: 'Contoso.B', dependsOn: ['Contoso.C'] }, { id: 'Contoso.C', dependsOn: ['Contoso.A'] }, { id: 'Free', dependsOn: [] }]),
+      (error: { code?: string; message?: string }) => error.code === 'NP5001' && /in a cycle: Contoso\.A → Contoso\.B → Contoso\.C → Contoso\.A\./.test(error.message ?? ''));
+  });
+
+  it('the dry run plans A (skip: exists), B, C in order and writes nothing; the run then publishes B and C in order', async () => {
+    server.requests.length = 0;
+    const dry = await cli(['publish-plan', folder, '--source', server.index, '--dry-run']);
+    assert.equal(dry.code, 0, dry.stderr);
+    assert.match(dry.stdout, /1\. Contoso\.A 1\.0\.0 → .*: skip \(already there\)\n {2}2\. Contoso\.B 1\.0\.0 → .*: publish, after Contoso\.A\n {2}3\. Contoso\.C 1\.0\.0 → .*: publish, after Contoso\.B/);
+    assert.equal(server.requests.length, 0, `the dry run sent no request that writes: ${server.requests.map((request) => `${request.method} ${request.url}`).join(', ')}`);
+    assert.ok(server.catalog.reads.length > 0, 'it did read the feed');
+    const real = await cli(['publish-plan', folder, '--source', server.index], { NUGET_API_KEY: 'plan-key-123' });
+    assert.equal(real.code, 0, real.stderr);
+    assert.match(real.stdout, /Contoso\.A 1\.0\.0: skipped.*\nContoso\.B 1\.0\.0: published.*\nContoso\.C 1\.0\.0: published/);
+    assert.deepEqual(server.requests.map((request) => request.method), ['PUT', 'PUT']);
+    // The catalog records pushes in arrival order (A was there before): B arrived before C.
+    assert.deepEqual([...server.catalog.packages.keys()].filter((id) => id.startsWith('contoso.')), ['contoso.a', 'contoso.b', 'contoso.c']);
+  });
+
+  it('stops at the first error by default, or goes on with what does not depend on the failure', async () => {
+    const failing = tempDir();
+    makePackage(failing, 'Fail.Base', '1.0.0');
+    makePackage(failing, 'Fail.Child', '1.0.0', { dependencies: { 'Fail.Base': '1.0.0' } });
+    makePackage(failing, 'Other.Free', '1.0.0');
+    const feed = { name: 'Gallery', source: server.index, kind: 'v3' as const };
+    const plan = await buildPlan({ feed, packages: [join(failing, 'Fail.Base.1.0.0.nupkg'), join(failing, 'Fail.Child.1.0.0.nupkg'), join(failing, 'Other.Free.1.0.0.nupkg')], fetcher: new ConditionalFetcher() });
+    assert.deepEqual(plan.entries.map((entry) => entry.id), ['Fail.Base', 'Other.Free', 'Fail.Child']);
+    const publishOne = async (entry: { path: string }): Promise<string> => (await publish({ feed, packagePath: entry.path, credential: { apiKey: 'k-1234' }, backoffMs: 1 })).outcome;
+    server.script.push({ status: 500 }, { status: 500 }, { status: 500 });
+    const stopped = await runPlan(plan, { publishOne, continueOnError: false });
+    assert.deepEqual(stopped.map((result) => `${result.entry.id}: ${result.outcome}`), ['Fail.Base: failed', 'Other.Free: not-run', 'Fail.Child: not-run']);
+    server.script.push({ status: 500 }, { status: 500 }, { status: 500 });
+    const goOn = await runPlan(plan, { publishOne, continueOnError: true });
+    assert.deepEqual(goOn.map((result) => `${result.entry.id}: ${result.outcome}`), ['Fail.Base: failed', 'Other.Free: published', 'Fail.Child: not-run']);
+    assert.match(goOn[2].message ?? '', /a dependency \(Fail\.Base\) failed/);
+  });
+});
