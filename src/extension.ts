@@ -6,7 +6,10 @@ import { InspectorEditorProvider, lastPostedMessages } from './vscode/inspector/
 import type { ToWebview } from './shared/protocol';
 import { createLog, shownMessages, showError, type Log } from './vscode/log';
 import { KeyStore } from './vscode/keys/keyStore';
+import { initWalkthrough, markDone } from './vscode/walkthrough';
 import { KeysPanel, keysPanelMessages } from './vscode/keys/keysPanel';
+import { SnapshotProvider, shownDiffs } from './vscode/diff/diffCommands';
+import type { PackageDiff } from './core/diff/packageDiff';
 import { remindExpiringKeys, scheduleExpiryReminders } from './vscode/keys/expiryReminders';
 import type { ToKeysWebview } from './shared/keysProtocol';
 import { FeedTreeProvider } from './vscode/explorer/feedTree';
@@ -29,6 +32,8 @@ export interface ExtensionApi {
   readonly log: Log;
   /** Every message posted to the keys webview. */
   readonly keysPanelMessages: readonly ToKeysWebview[];
+  /** The release diffs shown, newest last. */
+  readonly shownDiffs: readonly PackageDiff[];
   /** Runs the expiry reminder check now (it also runs at start-up and every 6 hours). */
   readonly remindExpiringKeys: () => Promise<string[]>;
 }
@@ -46,9 +51,24 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push(tracker, feedTree, vscode.window.createTreeView('nugetPublisher.feeds', { treeDataProvider: feedTree, showCollapseAll: true }));
     const services: Services = { context, log, packageProblems, keys, onPublished, tracker, feedTree };
     readFeeds(log); // reports unusable feed entries once, in the log
+    initWalkthrough(context);
+    if (readFeeds().feeds.some((feed) => feed.kind !== 'nuget.org')) {
+      markDone('feedAdded');
+    }
+    if (keys.list().length > 0) {
+      markDone('keyStored');
+    }
+    context.subscriptions.push(
+      keys.onDidChange(() => keys.list().length > 0 && markDone('keyStored')),
+      onPublished.event(() => markDone('published')),
+      tracker.onDidChange(() => tracker.list().length > 0 && markDone('tracked')),
+    );
     context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('nugetPublisher.feeds')) {
-        readFeeds(log);
+        // A feed besides nuget.org completes the walkthrough's first step.
+        if (readFeeds(log).feeds.some((feed) => feed.kind !== 'nuget.org')) {
+          markDone('feedAdded');
+        }
       }
     }));
     log.info('activate', `NuGet Publisher ${context.extension.packageJSON.version as string} on VS Code ${vscode.version}; settings ${JSON.stringify(readSettings())}`);
@@ -57,9 +77,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       InspectorEditorProvider.register(services),
       new NuspecDiagnostics(log),
       KeysPanel.register(services),
+      SnapshotProvider.register(),
       scheduleExpiryReminders(services),
     );
-    return { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services) };
+    return { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services), shownDiffs };
   } catch (error) {
     // VS Code does not show activation errors: log them and tell the user.
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);

@@ -1,7 +1,7 @@
 /** Release diff and the multi-package publish plan (ordering, cycles, skip existing, dry run), core and CLI. */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
@@ -10,28 +10,11 @@ import { buildPlan, orderByDependencies, runPlan } from '../../src/core/plan/pub
 import { publish } from '../../src/core/publish/publish';
 import { ConditionalFetcher } from '../../src/core/track/conditionalFetch';
 import { REPO_ROOT } from '../helpers/dotnetFixtures';
-import { buildZip, nuspecXml } from '../helpers/rawZip';
+import { makePackage } from '../helpers/makePackage';
 import { tempDir } from '../helpers/temp';
 import { startV3Server, type V3Server } from '../servers/v3Server';
 
 const run = promisify(execFile);
-
-/** A small valid package: id, version, dependencies (id → range) and files. */
-function makePackage(folder: string, id: string, version: string, options: { dependencies?: Record<string, string>; files?: Record<string, string>; description?: string; license?: string } = {}): string {
-  const deps = Object.entries(options.dependencies ?? {}).map(([dep, range]) => `<dependency id="${dep}" version="${range}" />`).join('');
-  const metadata = `<id>${id}</id><version>${version}</version><authors>Contoso</authors><description>${options.description ?? `${id} library`}</description>
-    <license type="expression">${options.license ?? 'MIT'}</license><readme>README.md</readme><icon>icon.png</icon><repository type="git" url="https://github.com/contoso/x" commit="abc" />
-    ${deps ? `<dependencies><group targetFramework="net8.0">${deps}</group></dependencies>` : ''}`;
-  const files = options.files ?? { 'lib/net8.0/Lib.dll': 'x'.repeat(100) };
-  const path = join(folder, `${id}.${version}.nupkg`);
-  writeFileSync(path, buildZip([
-    { name: `${id}.nuspec`, data: nuspecXml(metadata) },
-    { name: 'README.md', data: `# ${id}\n` },
-    { name: 'icon.png', data: Buffer.from([0x89, 0x50, 0x4e, 0x47]) },
-    ...Object.entries(files).map(([name, data]) => ({ name, data })),
-  ]));
-  return path;
-}
 
 async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {

@@ -165,7 +165,9 @@ export function diffPackages(before: PackageSnapshot, after: PackageSnapshot): P
   const breaking = [
     ...droppedFrameworks.map((framework) => `Target framework ${framework} is dropped: projects on it can no longer use the new version.`),
     ...(before.id.toLowerCase() !== after.id.toLowerCase() ? [`The id changes from ${before.id} to ${after.id}.`] : []),
-    ...files.filter((file) => file.change === 'removed' && /^(lib|ref)\//i.test(file.path) && /\.dll$/i.test(file.path)).map((file) => `Assembly ${file.path} is removed.`),
+    // Assemblies removed from frameworks that remain (a dropped framework is already named above).
+    ...files.filter((file) => file.change === 'removed' && /^(lib|ref)\//i.test(file.path) && /\.dll$/i.test(file.path) && !droppedFrameworks.includes(file.path.split('/')[1]?.toLowerCase() ?? ''))
+      .map((file) => `Assembly ${file.path} is removed.`),
   ];
   return { before: { id: before.id, version: before.version }, after: { id: after.id, version: after.version }, metadata, dependencies, files, droppedFrameworks, addedFrameworks, license, readme, breaking };
 }

@@ -15,6 +15,8 @@ import { publishCommand, type PublishArgs } from '../publish/publishCommand';
 import { copyInstall, downloadAndInspect, openOnGallery, trackVersion } from '../explorer/explorerCommands';
 import type { MoreNode } from '../explorer/feedTree';
 import { KeysPanel } from '../keys/keysPanel';
+import { comparePackages, compareWithPublishedCommand } from '../diff/diffCommands';
+import { publishFolderCommand, type PublishFolderArgs } from '../publish/publishFolderCommand';
 
 /** Unlist/Relist, then the explorer shows the new state. */
 function listing(services: Services, listed: boolean) {
@@ -65,6 +67,9 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
   'nugetPublisher.removeKey': (services) => (arg?: unknown, options?: unknown) => removeKey(services, arg, (options ?? {}) as { confirm?: boolean }),
   'nugetPublisher.testKey': (services) => (arg?: unknown) => testKey(services, arg),
   'nugetPublisher.manageKeys': (services) => (): void => void KeysPanel.show(services),
+  'nugetPublisher.comparePackages': (services) => (first?: unknown, second?: unknown) => comparePackages(services, first, second),
+  'nugetPublisher.compareWithPublished': (services) => (uri?: unknown, args?: unknown) => compareWithPublishedCommand(services, uri, args as { feed?: string } | undefined),
+  'nugetPublisher.publishFolder': (services) => (uri?: unknown, args?: unknown) => publishFolderCommand(services, uri instanceof vscode.Uri ? uri : undefined, (args ?? {}) as PublishFolderArgs),
   'nugetPublisher.unlistVersion': (services) => listing(services, false),
   'nugetPublisher.relistVersion': (services) => listing(services, true),
   'nugetPublisher.trackVersion': (services) => (arg?: unknown) => trackVersion(services, arg),

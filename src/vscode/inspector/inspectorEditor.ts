@@ -3,6 +3,7 @@
  * posts the view model to the webview after its "ready" handshake, mirrors findings (or the read
  * error) to the Problems panel, and reloads when the file changes on disk.
  */
+import { markDone } from '../walkthrough';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
@@ -113,6 +114,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
         const model = await buildInspectorModel(inspection, readSettings().maxPreviewBytes);
         packageProblems.showFindings(uri, inspection.diagnostics);
         log.info('inspector', `opened ${fileName} (${model.metadata.id} ${model.metadata.version}) in ${Date.now() - started} ms: ${inspection.diagnostics.length} finding(s)`);
+        markDone('inspected');
         return { type: 'inspection', model };
       } finally {
         await inspection.pkg.close();

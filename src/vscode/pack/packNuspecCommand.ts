@@ -11,6 +11,7 @@ import type { PackProperties } from '../../core/pack/tokens';
 import { showError } from '../log';
 import type { Services } from '../services';
 import { configuredOutputDir, offerInspect, requireTrust } from './packCommon';
+import { markDone } from '../walkthrough';
 
 export interface PackNuspecArgs {
   readonly properties?: PackProperties;
@@ -90,6 +91,7 @@ export async function packNuspecCommand(services: Services, target?: vscode.Uri,
     if (!args.quiet && !args.noInspectOffer) {
       void offerInspect([result.packagePath, ...(result.symbolsPath ? [result.symbolsPath] : [])]);
     }
+    markDone('packed');
     return result;
   } catch (error) {
     services.log.error('pack', `packing ${nuspec.fsPath} failed: ${describeError(error)}`);

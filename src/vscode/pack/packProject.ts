@@ -9,6 +9,7 @@ import { DOTNET_DOWNLOAD_URL, dotnetPackArgs, findDotnet, producedPackages } fro
 import { describeError } from '../../core/errors';
 import type { Services } from '../services';
 import { configuredOutputDir, offerInspect, requireTrust } from './packCommon';
+import { markDone } from '../walkthrough';
 
 export const TASK_TYPE = 'nugetPublisher';
 
@@ -121,6 +122,9 @@ export async function packProject(services: Services, target?: vscode.Uri, args:
   services.log.info('pack', `produced ${packages.join(', ') || 'nothing'}`);
   if (!args.quiet) {
     void offerInspect(packages);
+  }
+  if (packages.length > 0) {
+    markDone('packed');
   }
   return { packages };
 }

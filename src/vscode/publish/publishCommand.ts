@@ -16,6 +16,7 @@ import type { Diagnostic } from '../../core/validate/diagnostic';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
 import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
 import { chooseKey } from '../keys/keyCommands';
+import { compareWithPublished } from '../diff/diffCommands';
 import { notify, showError, type Log } from '../log';
 import { requireTrust } from '../pack/packCommon';
 import { packNuspecCommand } from '../pack/packNuspecCommand';
@@ -156,9 +157,16 @@ export async function publishCommand(services: Services, target?: vscode.Uri, ar
       skipDuplicate ? 'If the version exists it is skipped (skip-duplicate).' : undefined,
       feed.kind === 'nuget.org' ? 'A version published to nuget.org can never be deleted or pushed again, only unlisted.' : undefined,
     ].filter(Boolean).join('\n');
-    const choice = await vscode.window.showInformationMessage(`Publish ${name} to ${feed.name}?`, { modal: true, detail }, 'Publish');
-    if (choice !== 'Publish') {
-      return undefined;
+    // "Show Changes" opens the release diff against the feed's latest version, then asks again.
+    for (;;) {
+      const choice = await vscode.window.showInformationMessage(`Publish ${name} to ${feed.name}?`, { modal: true, detail }, 'Publish', 'Show Changes');
+      if (choice === 'Publish') {
+        break;
+      }
+      if (choice !== 'Show Changes') {
+        return undefined;
+      }
+      await compareWithPublished(services, packagePath, feed).catch((error: unknown) => void showError(services.log, `Cannot show the changes: ${describeError(error)}`));
     }
   }
   services.log.info('publish', `publishing ${packagePath} to ${feed.name} (${feed.source})${key.record ? ` with key "${key.record.label}"` : ''}${withSymbols ? ' with symbols' : ''}`);

@@ -1,0 +1,104 @@
+/** Release diff, the publish plan and the walkthrough inside a real VS Code. */
+import { strict as assert } from 'node:assert';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ExtensionApi } from '../../src/extension';
+import { publish } from '../../src/core/publish/publish';
+import { makePackage } from '../helpers/makePackage';
+import { startNugetServer, type NugetServer } from '../servers/nugetServer';
+import { startV3Server, type V3Server } from '../servers/v3Server';
+
+const EXTENSION_ID = 'nuget-publisher.nuget-publisher';
+
+suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
+  let api: ExtensionApi;
+  let gallery: V3Server;
+  let team: NugetServer;
+  let folder: string;
+
+  suiteSetup(async function () {
+    this.timeout(60_000);
+    api = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)!.activate();
+    gallery = await startV3Server();
+    team = await startNugetServer({ users: [{ username: 'alice', password: 'Release-Pass-1', role: 'publish' }] });
+    folder = mkdtempSync(join(tmpdir(), 'np-release-'));
+    await vscode.workspace.getConfiguration('nugetPublisher').update('feeds', [
+      { name: 'Gallery', source: gallery.index, kind: 'v3' },
+      { name: 'Team', source: team.base, kind: 'nuget-server' },
+    ], vscode.ConfigurationTarget.Global);
+    await api.services.keys.add({ label: 'gallery', origin: new URL(gallery.index).origin, feedName: 'Gallery', scheme: 'apikey', scopes: [], glob: '*', created: new Date().toISOString() }, 'release-gallery-key');
+  });
+
+  suiteTeardown(async () => {
+    for (const pkg of api.services.tracker.list()) {
+      api.services.tracker.stop(pkg.key);
+    }
+    for (const key of api.services.keys.list()) {
+      await api.services.keys.remove(key);
+    }
+    await vscode.workspace.getConfiguration('nugetPublisher').update('feeds', undefined, vscode.ConfigurationTarget.Global);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await gallery?.close();
+    await team?.stop();
+  });
+
+  test('Compare Packages opens a side-by-side diff and flags a dropped framework as breaking', async () => {
+    const older = makePackage(folder, 'Contoso.Release', '1.0.0', { files: { 'lib/net8.0/Contoso.Release.dll': 'a'.repeat(100), 'lib/netstandard2.0/Contoso.Release.dll': 'b'.repeat(100) } });
+    mkdirSync(join(folder, 'v2'), { recursive: true });
+    const newer = makePackage(join(folder, 'v2'), 'Contoso.Release', '2.0.0', { files: { 'lib/net8.0/Contoso.Release.dll': 'a'.repeat(120) } });
+    const mark = api.shownMessages.length;
+    const diff = await vscode.commands.executeCommand<{ droppedFrameworks: string[]; breaking: string[] }>('nugetPublisher.comparePackages', vscode.Uri.file(older), vscode.Uri.file(newer));
+    assert.deepEqual(diff?.droppedFrameworks, ['netstandard2.0']);
+    const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+    assert.ok(tab?.input instanceof vscode.TabInputTextDiff, 'a diff editor is open');
+    assert.equal(tab.label, 'Contoso.Release: 1.0.0 ↔ 2.0.0 (1 breaking)');
+    const right = await vscode.workspace.openTextDocument(tab.input.modified);
+    assert.match(right.getText(), /^Contoso\.Release 2\.0\.0\n/);
+    assert.match(right.getText(), /\[files\]\nlib\/net8\.0\/Contoso\.Release\.dll {2}120 B/);
+    assert.ok(api.shownMessages.slice(mark).some((message) => /^warning: Contoso\.Release 1\.0\.0 → 2\.0\.0: 1 breaking change: Target framework netstandard2\.0 is dropped/.test(message)));
+  });
+
+  test('Compare with Published Version downloads the feed\'s latest other version (real nuget-server)', async function () {
+    this.timeout(60_000);
+    const published = makePackage(mkdtempSync(join(tmpdir(), 'np-pub-')), 'Contoso.Served', '1.0.0', { dependencies: { 'Contoso.Core': '1.0.0' } });
+    await publish({ feed: { name: 'Team', source: team.base, kind: 'nuget-server' }, packagePath: published, credential: { basic: { username: 'alice', password: 'Release-Pass-1' } } });
+    const local = makePackage(mkdtempSync(join(tmpdir(), 'np-local-')), 'Contoso.Served', '1.1.0', { dependencies: { 'Contoso.Core': '2.0.0' } });
+    const diff = await vscode.commands.executeCommand<{ before: { version: string }; dependencies: { id: string; change: string }[] }>('nugetPublisher.compareWithPublished', vscode.Uri.file(local), { feed: 'Team' });
+    assert.equal(diff?.before.version, '1.0.0');
+    assert.deepEqual(diff?.dependencies.map((change) => `${change.change} ${change.id}`), ['changed Contoso.Core']);
+  });
+
+  test('Publish Folder: dry run writes nothing; the run publishes three packages dependencies first, skipping one that exists', async function () {
+    this.timeout(60_000);
+    const plan = mkdtempSync(join(tmpdir(), 'np-plan-'));
+    makePackage(plan, 'Plan.App', '1.0.0', { dependencies: { 'Plan.Lib': '1.0.0' } });
+    makePackage(plan, 'Plan.Lib', '1.0.0', { dependencies: { 'Plan.Base': '1.0.0' } });
+    makePackage(plan, 'Plan.Base', '1.0.0');
+    makePackage(plan, 'Plan.Old', '3.0.0');
+    gallery.catalog.add('Plan.Old', ['3.0.0']);
+    gallery.requests.length = 0;
+    const dry = await vscode.commands.executeCommand<{ plan: string[] }>('nugetPublisher.publishFolder', vscode.Uri.file(plan), { feed: 'Gallery', dryRun: true });
+    assert.deepEqual(dry?.plan, [
+      '1. Plan.Base 1.0.0 → Gallery: publish with key "gallery"',
+      '2. Plan.Old 3.0.0 → Gallery: skip (already there)',
+      '3. Plan.Lib 1.0.0 → Gallery: publish with key "gallery", after Plan.Base',
+      '4. Plan.App 1.0.0 → Gallery: publish with key "gallery", after Plan.Lib',
+    ]);
+    assert.equal(gallery.requests.length, 0, 'the dry run wrote nothing');
+    const run = await vscode.commands.executeCommand<{ results: { id: string; outcome: string }[] }>('nugetPublisher.publishFolder', vscode.Uri.file(plan), { feed: 'Gallery', yes: true });
+    assert.deepEqual(run?.results.map((result) => `${result.id}: ${result.outcome}`), ['Plan.Base: published', 'Plan.Old: skipped', 'Plan.Lib: published', 'Plan.App: published']);
+    assert.deepEqual(gallery.requests.map((request) => `${request.method} ${String(request.headers['x-nuget-apikey'])}`), ['PUT release-gallery-key', 'PUT release-gallery-key', 'PUT release-gallery-key']);
+    assert.ok(['Plan.Base', 'Plan.Lib', 'Plan.App'].every((id) => api.services.tracker.list().some((pkg) => pkg.id === id)), 'the tracker follows all of them');
+  });
+
+  test('the walkthrough\'s steps are done once the user has done them', () => {
+    const walkthrough = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { walkthroughs: { steps: { completionEvents: string[] }[] }[] } }).contributes.walkthroughs[0];
+    const events = walkthrough.steps.map((step) => step.completionEvents[0]);
+    assert.deepEqual(events, ['feedAdded', 'keyStored', 'packed', 'inspected', 'published', 'tracked'].map((step) => `onContext:nugetPublisher.walkthrough.${step}`));
+    // The earlier suites added feeds and keys, packed, inspected, published and tracked.
+    const done = api.services.context.globalState.get<string[]>('nugetPublisher.walkthrough', []);
+    assert.deepEqual([...done].sort(), ['feedAdded', 'inspected', 'keyStored', 'packed', 'published', 'tracked']);
+  });
+});
