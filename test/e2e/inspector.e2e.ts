@@ -12,6 +12,7 @@ import { createSampleWorkspace } from '../helpers/sampleWorkspace';
 import { tempDir } from '../helpers/temp';
 import { startNugetServer } from '../servers/nugetServer';
 import { startV3Server } from '../servers/v3Server';
+import { makePackage } from '../helpers/makePackage';
 import { ARTIFACTS, Steps, activeWebview, answerDialog, answerInputBox, chooseInQuickPick, clickToastButton, closeAllEditors, installVsix, quickOpen, runCommand } from './harness';
 
 const TEAM_PASSWORD = 'E2E-Typed-Password-42';
@@ -49,6 +50,16 @@ async function main(): Promise<number> {
   const stateDir = tempDir('np-e2e-cs-');
   installVsix(stateDir);
   const folderFeed = tempDir('np-e2e-feed-');
+  // A release to plan (dependencies out of order, plus an older Contoso.Release) and a newer version to diff.
+  const planFolder = join(workspace.folder, 'plan');
+  const releaseFolder = join(workspace.folder, 'release');
+  mkdirSync(planFolder);
+  mkdirSync(releaseFolder);
+  makePackage(planFolder, 'Plan.App', '1.0.0', { dependencies: { 'Plan.Lib': '1.0.0' } });
+  makePackage(planFolder, 'Plan.Lib', '1.0.0', { dependencies: { 'Plan.Base': '1.0.0' } });
+  makePackage(planFolder, 'Plan.Base', '1.0.0');
+  const releaseV1 = makePackage(planFolder, 'Contoso.Release', '1.0.0', { files: { 'lib/net8.0/Contoso.Release.dll': 'a'.repeat(100), 'lib/netstandard2.0/Contoso.Release.dll': 'b'.repeat(100) } });
+  const releaseV2 = makePackage(releaseFolder, 'Contoso.Release', '2.0.0', { dependencies: { 'Contoso.Core': '2.0.0' }, files: { 'lib/net8.0/Contoso.Release.dll': 'a'.repeat(140) } });
   const nugetServer = await startNugetServer({ users: [{ username: 'alice', password: TEAM_PASSWORD, role: 'publish' }] });
   // A nuget.org-like feed that makes a push downloadable, live and searchable after delays.
   const gallery = await startV3Server({ validKeys: [GALLERY_KEY] });
@@ -296,6 +307,61 @@ async function main(): Promise<number> {
       await page.screenshot({ path: join(ARTIFACTS, 'owners.png') });
     });
 
+    await closeAllEditors(page);
+
+    await steps.step('"NuGet: Compare Packages…" shows the two versions side by side and names the dropped framework', async () => {
+      await runCommand(page, 'NuGet: Compare Packages…');
+      for (const file of [releaseV1, releaseV2]) {
+        const input = page.locator('.quick-input-widget input');
+        await input.waitFor({ state: 'visible' });
+        await page.waitForTimeout(500);
+        await input.fill(file);
+        await page.waitForTimeout(500);
+        await input.press('Enter');
+        await page.waitForTimeout(500);
+      }
+      await page.locator('.tab', { hasText: 'Contoso.Release: 1.0.0 ↔ 2.0.0 (1 breaking)' }).waitFor({ timeout: 30_000 });
+      await expectText(page.locator('.monaco-diff-editor').first(), /lib\/netstandard2\.0\/Contoso\.Release\.dll/);
+      await page.locator('.notification-toast', { hasText: 'Target framework netstandard2.0 is dropped' }).waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: join(ARTIFACTS, 'release-diff.png') });
+    });
+
+    await closeAllEditors(page);
+
+    await steps.step('"NuGet: Publish Folder…" plans four packages dependencies first, then publishes them', async () => {
+      await runCommand(page, 'NuGet: Publish Folder…');
+      const input = page.locator('.quick-input-widget input');
+      await input.waitFor({ state: 'visible' });
+      await page.waitForTimeout(500);
+      await input.fill(planFolder);
+      await page.waitForTimeout(500);
+      await input.press('Enter');
+      await chooseInQuickPick(page, 'to which feed?', 'Local');
+      const dialog = page.locator('.monaco-dialog-box', { hasText: 'Publish 4 of 4 packages to Local?' });
+      await dialog.waitFor({ timeout: 60_000 });
+      await expectText(dialog, /1\. Contoso\.Release 1\.0\.0.*2\. Plan\.Base 1\.0\.0.*3\. Plan\.Lib 1\.0\.0 → Local: publish, after Plan\.Base.*4\. Plan\.App 1\.0\.0 → Local: publish, after Plan\.Lib/s);
+      await page.screenshot({ path: join(ARTIFACTS, 'publish-plan.png') });
+      await dialog.locator('a.monaco-button', { hasText: 'Publish, Stop on Error' }).click();
+      await page.locator('.notification-toast', { hasText: 'Published 4 packages to Local; 0 skipped.' }).waitFor({ timeout: 60_000 });
+      for (const id of ['plan.base', 'plan.lib', 'plan.app', 'contoso.release']) {
+        if (!existsSync(join(folderFeed, id, '1.0.0', `${id}.1.0.0.nupkg`))) {
+          throw new Error(`${id} 1.0.0 is not in the folder feed`);
+        }
+      }
+    });
+
+    await closeAllEditors(page);
+
+    await steps.step('"Show Changes" in the publish confirmation opens the diff against the feed\'s latest version, then publishing goes on', async () => {
+      await runCommand(page, 'NuGet: Publish package');
+      await chooseInQuickPick(page, 'which package?', 'Contoso.Release.2.0.0.nupkg');
+      await chooseInQuickPick(page, 'to which feed?', 'Local');
+      await answerDialog(page, 'Publish Contoso.Release 2.0.0 to Local?', 'Show Changes');
+      await page.locator('.tab', { hasText: 'Contoso.Release: 1.0.0 (Local) ↔ 2.0.0 (1 breaking)' }).waitFor({ timeout: 30_000 });
+      await answerDialog(page, 'Publish Contoso.Release 2.0.0 to Local?', 'Publish');
+      await page.locator('.notification-toast', { hasText: 'Published Contoso.Release 2.0.0 to Local.' }).waitFor({ timeout: 60_000 });
+    });
+
     await server.stop();
 
     await steps.step('in Restricted Mode (untrusted workspace) "Publish package" refuses before anything is read or sent', async () => {
@@ -346,6 +412,8 @@ async function main(): Promise<number> {
     copyFileSync(join(ARTIFACTS, 'inspector-error.png'), join(REPO_ROOT, 'media', 'screenshot-error.png'));
     copyFileSync(join(ARTIFACTS, 'keys-dark.png'), join(REPO_ROOT, 'media', 'screenshot-keys.png'));
     copyFileSync(join(ARTIFACTS, 'feeds-view-unlisted.png'), join(REPO_ROOT, 'media', 'screenshot-feeds.png'));
+    copyFileSync(join(ARTIFACTS, 'release-diff.png'), join(REPO_ROOT, 'media', 'screenshot-diff.png'));
+    copyFileSync(join(ARTIFACTS, 'publish-plan.png'), join(REPO_ROOT, 'media', 'screenshot-plan.png'));
   }
   return code;
 }

@@ -56,7 +56,7 @@ suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
     assert.equal(tab.label, 'Contoso.Release: 1.0.0 ↔ 2.0.0 (1 breaking)');
     const right = await vscode.workspace.openTextDocument(tab.input.modified);
     assert.match(right.getText(), /^Contoso\.Release 2\.0\.0\n/);
-    assert.match(right.getText(), /\[files\]\nlib\/net8\.0\/Contoso\.Release\.dll {2}120 B/);
+    assert.match(right.getText(), /\[files\]\nicon\.png {2}4 B\nlib\/net8\.0\/Contoso\.Release\.dll {2}120 B\n/);
     assert.ok(api.shownMessages.slice(mark).some((message) => /^warning: Contoso\.Release 1\.0\.0 → 2\.0\.0: 1 breaking change: Target framework netstandard2\.0 is dropped/.test(message)));
   });
 
