@@ -41,9 +41,18 @@ console.log('[start] sample workspace (packages made by dotnet pack, hostile pac
 createSampleWorkspace(workspaceDir);
 console.log('[start] packaging and installing the extension (.vsix)');
 installVsix(stateDir);
+// A local folder feed that needs nothing (no server, no key), next to nuget.org.
+const feed = join(sample, 'local-feed');
+mkdirSync(feed, { recursive: true });
+const settings = {
+  'nugetPublisher.feeds': [
+    { name: 'nuget.org', source: 'https://api.nuget.org/v3/index.json', kind: 'nuget.org' },
+    { name: 'Local feed', source: feed, kind: 'folder' },
+  ],
+};
 const port = Number(process.env.PORT ?? 8080);
-const server = await startCodeServer({ stateDir, workspace: workspaceDir, port });
-console.log(`\nNuGet Publisher is running in VS Code at:\n\n  ${server.url}/?folder=${encodeURIComponent(workspaceDir)}\n\nOpen packages/Contoso.Utils.1.2.3-beta.1.nupkg to inspect it. Ctrl+C stops the server.`);
+const server = await startCodeServer({ stateDir, workspace: workspaceDir, port, settings });
+console.log(`\nNuGet Publisher is running in VS Code at:\n\n  ${server.url}/?folder=${encodeURIComponent(workspaceDir)}\n\nOpen packages/Contoso.Utils.1.2.3-beta.1.nupkg to inspect it; "NuGet: Publish package" to the\nfolder feed "Local feed" (${feed}) needs no key. The NuGet icon in the activity bar shows the feeds.\nCtrl+C stops the server.`);
 const stop = async () => {
   await server.stop();
   process.exit(0);
