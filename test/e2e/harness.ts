@@ -112,6 +112,8 @@ export async function answerDialog(page: Page, text: string | RegExp, button: st
   const dialog = page.locator('.monaco-dialog-box', { hasText: text });
   await dialog.waitFor({ state: 'visible', timeout: 60_000 });
   await dialog.locator('a.monaco-button', { hasText: button }).first().click();
+  // Wait until it is gone, so that a dialog shown again right after is a new one.
+  await dialog.waitFor({ state: 'detached', timeout: 30_000 });
 }
 
 /** Clicks a button on the notification toast that shows `text`. */

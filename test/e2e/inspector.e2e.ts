@@ -359,7 +359,13 @@ async function main(): Promise<number> {
       await answerDialog(page, 'Publish Contoso.Release 2.0.0 to Local?', 'Show Changes');
       await page.locator('.tab', { hasText: 'Contoso.Release: 1.0.0 (Local) ↔ 2.0.0 (1 breaking)' }).waitFor({ timeout: 30_000 });
       await answerDialog(page, 'Publish Contoso.Release 2.0.0 to Local?', 'Publish');
-      await page.locator('.notification-toast', { hasText: 'Published Contoso.Release 2.0.0 to Local.' }).waitFor({ timeout: 60_000 });
+      // The side effect, not a transient toast: the version lands in the folder feed.
+      const written = join(folderFeed, 'contoso.release', '2.0.0', 'contoso.release.2.0.0.nupkg');
+      for (const deadline = Date.now() + 60_000; !existsSync(written); await page.waitForTimeout(250)) {
+        if (Date.now() > deadline) {
+          throw new Error(`${written} was not written`);
+        }
+      }
     });
 
     await server.stop();
