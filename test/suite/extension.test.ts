@@ -5,28 +5,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { InspectorModel, ToWebview } from '../../src/shared/protocol';
-
-const EXTENSION_ID = 'nuget-publisher.nuget-publisher';
-
-function workspaceFile(...segments: string[]): vscode.Uri {
-  const folder = vscode.workspace.workspaceFolders?.[0];
-  assert.ok(folder, 'the tests need the sample workspace open');
-  return vscode.Uri.joinPath(folder.uri, ...segments);
-}
-
-async function waitFor<T>(what: string | (() => string), probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { EXTENSION_ID, waitFor, workspaceFile } from './helpers';
 
 let api: ExtensionApi;
 

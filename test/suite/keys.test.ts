@@ -3,23 +3,9 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ToKeysWebview } from '../../src/shared/keysProtocol';
+import { EXTENSION_ID, waitFor } from './helpers';
 
-const EXTENSION_ID = 'nuget-publisher.nuget-publisher';
 const SECRETS = ['oy2-panel-secret-0000000000000000000001', 'Panel-Basic-Password-9'];
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function inDays(days: number): string {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);

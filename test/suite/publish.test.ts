@@ -14,8 +14,8 @@ import type { PublishReport } from '../../src/core/publish/publish';
 import { BASIC_METADATA, nuspecXml, samplePackage } from '../helpers/rawZip';
 import { startNugetServer, type NugetServer } from '../servers/nugetServer';
 import { startV3Server, type V3Server } from '../servers/v3Server';
+import { EXTENSION_ID, waitFor, workspaceFile } from './helpers';
 
-const EXTENSION_ID = 'nuget-publisher.nuget-publisher';
 const GALLERY_KEY = 'oy2-gallery-key-for-tests-000000000001';
 const NS_PASSWORD = 'Alice-Server-Pass-77';
 const ALL_SECRETS = [GALLERY_KEY, NS_PASSWORD];
@@ -25,24 +25,6 @@ let gallery: V3Server;
 let otherHost: V3Server;
 let nugetServer: NugetServer;
 let folderFeed: string;
-
-function workspaceFile(...segments: string[]): vscode.Uri {
-  return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, ...segments);
-}
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${what}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 function messagesSince(mark: number): string[] {
   return api.shownMessages.slice(mark);

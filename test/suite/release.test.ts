@@ -9,8 +9,7 @@ import { publish } from '../../src/core/publish/publish';
 import { makePackage } from '../helpers/makePackage';
 import { startNugetServer, type NugetServer } from '../servers/nugetServer';
 import { startV3Server, type V3Server } from '../servers/v3Server';
-
-const EXTENSION_ID = 'nuget-publisher.nuget-publisher';
+import { EXTENSION_ID } from './helpers';
 
 suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
   let api: ExtensionApi;

@@ -12,30 +12,12 @@ import type { TrackedPackage } from '../../src/core/track/tracker';
 import type { TreeNode } from '../../src/vscode/explorer/feedTree';
 import { startNugetServer, type NugetServer } from '../servers/nugetServer';
 import { startV3Server, type V3Server } from '../servers/v3Server';
+import { EXTENSION_ID, waitFor, workspaceFile } from './helpers';
 
-const EXTENSION_ID = 'nuget-publisher.nuget-publisher';
 let api: ExtensionApi;
 let indexing: V3Server;
 let nugetServer: NugetServer;
 let folderFeed: string;
-
-function workspaceFile(...segments: string[]): vscode.Uri {
-  return vscode.Uri.joinPath(vscode.workspace.workspaceFolders![0].uri, ...segments);
-}
-
-async function waitFor<T>(what: string | (() => string), probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value) {
-      return value;
-    }
-    if (Date.now() > deadline) {
-      throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function configure(section: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('nugetPublisher').update(section, value, vscode.ConfigurationTarget.Global);

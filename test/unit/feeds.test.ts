@@ -8,23 +8,15 @@ import { after, before, describe, it } from 'node:test';
 import { NuGetPublisherError } from '../../src/core/errors';
 import { pushToFolder } from '../../src/core/feeds/folderFeed';
 import { discover, hasResource, parseServiceIndex, resourceUrl } from '../../src/core/feeds/serviceIndex';
-import { REPO_ROOT, dotnetEnv, dotnetFixtures } from '../helpers/dotnetFixtures';
+import { dotnetEnv, dotnetFixtures } from '../helpers/dotnetFixtures';
 import { tempDir } from '../helpers/temp';
+import { runCliAsync } from '../helpers/cli';
 import { nugetExe } from '../helpers/packFixtures';
 import { startV3Server, type V3Server } from '../servers/v3Server';
 
 const run = promisify(execFile);
 
-/** The CLI, asynchronously (the test server lives in this process). */
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), ...args], { env: { ...process.env, NUGET_API_KEY: '', ...env }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = runCliAsync;
 
 function listTree(folder: string, prefix = ''): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => entry.isDirectory() ? listTree(join(folder, entry.name), `${prefix}${entry.name}/`) : [`${prefix}${entry.name}`]).sort();

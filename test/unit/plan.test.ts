@@ -1,30 +1,19 @@
 /** Release diff and the multi-package publish plan (ordering, cycles, skip existing, dry run), core and CLI. */
 import { strict as assert } from 'node:assert';
-import { execFile } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { diffPackages, describeDiff, snapshot } from '../../src/core/diff/packageDiff';
 import { buildPlan, orderByDependencies, runPlan } from '../../src/core/plan/publishPlan';
 import { publish } from '../../src/core/publish/publish';
 import { ConditionalFetcher } from '../../src/core/track/conditionalFetch';
-import { REPO_ROOT } from '../helpers/dotnetFixtures';
 import { makePackage } from '../helpers/makePackage';
 import { tempDir } from '../helpers/temp';
+import { runCliAsync } from '../helpers/cli';
 import { startV3Server, type V3Server } from '../servers/v3Server';
 
-const run = promisify(execFile);
 
-async function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, [join(REPO_ROOT, 'dist', 'cli.js'), ...args], { env: { ...process.env, ...env }, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
-    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
-  }
-}
+const cli = runCliAsync;
 
 describe('release diff', () => {
   it('names metadata, dependency, file, framework, license and readme changes; a dropped framework is breaking', async () => {
