@@ -5,13 +5,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { folderPath, serviceIndexUrl, type Feed } from '../feeds/feed';
-import { downloadTo, packageContentUrls } from '../feeds/download';
+import { downloadVersion } from '../feeds/download';
 import { folderVersions, normalizedLower } from '../feeds/explorerModel';
 import { flatVersions, sameVersion } from '../feeds/feedReads';
 import { discover, hasResource } from '../feeds/serviceIndex';
 import type { ConditionalFetcher } from '../track/conditionalFetch';
 import { compareVersions, parseVersion } from '../version';
-import { NuGetPublisherError } from '../errors';
 
 function newest(versions: readonly string[], excluding: string): string | undefined {
   return versions
@@ -39,16 +38,6 @@ export async function latestPublished(options: { feed: Feed; id: string; excludi
     return undefined;
   }
   const path = join(options.downloadFolder, `${id.toLowerCase()}.${normalizedLower(version)}.nupkg`);
-  const urls = packageContentUrls(index, id, version);
-  for (const [position, url] of urls.entries()) {
-    try {
-      await downloadTo(url, path, { authorization: new URL(url).origin === new URL(feed.source).origin ? options.authorization : undefined });
-      return { version, path };
-    } catch (error) {
-      if (!(error instanceof NuGetPublisherError && error.code === 'NP4014' && position < urls.length - 1)) {
-        throw error;
-      }
-    }
-  }
-  return undefined;
+  await downloadVersion(index, id, version, path, { feedOrigin: new URL(feed.source).origin, authorization: options.authorization });
+  return { version, path };
 }

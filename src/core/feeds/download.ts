@@ -58,3 +58,23 @@ export async function downloadTo(url: string, destination: string, options: { au
     throw new NuGetPublisherError('NP4013', `The download of ${url} broke off (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was kept.`, 'Try again.');
   }
 }
+
+/**
+ * Downloads a version's .nupkg from the feed's flat container, trying the normalized spelling and
+ * then the feed's own (see packageContentUrls). Credentials go only to the feed's own origin.
+ */
+export async function downloadVersion(index: ServiceIndex, id: string, version: string, destination: string, options: { feedOrigin: string; authorization?: string; signal?: AbortSignal }): Promise<string> {
+  const urls = packageContentUrls(index, id, version);
+  for (const [position, url] of urls.entries()) {
+    try {
+      await downloadTo(url, destination, { authorization: new URL(url).origin === options.feedOrigin ? options.authorization : undefined, signal: options.signal });
+      return url;
+    } catch (error) {
+      // 404 for this spelling: try the next one.
+      if (!(error instanceof NuGetPublisherError && error.code === 'NP4014' && position < urls.length - 1)) {
+        throw error;
+      }
+    }
+  }
+  throw new NuGetPublisherError('NP4014', `${id} ${version} is not in the feed's flat container.`, 'The version may still be validating, or was never pushed.');
+}

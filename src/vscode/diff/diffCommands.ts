@@ -14,7 +14,7 @@ import { ConditionalFetcher } from '../../core/track/conditionalFetch';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
 import { notify } from '../log';
 import type { Services } from '../services';
-import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
+import { activeInspectorUri } from '../inspector/inspectorEditor';
 
 export const SNAPSHOT_SCHEME = 'nuget-package';
 
@@ -72,8 +72,7 @@ function packageArg(arg: unknown): vscode.Uri | undefined {
   if (arg instanceof vscode.Uri) {
     return arg;
   }
-  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  return tab instanceof vscode.TabInputCustom && tab.viewType === INSPECTOR_VIEW_TYPE ? tab.uri : undefined;
+  return activeInspectorUri();
 }
 
 async function pickPackageFile(title: string): Promise<vscode.Uri | undefined> {

@@ -2,12 +2,10 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { feedOrigin, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
-import { downloadTo, packageContentUrls } from '../../core/feeds/download';
-import { NuGetPublisherError } from '../../core/errors';
+import { downloadVersion } from '../../core/feeds/download';
 import { normalizedLower } from '../../core/feeds/explorerModel';
 import { packageDetailsUrl } from '../../core/feeds/feedReads';
 import { discover } from '../../core/feeds/serviceIndex';
-import { authorizationOf, credentialFor, presetFor } from '../../core/keys/keys';
 import { parseVersion } from '../../core/version';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
 import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
@@ -65,14 +63,6 @@ export async function openOnGallery(arg: unknown): Promise<string | undefined> {
   return url;
 }
 
-/** Credentials to read a feed that needs them (GitHub Packages, Azure Artifacts): a Basic key of its origin. */
-async function readAuthorization(services: Services, feed: Feed): Promise<string | undefined> {
-  const origin = feedOrigin(feed);
-  const record = services.keys.list().find((candidate) => candidate.origin === origin && candidate.scheme === 'basic');
-  const secret = record ? await services.keys.secret(record) : undefined;
-  return record && secret ? authorizationOf(credentialFor(record, secret, presetFor(feed))) : undefined;
-}
-
 export async function downloadAndInspect(services: Services, arg: unknown): Promise<vscode.Uri | undefined> {
   const { feed: name, id, version } = targetOf(arg);
   const feed = requireFeed(name);
@@ -86,24 +76,13 @@ export async function downloadAndInspect(services: Services, arg: unknown): Prom
   } else {
     const index = await discover(serviceIndexUrl(feed));
     const target = vscode.Uri.joinPath(services.context.globalStorageUri, 'downloads', `${id.toLowerCase()}.${normalizedLower(version)}.nupkg`);
-    const auth = await readAuthorization(services, feed);
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${id} ${version}…`, cancellable: true }, async (_progress, token) => {
+    const authorization = await services.keys.readAuthorization(feed);
+    const url = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${id} ${version}…`, cancellable: true }, async (_progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
-      const urls = packageContentUrls(index, id, version);
-      for (const [position, url] of urls.entries()) {
-        try {
-          await downloadTo(url, target.fsPath, { authorization: new URL(url).origin === feedOrigin(feed) ? auth : undefined, signal: controller.signal });
-          services.log.info('explorer', `downloaded ${url} to ${target.fsPath}`);
-          return;
-        } catch (error) {
-          // 404 for the normalized spelling: try the version as the feed lists it.
-          if (!(error instanceof NuGetPublisherError && error.code === 'NP4014' && position < urls.length - 1)) {
-            throw error;
-          }
-        }
-      }
+      return downloadVersion(index, id, version, target.fsPath, { feedOrigin: feedOrigin(feed)!, authorization, signal: controller.signal });
     });
+    services.log.info('explorer', `downloaded ${url} to ${target.fsPath}`);
     file = target;
   }
   await vscode.commands.executeCommand('vscode.openWith', file, INSPECTOR_VIEW_TYPE);

@@ -164,3 +164,9 @@ async function localCopy(uri: vscode.Uri): Promise<LocalCopy> {
   await vscode.workspace.fs.writeFile(vscode.Uri.file(path), await vscode.workspace.fs.readFile(uri));
   return { path, release: () => rm(folder, { recursive: true, force: true }) };
 }
+
+/** The package shown by the active inspector tab, if the active tab is one. */
+export function activeInspectorUri(): vscode.Uri | undefined {
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return tab instanceof vscode.TabInputCustom && tab.viewType === INSPECTOR_VIEW_TYPE ? tab.uri : undefined;
+}

@@ -4,7 +4,8 @@
  * registered with the log's scrubber first.
  */
 import * as vscode from 'vscode';
-import { secretName, type KeyRecord } from '../../core/keys/keys';
+import { feedOrigin, type Feed } from '../../core/feeds/feed';
+import { authorizationOf, credentialFor, presetFor, secretName, type KeyRecord } from '../../core/keys/keys';
 import type { Log } from '../log';
 
 const STATE_KEY = 'nugetPublisher.keys';
@@ -31,6 +32,17 @@ export class KeyStore implements vscode.Disposable {
       this.log.protect(value);
     }
     return value || undefined;
+  }
+
+  /**
+   * Authorization for reading a feed that needs credentials even to read (GitHub Packages, Azure
+   * Artifacts): the first Basic key stored for the feed's origin, or undefined.
+   */
+  public async readAuthorization(feed: Feed): Promise<string | undefined> {
+    const origin = feedOrigin(feed);
+    const record = this.list().find((candidate) => candidate.origin === origin && candidate.scheme === 'basic');
+    const secret = record ? await this.secret(record) : undefined;
+    return record && secret ? authorizationOf(credentialFor(record, secret, presetFor(feed))) : undefined;
   }
 
   public async add(record: KeyRecord, secret: string): Promise<void> {

@@ -14,7 +14,7 @@ import { publish, symbolsPathFor, type PublishReport } from '../../core/publish/
 import type { Feed } from '../../core/feeds/feed';
 import type { Diagnostic } from '../../core/validate/diagnostic';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
-import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
+import { INSPECTOR_VIEW_TYPE, activeInspectorUri } from '../inspector/inspectorEditor';
 import { chooseKey } from '../keys/keyCommands';
 import { compareWithPublished } from '../diff/diffCommands';
 import { notify, showError, type Log } from '../log';
@@ -47,9 +47,9 @@ async function newestFirst(uris: vscode.Uri[]): Promise<vscode.Uri[]> {
 
 /** The package to publish when none was given: the open inspector's, or one from the workspace. */
 async function pickPackage(): Promise<vscode.Uri | undefined> {
-  const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
-  if (tab instanceof vscode.TabInputCustom && tab.viewType === INSPECTOR_VIEW_TYPE && /\.nupkg$/i.test(tab.uri.path)) {
-    return tab.uri;
+  const inspected = activeInspectorUri();
+  if (inspected && /\.nupkg$/i.test(inspected.path)) {
+    return inspected;
   }
   const found = await newestFirst(await vscode.workspace.findFiles('**/*.nupkg', '**/node_modules/**', 500));
   const browse = { label: '$(folder-opened) Browse…', description: '', uri: undefined as vscode.Uri | undefined };

@@ -6,7 +6,6 @@
  */
 import * as vscode from 'vscode';
 import { feedOrigin, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
-import { authorizationOf, credentialFor, presetFor } from '../../core/keys/keys';
 import type { PublishReport } from '../../core/publish/publish';
 import { ConditionalFetcher } from '../../core/track/conditionalFetch';
 import { STAGE_LABELS, STAGES, Tracker, currentStage, isComplete, type StageName, type TrackedPackage, type TrackerEvent } from '../../core/track/tracker';
@@ -44,12 +43,10 @@ export class TrackerService implements vscode.Disposable {
   public constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log, keys: KeyStore, onPublished: vscode.Event<PublishReport>) {
     this.item.name = 'NuGet indexing';
     this.item.command = 'nugetPublisher.showTracked';
+    // Feeds that need credentials to read: the Basic key of that origin.
     const fetcher = new ConditionalFetcher(async (origin) => {
-      // Feeds that need credentials to read (GitHub Packages, Azure Artifacts): a Basic key of that origin.
-      const record = keys.list().find((candidate) => candidate.origin === origin && candidate.scheme === 'basic');
       const feed = readFeeds().feeds.find((candidate) => feedOrigin(candidate) === origin);
-      const secret = record && feed ? await keys.secret(record) : undefined;
-      return record && feed && secret ? authorizationOf(credentialFor(record, secret, presetFor(feed))) : undefined;
+      return feed ? keys.readAuthorization(feed) : undefined;
     });
     const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('nugetPublisher.tracker');
     this.tracker = new Tracker({
