@@ -11,9 +11,11 @@
  * 2 failure with a one-line cause on stderr.
  */
 import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { describeError } from './core/errors';
+import { describeError, NuGetPublisherError } from './core/errors';
+import { fsFailure, makeFolder } from './core/fsSafe';
+import { escapeControl, SecretScrubber } from './core/secrets/scrubber';
+import { cleanUpOnSignals } from './core/tempFiles';
 import { inspectPackageFile, summarize, type InspectSummary } from './core/inspect';
 import { dotnetPackArgs, findDotnet, isProjectFile, producedPackages } from './core/pack/dotnetPack';
 import { packNuspec } from './core/pack/packNuspec';
@@ -42,6 +44,21 @@ const USAGE = [
 ].join('\n');
 
 class UsageError extends Error {}
+
+/**
+ * Every byte the CLI prints goes through here: secrets it was given (the key from the environment,
+ * Basic credentials) and any URL user-info are replaced, and control characters from packages or
+ * servers are made visible (a package cannot move the cursor or forge lines).
+ */
+const scrubber = new SecretScrubber();
+function out(text: string): void {
+  process.stdout.write(escapeControl(scrubber.scrub(text), true));
+}
+function err(text: string): void {
+  process.stderr.write(escapeControl(scrubber.scrub(text), true));
+}
+/** One untrusted field on one line (an entry name, an id, a description). */
+const field = (text: string): string => escapeControl(text);
 
 /** Splits "--name value" options from positional arguments; flags are listed in `flags`. */
 function parseArgs(args: string[], valued: readonly string[], flags: readonly string[]): { positional: string[]; options: Map<string, string> } {
@@ -75,7 +92,7 @@ async function pack(args: string[]): Promise<number> {
   const output = resolve(options.get('--output') ?? dirname(input));
   if (isProjectFile(input)) {
     await findDotnet();
-    await mkdir(output, { recursive: true });
+    await makeFolder(output, 'NP1032', 'the output folder');
     const started = Date.now();
     const code = await new Promise<number>((done) => {
       const child = spawn('dotnet', dotnetPackArgs({ project: input, configuration: options.get('--configuration'), outputDir: output, version: options.get('--version'), symbols: options.has('--symbols') }), { stdio: ['ignore', 'inherit', 'inherit'] });
@@ -83,13 +100,13 @@ async function pack(args: string[]): Promise<number> {
       child.on('close', (status) => done(status ?? 1));
     });
     if (code !== 0) {
-      process.stderr.write(`NP1052: dotnet pack failed with exit code ${code}; its errors are above.\n`);
+      err(`NP1052: dotnet pack failed with exit code ${code}; its errors are above.\n`);
       return 2;
     }
-    (await producedPackages(output, started)).forEach((path) => process.stdout.write(`${path}\n`));
+    (await producedPackages(output, started)).forEach((path) => out(`${path}\n`));
     return 0;
   }
-  await mkdir(output, { recursive: true });
+  await makeFolder(output, 'NP1032', 'the output folder');
   const result = await packNuspec({
     nuspecPath: input,
     basePath: options.get('--base-path'),
@@ -97,30 +114,30 @@ async function pack(args: string[]): Promise<number> {
     properties: options.has('--properties') ? parseProperties(options.get('--properties') ?? '') : undefined,
     symbols: options.has('--symbols'),
   });
-  result.warnings.forEach((warning) => process.stderr.write(`warning: ${warning}\n`));
-  result.diagnostics.filter((diagnostic) => diagnostic.severity === 'warning').forEach((diagnostic) => process.stderr.write(`warning ${diagnostic.code}: ${diagnostic.message}\n`));
-  process.stdout.write(`${result.packagePath}\n`);
+  result.warnings.forEach((warning) => err(`warning: ${warning}\n`));
+  result.diagnostics.filter((diagnostic) => diagnostic.severity === 'warning').forEach((diagnostic) => err(`warning ${diagnostic.code}: ${diagnostic.message}\n`));
+  out(`${result.packagePath}\n`);
   if (result.symbolsPath) {
-    process.stdout.write(`${result.symbolsPath}\n`);
+    out(`${result.symbolsPath}\n`);
   }
   return 0;
 }
 
 function formatText(summary: InspectSummary): string {
   const lines = [
-    `${summary.id} ${summary.version}${summary.normalizedVersion && summary.normalizedVersion !== summary.version ? ` (normalized ${summary.normalizedVersion})` : ''}`,
-    `authors: ${summary.authors.join(', ')}`,
-    `license: ${summary.license ? `${summary.license.type} ${summary.license.value}` : '(none)'}`,
-    `description: ${summary.description}`,
+    `${field(summary.id)} ${field(summary.version)}${summary.normalizedVersion && summary.normalizedVersion !== summary.version ? ` (normalized ${field(summary.normalizedVersion)})` : ''}`,
+    `authors: ${field(summary.authors.join(', '))}`,
+    `license: ${summary.license ? `${field(summary.license.type)} ${field(summary.license.value)}` : '(none)'}`,
+    `description: ${field(summary.description)}`,
     'dependencies:',
     ...summary.dependencyGroups.flatMap((group) => [
-      `  ${group.targetFramework || '(any framework)'}`,
-      ...(group.dependencies.length > 0 ? group.dependencies.map((dependency) => `    ${dependency.id} ${dependency.range}`) : ['    (none)']),
+      `  ${field(group.targetFramework) || '(any framework)'}`,
+      ...(group.dependencies.length > 0 ? group.dependencies.map((dependency) => `    ${field(dependency.id)} ${field(dependency.range)}`) : ['    (none)']),
     ]),
     `files (${summary.files.length}):`,
-    ...summary.files.map((file) => `  ${file}`),
+    ...summary.files.map((file) => `  ${field(file)}`),
     `diagnostics (${summary.diagnostics.length}):`,
-    ...summary.diagnostics.map((diagnostic) => `  ${diagnostic.severity} ${diagnostic.code}: ${diagnostic.message}`),
+    ...summary.diagnostics.map((diagnostic) => `  ${diagnostic.severity} ${diagnostic.code}: ${field(diagnostic.message)}`),
   ];
   return lines.join('\n');
 }
@@ -130,13 +147,13 @@ async function inspect(args: string[]): Promise<number> {
   const files = args.filter((arg) => !arg.startsWith('--'));
   const unknown = args.filter((arg) => arg.startsWith('--') && arg !== '--json');
   if (files.length !== 1 || unknown.length > 0) {
-    process.stderr.write(`${USAGE}\n`);
+    err(`${USAGE}\n`);
     return 1;
   }
   const inspection = await inspectPackageFile(files[0]);
   try {
     const summary = summarize(inspection);
-    process.stdout.write(json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatText(summary)}\n`);
+    out(json ? `${JSON.stringify(summary, null, 2)}\n` : `${formatText(summary)}\n`);
   } finally {
     await inspection.pkg.close();
   }
@@ -147,6 +164,7 @@ async function inspect(args: string[]): Promise<number> {
 function apiKeyFrom(options: Map<string, string>): string | undefined {
   const name = options.get('--api-key-env') ?? 'NUGET_API_KEY';
   const value = process.env[name];
+  scrubber.protect(value);
   if (options.has('--api-key-env') && !value) {
     throw new UsageError(`the environment variable ${name} is empty or not set`);
   }
@@ -175,6 +193,7 @@ function credentialFrom(feed: Feed, options: Map<string, string>): Credential | 
     return undefined;
   }
   if (feed.kind === 'nuget-server' || options.has('--user')) {
+    scrubber.protectBasic(options.get('--user') ?? '', secret);
     return { basic: { username: options.get('--user') ?? '', password: secret }, ...(feed.kind === 'nuget-server' ? {} : { apiKey: secret }) };
   }
   return { apiKey: secret };
@@ -194,16 +213,16 @@ async function push(args: string[]): Promise<number> {
     skipDuplicate: options.has('--skip-duplicate'),
     symbols: options.has('--symbols'),
   });
-  report.warnings.forEach((warning) => process.stderr.write(`warning from the server: ${warning}\n`));
-  report.notes.forEach((note) => process.stderr.write(`${note}\n`));
+  report.warnings.forEach((warning) => err(`warning from the server: ${warning}\n`));
+  report.notes.forEach((note) => err(`${note}\n`));
   const what = `${report.id} ${report.version}`;
   if (report.location) {
-    process.stdout.write(`${report.outcome === 'created' ? 'pushed' : 'already there (skipped)'}: ${report.location}\n`);
+    out(`${report.outcome === 'created' ? 'pushed' : 'already there (skipped)'}: ${report.location}\n`);
   } else {
-    process.stdout.write(`${what}: ${report.outcome}${report.status !== undefined ? ` (${report.status})` : ''}\n`);
+    out(`${what}: ${report.outcome}${report.status !== undefined ? ` (${report.status})` : ''}\n`);
   }
   if (report.symbols) {
-    process.stdout.write(`${what} symbols: ${report.symbols.outcome}${report.symbols.status !== undefined ? ` (${report.symbols.status})` : ''}${report.symbols.reason ? ` (${report.symbols.reason})` : ''}\n`);
+    out(`${what} symbols: ${report.symbols.outcome}${report.symbols.status !== undefined ? ` (${report.symbols.status})` : ''}${report.symbols.reason ? ` (${report.symbols.reason})` : ''}\n`);
   }
   return 0;
 }
@@ -214,7 +233,7 @@ async function compare(args: string[]): Promise<number> {
     throw new UsageError('diff takes two packages: the older and the newer');
   }
   const diff = diffPackages(await snapshot(resolve(positional[0])), await snapshot(resolve(positional[1])));
-  process.stdout.write(`${describeDiff(diff).join('\n')}\n`);
+  out(`${describeDiff(diff).map(field).join('\n')}\n`);
   return 0;
 }
 
@@ -230,7 +249,7 @@ async function publishPlan(args: string[]): Promise<number> {
     throw new UsageError(`no .nupkg under ${positional[0]}`);
   }
   const plan = await buildPlan({ feed, packages, fetcher: new ConditionalFetcher() });
-  process.stdout.write(`plan (${options.has('--dry-run') ? 'dry run: nothing is published' : 'publishing'}):\n${describePlan(plan).map((line) => `  ${line}`).join('\n')}\n`);
+  out(`plan (${options.has('--dry-run') ? 'dry run: nothing is published' : 'publishing'}):\n${describePlan(plan).map((line) => `  ${line}`).join('\n')}\n`);
   if (options.has('--dry-run')) {
     return plan.entries.some((entry) => entry.action === 'blocked') ? 2 : 0;
   }
@@ -240,7 +259,7 @@ async function publishPlan(args: string[]): Promise<number> {
     publishOne: async (entry) => (await publish({ feed, packagePath: entry.path, credential, skipDuplicate: options.has('--skip-duplicate'), symbols: options.has('--symbols') })).outcome,
   });
   for (const result of results) {
-    process.stdout.write(`${result.entry.id} ${result.entry.version}: ${result.outcome}${result.message ? ` (${result.message})` : ''}\n`);
+    out(`${result.entry.id} ${result.entry.version}: ${result.outcome}${result.message ? ` (${result.message})` : ''}\n`);
   }
   return results.some((result) => result.outcome === 'failed' || result.outcome === 'not-run') ? 2 : 0;
 }
@@ -253,8 +272,20 @@ async function listing(args: string[], listed: boolean): Promise<number> {
   }
   const index = await discover(source);
   const status = await setListed({ publishUrl: resourceUrl(index, 'publish'), id: positional[0], version: positional[1], listed, apiKey: apiKeyFrom(options), keyOrigin: new URL(source).origin, feedName: new URL(source).host });
-  process.stdout.write(`${positional[0]} ${positional[1]} ${listed ? 'relisted' : 'unlisted'} (${status})\n`);
+  out(`${positional[0]} ${positional[1]} ${listed ? 'relisted' : 'unlisted'} (${status})\n`);
   return 0;
+}
+
+/** Anything that is not already an NP error gets a code, a cause and a fix. */
+function asUserError(error: unknown): unknown {
+  if (error instanceof NuGetPublisherError) {
+    return error;
+  }
+  const errno = error as NodeJS.ErrnoException;
+  if (typeof errno.code === 'string' && /^E[A-Z]+$/.test(errno.code)) {
+    return fsFailure(error, 'NP0990', 'The command', errno.path ?? 'a file');
+  }
+  return new NuGetPublisherError('NP0999', `Unexpected failure: ${(error as Error).message ?? String(error)}.`, 'Run again; if it persists, report it with the command you ran.');
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -277,22 +308,23 @@ export async function main(argv: string[]): Promise<number> {
       case '--help':
       case '-h':
       case undefined:
-        process.stdout.write(`${USAGE}\n`);
+        out(`${USAGE}\n`);
         return command === undefined ? 1 : 0;
       default:
-        process.stderr.write(`unknown command "${command}"\n${USAGE}\n`);
+        err(`unknown command "${command}"\n${USAGE}\n`);
         return 1;
     }
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n${USAGE}\n`);
+      err(`${error.message}\n${USAGE}\n`);
       return 1;
     }
-    process.stderr.write(`${describeError(error)}\n`);
+    err(`${describeError(asUserError(error))}\n`);
     return 2;
   }
 }
 
+cleanUpOnSignals();
 void main(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
 });

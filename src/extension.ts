@@ -1,5 +1,6 @@
 /** activate(): wires the services and registers everything; nothing else. */
 import * as vscode from 'vscode';
+import { removeTempsNow } from './core/tempFiles';
 import { registerCommands, commandFactories } from './vscode/commands/index';
 import { readSettings } from './vscode/config';
 import { InspectorEditorProvider, lastPostedMessages } from './vscode/inspector/inspectorEditor';
@@ -91,5 +92,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
 }
 
 export function deactivate(): void {
-  // Everything is disposed through context.subscriptions.
+  // Everything else is disposed through context.subscriptions; a pack or push cut short by the
+  // window closing leaves no temporary file behind.
+  removeTempsNow();
 }

@@ -1,10 +1,12 @@
 /**
  * The extension's one LogOutputChannel. Components tag their lines: "[inspector] opened x".
- * Every line passes through a scrubber that replaces any secret the extension has handled
- * (registered with `protect`) by "***", so a key can never reach the log by accident. The last
+ * Every line passes through the core SecretScrubber, which replaces any secret the extension has
+ * handled (registered with `protect`) by "***" and drops URL user-info, so a key can never reach
+ * the log by accident. The last
  * lines are kept in memory for the tests that assert exactly that.
  */
 import * as vscode from 'vscode';
+import { SecretScrubber } from '../core/secrets/scrubber';
 
 export interface Log {
   info(component: string, message: string): void;
@@ -24,15 +26,9 @@ const KEEP_LINES = 2000;
 export function createLog(context: vscode.ExtensionContext): Log {
   const channel = vscode.window.createOutputChannel('NuGet Publisher', { log: true });
   context.subscriptions.push(channel);
-  const secrets = new Set<string>();
+  const scrubber = new SecretScrubber();
   const lines: string[] = [];
-  const scrub = (text: string): string => {
-    let result = text;
-    for (const secret of secrets) {
-      result = result.split(secret).join('***');
-    }
-    return result;
-  };
+  const scrub = (text: string): string => scrubber.scrub(text);
   const write = (level: 'info' | 'warn' | 'error', component: string, message: string): void => {
     const line = scrub(`[${component}] ${message}`);
     lines.push(`${level} ${line}`);
@@ -46,12 +42,9 @@ export function createLog(context: vscode.ExtensionContext): Log {
     warn: (component, message) => write('warn', component, message),
     error: (component, message) => write('error', component, message),
     show: () => channel.show(true),
-    // Very short values (a placeholder such as "az") would blank out ordinary words.
-    protect: (secret) => {
-      if (secret.length >= 4) {
-        secrets.add(secret);
-      }
-    },
+    // The core scrubber also removes encoded forms and URL user-info; very short values
+    // (a placeholder such as "az") are not registered, they would blank out ordinary words.
+    protect: (secret) => scrubber.protect(secret),
     scrub,
     recent: () => [...lines],
   };

@@ -3,10 +3,10 @@
  * as a local file: a folder feed's own file, or a download from the flat container.
  */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { folderPath, serviceIndexUrl, type Feed } from '../feeds/feed';
 import { downloadVersion } from '../feeds/download';
-import { folderVersions, normalizedLower } from '../feeds/explorerModel';
+import { folderVersions } from '../feeds/explorerModel';
+import { downloadPath, folderFeedLocation } from '../feeds/packagePaths';
 import { flatVersions, sameVersion } from '../feeds/feedReads';
 import { discover, hasResource } from '../feeds/serviceIndex';
 import type { ConditionalFetcher } from '../track/conditionalFetch';
@@ -25,8 +25,7 @@ export async function latestPublished(options: { feed: Feed; id: string; excludi
     if (!version) {
       return undefined;
     }
-    const lower = normalizedLower(version);
-    const path = join(folderPath(feed.source), id.toLowerCase(), version, `${id.toLowerCase()}.${lower}.nupkg`);
+    const { nupkg: path } = await folderFeedLocation(folderPath(feed.source), id, version);
     return existsSync(path) ? { version, path } : undefined;
   }
   const index = await discover(serviceIndexUrl(feed));
@@ -37,7 +36,8 @@ export async function latestPublished(options: { feed: Feed; id: string; excludi
   if (!version) {
     return undefined;
   }
-  const path = join(options.downloadFolder, `${id.toLowerCase()}.${normalizedLower(version)}.nupkg`);
+  // The version comes from the feed: checked, and kept inside the downloads folder.
+  const path = downloadPath(options.downloadFolder, id, version);
   await downloadVersion(index, id, version, path, { feedOrigin: new URL(feed.source).origin, authorization: options.authorization });
   return { version, path };
 }

@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fetch } from 'undici';
 import { NuGetPublisherError } from '../errors';
+import { displayUrl } from '../secrets/scrubber';
 import { assertKeyMayGo, originOf } from '../publish/keySafety';
 import { resourceUrl, type ServiceIndex } from './serviceIndex';
 import { normalizedLower } from './explorerModel';
@@ -35,7 +36,7 @@ export async function downloadTo(url: string, destination: string, options: { au
   });
   if (!response.ok || !response.body) {
     await response.body?.cancel();
-    throw new NuGetPublisherError(response.status === 404 ? 'NP4014' : 'NP4011', `The download of ${url} answered ${response.status}.`, response.status === 404 ? 'The version may still be validating, or was never pushed.' : 'Check the feed and your key.');
+    throw new NuGetPublisherError(response.status === 404 ? 'NP4014' : 'NP4011', `The download of ${displayUrl(url)} answered ${response.status}.`, response.status === 404 ? 'The version may still be validating, or was never pushed.' : 'Check the feed and your key.');
   }
   const max = options.maxBytes ?? MAX_DOWNLOAD_BYTES;
   let received = 0;
@@ -55,7 +56,7 @@ export async function downloadTo(url: string, destination: string, options: { au
     if (error instanceof NuGetPublisherError) {
       throw error;
     }
-    throw new NuGetPublisherError('NP4013', `The download of ${url} broke off (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was kept.`, 'Try again.');
+    throw new NuGetPublisherError('NP4013', `The download of ${displayUrl(url)} broke off (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was kept.`, 'Try again.');
   }
 }
 

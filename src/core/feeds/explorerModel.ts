@@ -5,11 +5,14 @@
  * Large lists are produced in slices that yield to the event loop, so 10,000 versions never block
  * the extension host in one long step.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ConditionalFetcher } from '../track/conditionalFetch';
 import { compareVersions, isSemVer2, normalizeVersion, parseVersion, type NuGetVersion } from '../version';
 import { folderPath, type Feed } from './feed';
+import { checkPackageId } from './packagePaths';
+import { readRegularFile } from '../fsSafe';
+import { MAX_NUSPEC_BYTES } from '../nuspec/parse';
 import { flatVersions, registrationVersions, search, type SearchHit } from './feedReads';
 import { hasResource, type ServiceIndex } from './serviceIndex';
 
@@ -77,7 +80,7 @@ export async function folderPackages(feed: Feed): Promise<PackageInfo[]> {
   for (const lowerId of [...ids].sort()) {
     // The id as written, from any version's .nuspec (folders are lower-case).
     const versions = await readdir(join(root, lowerId)).catch(() => [] as string[]);
-    const nuspec = versions.length ? await readFile(join(root, lowerId, versions[0], `${lowerId}.nuspec`), 'utf8').catch(() => '') : '';
+    const nuspec = versions.length ? (await readRegularFile(join(root, lowerId, versions[0], `${lowerId}.nuspec`), MAX_NUSPEC_BYTES).catch(() => Buffer.alloc(0))).toString('utf8') : '';
     packages.push({ id: /<id>([^<]+)<\/id>/.exec(nuspec)?.[1]?.trim() ?? lowerId, verified: false, owners: [] });
   }
   return packages;
@@ -153,7 +156,8 @@ export async function packageVersions(fetcher: ConditionalFetcher, index: Servic
 }
 
 export async function folderVersions(feed: Feed, id: string): Promise<VersionInfo[]> {
-  const entries = await readdir(join(folderPath(feed.source), id.toLowerCase()), { withFileTypes: true }).catch(() => []);
+  // The id names a folder: checked first, so ".." or "a/../b" never lists outside the feed.
+  const entries = await readdir(join(folderPath(feed.source), checkPackageId(id).toLowerCase()), { withFileTypes: true }).catch(() => []);
   return describeVersions(entries.filter((entry) => entry.isDirectory() && !entry.name.startsWith('.')).map((entry) => ({ version: entry.name, listed: true })));
 }
 

@@ -7,6 +7,7 @@
 import type { ConditionalFetcher } from '../track/conditionalFetch';
 import { normalizeVersion, parseVersion } from '../version';
 import { hasResource, resourceUrl, type ServiceIndex } from './serviceIndex';
+import { safeExternalUrl } from './packagePaths';
 
 export function sameVersion(a: string, b: string): boolean {
   const [pa, pb] = [parseVersion(a), parseVersion(b)];
@@ -139,5 +140,6 @@ export function packageDetailsUrl(index: ServiceIndex, id: string, version?: str
   if (!hasResource(index, 'packageDetails')) {
     return undefined;
   }
-  return resourceUrl(index, 'packageDetails').replace('{id}', encodeURIComponent(id)).replace('{version}', version ? encodeURIComponent(version) : '').replace(/\/$/, '');
+  // The template comes from the feed: only https (or http to this machine) is ever opened.
+  return safeExternalUrl(resourceUrl(index, 'packageDetails').replace('{id}', encodeURIComponent(id)).replace('{version}', version ? encodeURIComponent(version) : '').replace(/\/$/, ''));
 }

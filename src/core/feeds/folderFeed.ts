@@ -1,21 +1,32 @@
 /**
  * Local folder feeds in NuGet's hierarchical layout (as `nuget add` and `dotnet nuget push` to a
  * hierarchical folder write it): {lowerid}/{lowerversion}/{lowerid}.{lowerversion}.nupkg,
- * .nupkg.sha512 (base64 SHA-512), {lowerid}.nuspec and .nupkg.metadata. Files are written to temporary names and renamed, so a failure leaves no
- * half-published version.
+ * .nupkg.sha512 (base64 SHA-512), {lowerid}.nuspec and .nupkg.metadata.
+ *
+ * Safety: the id and version are checked and the destination is contained in the feed before any
+ * file-system call (packagePaths.ts). Files are staged in a hidden folder and renamed in one step,
+ * so a failure leaves no half-published version; stages left by a killed process are swept after
+ * an hour; when several pushes of one version race, one rename wins and the others report the
+ * duplicate (or skip it with skip-duplicate).
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { copyFile, mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { copyFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NuGetPublisherError } from '../errors';
+import { fsFailure, makeFolder } from '../fsSafe';
 import { openPackage } from '../nupkg/package';
-import { normalizeVersion, parseVersion } from '../version';
+import { forgetTemp, trackTemp } from '../tempFiles';
+import { checkPackageId, checkPackageVersion, folderFeedLocation } from './packagePaths';
 
 export interface FolderPushResult {
   readonly outcome: 'created' | 'skipped-duplicate';
   readonly folder: string;
 }
+
+/** Stages older than this belong to a process that died: they are removed by the next push. */
+export const STALE_STAGE_MS = 60 * 60_000;
+const STAGE_NAME = /^\..+\.[0-9a-f]{8}\.tmp$/;
 
 async function sha512Base64(path: string): Promise<string> {
   const hash = createHash('sha512');
@@ -25,6 +36,26 @@ async function sha512Base64(path: string): Promise<string> {
   return hash.digest('base64');
 }
 
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(() => true, () => false);
+}
+
+/** Removes `.{version}.{hex}.tmp` stages older than an hour in a package's folder. */
+export async function sweepStaleStages(idFolder: string, now = Date.now()): Promise<number> {
+  let removed = 0;
+  for (const entry of await readdir(idFolder, { withFileTypes: true }).catch(() => [])) {
+    if (entry.isDirectory() && STAGE_NAME.test(entry.name)) {
+      const path = join(idFolder, entry.name);
+      const modified = (await stat(path).catch(() => undefined))?.mtimeMs ?? now;
+      if (now - modified > STALE_STAGE_MS) {
+        await rm(path, { recursive: true, force: true });
+        removed++;
+      }
+    }
+  }
+  return removed;
+}
+
 export async function pushToFolder(packagePath: string, feed: string, options: { skipDuplicate?: boolean } = {}): Promise<FolderPushResult> {
   const pkg = await openPackage(packagePath);
   let nuspecText: string;
@@ -32,39 +63,51 @@ export async function pushToFolder(packagePath: string, feed: string, options: {
   let version: string;
   try {
     const metadata = pkg.nuspec.nuspec.metadata;
-    const parsed = parseVersion(metadata.version);
-    if (!parsed || !metadata.id) {
-      throw new NuGetPublisherError('NP2020', `${packagePath} has no valid id and version.`, 'Fix the nuspec and pack again.');
-    }
-    id = metadata.id.toLowerCase();
-    version = normalizeVersion(parsed).toLowerCase();
+    // Checked before anything touches the feed: the id becomes a folder name.
+    id = checkPackageId(metadata.id);
+    version = metadata.version;
+    checkPackageVersion(version);
     nuspecText = pkg.nuspec.text;
   } finally {
     await pkg.close();
   }
-  const folder = join(feed, id, version);
-  const nupkg = join(folder, `${id}.${version}.nupkg`);
-  if (await stat(nupkg).then(() => true, () => false)) {
+  await makeFolder(feed, 'NP2021', 'the folder feed');
+  const location = await folderFeedLocation(feed, id, version);
+  const { lowerId, lowerVersion, idFolder, versionFolder, nupkg } = location;
+  const duplicate = (): FolderPushResult => {
     if (options.skipDuplicate) {
-      return { outcome: 'skipped-duplicate', folder };
+      return { outcome: 'skipped-duplicate', folder: versionFolder };
     }
-    throw new NuGetPublisherError('NP2409', `The folder feed ${feed} already has ${id} ${version}.`, 'Bump the version, or turn on skip-duplicate.');
+    throw new NuGetPublisherError('NP2409', `The folder feed ${feed} already has ${lowerId} ${lowerVersion}.`, 'Bump the version, or turn on skip-duplicate.');
+  };
+  if (await exists(nupkg)) {
+    return duplicate();
   }
-  const stage = join(feed, id, `.${version}.${randomBytes(4).toString('hex')}.tmp`);
+  await sweepStaleStages(idFolder);
+  const stage = join(idFolder, `.${lowerVersion}.${randomBytes(4).toString('hex')}.tmp`);
+  trackTemp(stage);
   try {
-    await mkdir(stage, { recursive: true });
-    await copyFile(packagePath, join(stage, `${id}.${version}.nupkg`));
+    await makeFolder(stage, 'NP2021', `a staging folder in ${feed}`);
+    await copyFile(packagePath, join(stage, `${lowerId}.${lowerVersion}.nupkg`));
     const hash = await sha512Base64(packagePath);
-    await writeFile(join(stage, `${id}.${version}.nupkg.sha512`), hash);
+    await writeFile(join(stage, `${lowerId}.${lowerVersion}.nupkg.sha512`), hash);
     await writeFile(join(stage, '.nupkg.metadata'), `${JSON.stringify({ version: 2, contentHash: hash, source: null }, null, 2)}\n`);
-    await writeFile(join(stage, `${id}.nuspec`), nuspecText);
-    await rename(stage, folder);
-  } catch (error) {
-    await rm(stage, { recursive: true, force: true });
-    if (error instanceof NuGetPublisherError) {
+    await writeFile(join(stage, `${lowerId}.nuspec`), nuspecText);
+    try {
+      await rename(stage, versionFolder);
+    } catch (error) {
+      // Another push of the same version renamed first: that is a duplicate, not a failure.
+      if (await exists(nupkg)) {
+        await rm(stage, { recursive: true, force: true });
+        return duplicate();
+      }
       throw error;
     }
-    throw new NuGetPublisherError('NP2021', `Writing ${id} ${version} to the folder feed ${feed} failed (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); nothing was published.`, 'Check that the folder exists and is writable.');
+  } catch (error) {
+    await rm(stage, { recursive: true, force: true });
+    throw fsFailure(error, 'NP2021', `Writing ${id} ${lowerVersion} to the folder feed ${feed}`, feed, 'Nothing was published.');
+  } finally {
+    forgetTemp(stage);
   }
-  return { outcome: 'created', folder };
+  return { outcome: 'created', folder: versionFolder };
 }

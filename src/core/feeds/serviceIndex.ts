@@ -2,7 +2,8 @@
  * NuGet V3 service index discovery: GET {source}, version major 3, resources matched by exact
  * @type (a string or an array of strings), unknown properties ignored. Cached per source URL.
  */
-import { fetch } from 'undici';
+import { boundedFetch, BODY_CAPS } from '../http/boundedFetch';
+import { displayUrl } from '../secrets/scrubber';
 import { NuGetPublisherError } from '../errors';
 import { assertKeyMayGo, originOf } from '../publish/keySafety';
 
@@ -41,18 +42,19 @@ const WHAT: Record<Capability, string> = {
 
 /** Parses a service index document; throws a clear error for anything that is not one. */
 export function parseServiceIndex(source: string, text: string): ServiceIndex {
+  const shown = displayUrl(source);
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
-    throw new NuGetPublisherError('NP3001', `${source} did not return JSON, so it is not a NuGet V3 service index.`, 'Use the feed\'s index.json URL (e.g. https://api.nuget.org/v3/index.json).');
+    throw new NuGetPublisherError('NP3001', `${shown} did not return JSON, so it is not a NuGet V3 service index.`, 'Use the feed\'s index.json URL (e.g. https://api.nuget.org/v3/index.json).');
   }
   const { version, resources } = (document ?? {}) as { version?: unknown; resources?: unknown };
   if (typeof version !== 'string' || version.split('.')[0] !== '3') {
-    throw new NuGetPublisherError('NP3002', `${source} declares service index version ${String(version)}; only version 3 is supported.`, 'Use the feed\'s V3 URL (ending in /v3/index.json); V2 feeds are not supported.');
+    throw new NuGetPublisherError('NP3002', `${shown} declares service index version ${String(version)}; only version 3 is supported.`, 'Use the feed\'s V3 URL (ending in /v3/index.json); V2 feeds are not supported.');
   }
   if (!Array.isArray(resources)) {
-    throw new NuGetPublisherError('NP3003', `${source} has no "resources" list.`, 'Check the URL: it must be the feed\'s service index.');
+    throw new NuGetPublisherError('NP3003', `${shown} has no "resources" list.`, 'Check the URL: it must be the feed\'s service index.');
   }
   const parsed: ServiceResource[] = [];
   for (const resource of resources as unknown[]) {
@@ -73,7 +75,7 @@ export function resourceUrl(index: ServiceIndex, capability: Capability): string
       return found.id;
     }
   }
-  throw new NuGetPublisherError('NP3004', `The feed ${index.source} cannot ${WHAT[capability]}.`, capability === 'publish' ? 'Publish to another feed, or use the server\'s own upload page or API.' : 'Use a feed that offers it.');
+  throw new NuGetPublisherError('NP3004', `The feed ${displayUrl(index.source)} cannot ${WHAT[capability]}.`, capability === 'publish' ? 'Publish to another feed, or use the server\'s own upload page or API.' : 'Use a feed that offers it.');
 }
 
 export function hasResource(index: ServiceIndex, capability: Capability): boolean {
@@ -93,22 +95,24 @@ export async function discover(source: string, options: { headers?: Record<strin
   if (withCredentials) {
     assertKeyMayGo(source, originOf(source));
   }
-  let response;
-  try {
-    response = await fetch(source, { headers: { accept: 'application/json', ...options.headers }, signal: options.signal ?? AbortSignal.timeout(30_000), redirect: withCredentials ? 'manual' : 'follow' });
-  } catch (error) {
-    const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
-    throw new NuGetPublisherError('NP3005', `${source} cannot be reached (${cause?.code ?? cause?.message ?? (error as Error).message}).`, 'Check the URL and the network.');
-  }
-  const text = await response.text();
+  const response = await boundedFetch(source, {
+    headers: { accept: 'application/json', ...options.headers },
+    signal: options.signal,
+    deadlineMs: 30_000,
+    followRedirects: !withCredentials,
+    maxBytes: BODY_CAPS.serviceIndex,
+    codes: { unreachable: 'NP3005', tooLarge: 'NP3009' },
+  });
+  const text = response.body;
+  const shown = displayUrl(source);
   if (response.status >= 300 && response.status < 400) {
-    throw new NuGetPublisherError('NP3008', `${source} redirected to ${response.headers.get('location') ?? 'another address'}; credentials were not sent there.`, 'Configure the feed with the URL it redirects to.');
+    throw new NuGetPublisherError('NP3008', `${shown} redirected to ${displayUrl(response.headers.get('location') ?? 'another address')}; credentials were not sent there.`, 'Configure the feed with the URL it redirects to.');
   }
   if (response.status === 401 || response.status === 403) {
-    throw new NuGetPublisherError('NP3006', `${source} wants credentials to read its service index (${response.status}).`, 'Store a key or credentials for this feed (GitHub Packages and Azure Artifacts need them even to read).');
+    throw new NuGetPublisherError('NP3006', `${shown} wants credentials to read its service index (${response.status}).`, 'Store a key or credentials for this feed (GitHub Packages and Azure Artifacts need them even to read).');
   }
-  if (!response.ok) {
-    throw new NuGetPublisherError('NP3007', `${source} answered ${response.status} ${response.statusText}.`, 'Check the URL: it must be the feed\'s service index (index.json).');
+  if (response.status < 200 || response.status >= 300) {
+    throw new NuGetPublisherError('NP3007', `${shown} answered ${response.status} ${response.statusText}.`, 'Check the URL: it must be the feed\'s service index (index.json).');
   }
   const index = parseServiceIndex(source, text);
   cache.set(source, { index, at: Date.now() });

@@ -9,7 +9,7 @@
  * - An X-NuGet-ApiKey on other V3 feeds cannot be checked without pushing: said so.
  * The key only goes to its origin, over HTTPS or loopback; redirects are never followed.
  */
-import { fetch } from 'undici';
+import { boundedFetch, BODY_CAPS } from '../http/boundedFetch';
 import { NuGetPublisherError } from '../errors';
 import { discover, hasResource, resourceUrl } from '../feeds/serviceIndex';
 import { nugetServerBase, serviceIndexUrl, type Feed } from '../feeds/feed';
@@ -24,20 +24,18 @@ export interface KeyCheck {
 
 async function send(url: string, method: 'GET' | 'POST', headers: Record<string, string>, keyOrigin: string, signal?: AbortSignal): Promise<{ status: number; text: string }> {
   assertKeyMayGo(url, keyOrigin);
-  try {
-    const response = await fetch(url, { method, headers: { 'x-nuget-protocol-version': '4.1.0', ...headers }, redirect: 'manual', signal: signal ?? AbortSignal.timeout(30_000) });
-    const text = await response.text().catch(() => '');
-    if (response.status >= 300 && response.status < 400) {
-      throw new NuGetPublisherError('NP2003', `${originOf(url)} redirected the key check elsewhere; the key was not sent further.`, 'Check the feed URL.');
-    }
-    return { status: response.status, text };
-  } catch (error) {
-    if (error instanceof NuGetPublisherError) {
-      throw error;
-    }
-    const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
-    throw new NuGetPublisherError('NP2012', `The connection to ${originOf(url)} failed (${cause?.code ?? (error as Error).message}).`, 'Check the network and the feed URL.');
+  const response = await boundedFetch(url, {
+    method,
+    headers: { 'x-nuget-protocol-version': '4.1.0', ...headers },
+    signal,
+    deadlineMs: 30_000,
+    maxBytes: BODY_CAPS.error,
+    codes: { unreachable: 'NP2012', tooLarge: 'NP2013' },
+  });
+  if (response.status >= 300 && response.status < 400) {
+    throw new NuGetPublisherError('NP2003', `${originOf(url)} redirected the key check elsewhere; the key was not sent further.`, 'Check the feed URL.');
   }
+  return { status: response.status, text: response.body };
 }
 
 /** nuget.org's gallery API lives beside PackagePublish: https://www.nuget.org/api/v2/package. */

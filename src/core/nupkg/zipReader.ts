@@ -8,10 +8,12 @@
  * multi-disk, encrypted, unsupported compression, entries outside the archive, sizes deflate cannot
  * produce (zip bombs), path traversal / absolute names, duplicate names, oversized reads.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
 import { PackageReadError } from '../errors';
 import { crc32 } from './crc32';
+import { fileKind } from '../fsSafe';
 
 export interface ZipEntry {
   /** Entry name exactly as stored (forward slashes expected). */
@@ -23,6 +25,12 @@ export interface ZipEntry {
   readonly uncompressedSize: number;
   readonly localHeaderOffset: number;
   readonly isDirectory: boolean;
+  /** Length in bytes of the name as stored (the local header must repeat it). */
+  readonly nameLength: number;
+  /** The name was decoded as latin1 (not UTF-8). */
+  readonly rawLatin1: boolean;
+  /** Where the next entry (or the central directory) starts: this entry's data must end before. */
+  dataLimit: number;
 }
 
 export interface ZipLimits {
@@ -49,6 +57,14 @@ function fail(code: string, cause: string, fix: string = NOT_A_ZIP_FIX): never {
   throw new PackageReadError(code, cause, fix);
 }
 
+/** Refuses folders, FIFOs, sockets and devices before anything opens them. */
+async function assertRegularFile(path: string): Promise<void> {
+  const stats = await stat(path);
+  if (!stats.isFile()) {
+    fail('NP0900', `${path} is ${fileKind(stats)}, not a package file.`, 'Choose a .nupkg or .snupkg file.');
+  }
+}
+
 export class ZipArchive {
   private constructor(
     private readonly handle: FileHandle,
@@ -61,8 +77,14 @@ export class ZipArchive {
   public static async open(path: string, limits: ZipLimits = DEFAULT_LIMITS): Promise<ZipArchive> {
     let handle: FileHandle;
     try {
-      handle = await open(path, 'r');
+      // stat before open: opening a FIFO for reading blocks until a writer comes (forever).
+      await assertRegularFile(path);
+      // O_NONBLOCK: a FIFO swapped in after the stat still cannot block the open.
+      handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     } catch (error) {
+      if (error instanceof PackageReadError) {
+        throw error;
+      }
       const code = (error as NodeJS.ErrnoException).code;
       const cause = code === 'ENOENT' ? `The file ${path} does not exist.` : code === 'EACCES' ? `The file ${path} cannot be read (permission denied).` : code === 'EISDIR' ? `${path} is a folder, not a package file.` : `The file ${path} cannot be opened (${code ?? 'unknown error'}).`;
       return fail('NP0900', cause, 'Check the path and permissions.');
@@ -70,7 +92,7 @@ export class ZipArchive {
     try {
       const stats = await handle.stat();
       if (!stats.isFile()) {
-        fail('NP0900', `${path} is ${stats.isDirectory() ? 'a folder' : 'not a regular file'}, not a package file.`, 'Choose a .nupkg or .snupkg file.');
+        fail('NP0900', `${path} is ${fileKind(stats)}, not a package file.`, 'Choose a .nupkg or .snupkg file.');
       }
       const { size } = stats;
       const { entries, centralDirectoryOffset } = await readCentralDirectory(handle, size, limits);
@@ -101,9 +123,10 @@ export class ZipArchive {
     if (header.readUInt32LE(0) !== SIG_LOCAL) {
       fail('NP0911', `The local header of ${entry.name} is missing or corrupt.`);
     }
+    await this.checkLocalHeader(entry, header);
     const dataStart = entry.localHeaderOffset + 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
-    if (dataStart + entry.compressedSize > this.dataEnd) {
-      fail('NP0911', `The data of ${entry.name} runs past the end of the archive's data area: the zip is corrupt or truncated.`);
+    if (dataStart + entry.compressedSize > Math.min(this.dataEnd, entry.dataLimit)) {
+      fail('NP0911', `The data of ${entry.name} runs into the next entry or past the archive's data area: the zip is corrupt or crafted (overlapping entries).`, 'Do not use this package; pack it again from source.');
     }
     const compressed = await readExactly(this.handle, dataStart, entry.compressedSize);
     let data: Buffer;
@@ -126,6 +149,32 @@ export class ZipArchive {
       fail('NP0913', `The checksum (CRC-32) of ${entry.name} does not match: the zip is corrupt.`);
     }
     return data;
+  }
+
+  /**
+   * The local header must agree with the central directory (name, method, and sizes when they are
+   * not deferred to a data descriptor): a zip whose two views differ is read differently by
+   * different tools, which is how content is smuggled past a check.
+   */
+  private async checkLocalHeader(entry: ZipEntry, header: Buffer): Promise<void> {
+    const nameLength = header.readUInt16LE(26);
+    const disagrees = (what: string): never => fail('NP0915', `The local header of ${entry.name} disagrees with the central directory (${what}): the zip is corrupt or crafted to show different contents to different tools.`, 'Do not use this package; pack it again from source.');
+    if (nameLength !== entry.nameLength) {
+      disagrees('name length');
+    }
+    if (header.readUInt16LE(8) !== entry.method) {
+      disagrees('compression method');
+    }
+    const deferred = (header.readUInt16LE(6) & 0x8) !== 0;
+    const compressed = header.readUInt32LE(18);
+    const uncompressed = header.readUInt32LE(22);
+    if (!deferred && compressed !== 0xffffffff && uncompressed !== 0xffffffff && (compressed !== entry.compressedSize || uncompressed !== entry.uncompressedSize)) {
+      disagrees('sizes');
+    }
+    const localName = await readExactly(this.handle, entry.localHeaderOffset + 30, nameLength);
+    if (!localName.equals(Buffer.from(entry.name, entry.rawLatin1 ? 'latin1' : 'utf8'))) {
+      disagrees('name');
+    }
   }
 }
 
@@ -263,6 +312,10 @@ function parseEntries(directory: Buffer, count: number, dataEnd: number): ZipEnt
       name, method, flags, compressedSize, uncompressedSize, localHeaderOffset,
       crc32: view.getUint32(at + 16, true),
       isDirectory: name.endsWith('/'),
+      nameLength,
+      // A UTF-8 name with non-ASCII characters has more bytes than characters; latin1 has as many.
+      rawLatin1: nameLength === name.length,
+      dataLimit: dataEnd,
     };
     checkEntry(entry, dataEnd);
     const key = name.toLowerCase();
@@ -274,7 +327,34 @@ function parseEntries(directory: Buffer, count: number, dataEnd: number): ZipEnt
     entries.push(entry);
     at = end;
   }
+  if (at !== directory.length) {
+    fail('NP0914', `The zip's end record declares ${count} entries, but its central directory holds more: entries would be hidden from some tools and seen by others.`, 'Do not use this package; pack it again from source.');
+  }
+  assignDataLimits(entries, dataEnd);
   return entries;
+}
+
+/**
+ * Each entry's local header and data must end before the next entry starts: overlapping entries
+ * are how "non-recursive" zip bombs make 2,000 files out of one deflate stream. Entries are
+ * nearly always in offset order already, so the sort is usually skipped.
+ */
+function assignDataLimits(entries: ZipEntry[], dataEnd: number): void {
+  let ordered: ZipEntry[] = entries;
+  for (let i = 1; i < entries.length; i++) {
+    if (entries[i].localHeaderOffset < entries[i - 1].localHeaderOffset) {
+      ordered = [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+      break;
+    }
+  }
+  for (let i = 0; i < ordered.length; i++) {
+    const entry = ordered[i];
+    const limit = i + 1 < ordered.length ? ordered[i + 1].localHeaderOffset : dataEnd;
+    if (entry.localHeaderOffset + 30 + entry.nameLength + entry.compressedSize > limit) {
+      fail('NP0914', `The zip entries "${entry.name}" and "${i + 1 < ordered.length ? ordered[i + 1].name : '(central directory)'}" overlap: the archive reuses the same bytes for several files (a zip bomb or a crafted zip). NuGet refuses such packages.`, 'Do not use this package; pack it again from source.');
+    }
+    entry.dataLimit = limit;
+  }
 }
 
 const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true });

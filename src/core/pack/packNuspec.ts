@@ -5,14 +5,16 @@
  * input, read-only folder, full disk) leaves nothing half written.
  */
 import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { NuGetPublisherError } from '../errors';
+import { fsFailure, readRegularFile } from '../fsSafe';
+import { forgetTemp, trackTemp } from '../tempFiles';
 import { classifyFile } from '../nupkg/files';
 import { openPackage } from '../nupkg/package';
 import { wholeElement } from '../nuspec/locate';
-import { decodeNuspecBytes, parseNuspecText, type ParsedNuspec } from '../nuspec/parse';
+import { decodeNuspecBytes, MAX_NUSPEC_BYTES, parseNuspecText, type ParsedNuspec } from '../nuspec/parse';
 import { sortDiagnostics, type Diagnostic } from '../validate/diagnostic';
 import { MAX_PACKAGE_BYTES, validatePackage } from '../validate/rules';
 import { fullVersion, normalizeVersion, parseVersion } from '../version';
@@ -126,7 +128,7 @@ function writeError(error: unknown, path: string): NuGetPublisherError {
   if (code === 'ENOENT') {
     return new NuGetPublisherError('NP1032', `The output folder ${folder} does not exist.`, 'Create it or choose another.');
   }
-  return new NuGetPublisherError('NP1033', `Writing ${basename(path)} failed: ${(error as Error).message}.`, 'Check the output folder and pack again.');
+  return fsFailure(error, 'NP1033', `Writing ${basename(path)}`, folder, 'Nothing was written.');
 }
 
 /** The nuspec as it goes into the package: no <files>, normalized version, licenseUrl as NuGet adds it. */
@@ -198,7 +200,11 @@ async function methodFor(file: PackFile): Promise<0 | 8> {
 
 async function writePackage(plan: PackagePlan, parsed: ParsedNuspec, options: PackNuspecOptions, deterministic: boolean): Promise<void> {
   const temp = join(dirname(plan.path), `.${basename(plan.path)}.${randomBytes(4).toString('hex')}.tmp`);
-  const sink = await (options.openSink ?? fileSink)(temp);
+  trackTemp(temp);
+  const sink = await (options.openSink ?? fileSink)(temp).catch((error: unknown) => {
+    forgetTemp(temp);
+    throw writeError(error, plan.path);
+  });
   let closed = false;
   try {
     const writer = new ZipWriter(sink, deterministic ? DETERMINISTIC_TIME : new Date());
@@ -253,11 +259,13 @@ async function writePackage(plan: PackagePlan, parsed: ParsedNuspec, options: Pa
     await rename(temp, plan.path).catch((error: unknown) => {
       throw writeError(error, plan.path);
     });
+    forgetTemp(temp);
   } catch (error) {
     if (!closed) {
       await sink.close().catch(() => undefined);
     }
     await unlink(temp).catch(() => undefined);
+    forgetTemp(temp);
     // Errors from the sink (full disk, I/O) become a clear cause; our own errors pass through.
     throw error instanceof NuGetPublisherError || typeof (error as NodeJS.ErrnoException).code !== 'string' ? error : writeError(error, plan.path);
   }
@@ -267,9 +275,10 @@ export async function packNuspec(options: PackNuspecOptions): Promise<PackNuspec
   const nuspecPath = resolve(options.nuspecPath);
   let raw: Buffer;
   try {
-    raw = await readFile(nuspecPath);
+    raw = await readRegularFile(nuspecPath, MAX_NUSPEC_BYTES, 'NP1000');
   } catch (error) {
-    throw new NuGetPublisherError('NP1000', `The nuspec ${nuspecPath} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'}).`, 'Check the path.');
+    const cause = error instanceof NuGetPublisherError ? error.message : (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new NuGetPublisherError('NP1000', `The nuspec ${nuspecPath} cannot be read (${cause}).`, 'Check the path.');
   }
   const { text, unreplaced } = replaceTokens(decodeNuspecBytes(raw), options.properties ?? {});
   if (unreplaced.length > 0) {

@@ -24,29 +24,84 @@ export interface HttpAnswer {
  * chunked transfer (memory stays flat), and the reason phrase of the status line is kept
  * (fetch drops it in practice, and undici's request API does not expose it).
  */
-export function upload(method: 'PUT' | 'POST', url: string, headers: Record<string, string>, body: UploadBody, timeoutMs: number, signal?: AbortSignal): Promise<HttpAnswer> {
+export interface UploadTiming {
+  /** No byte sent or received for this long: the request fails. */
+  readonly idleMs: number;
+  /** The whole request, answer included (default: uploadDeadlineMs of the size). */
+  readonly deadlineMs?: number;
+  /** How long the answer's body may take after its status line (default ANSWER_BODY_WAIT_MS). */
+  readonly bodyWaitMs?: number;
+  readonly signal?: AbortSignal;
+}
+
+export function upload(method: 'PUT' | 'POST', url: string, headers: Record<string, string>, body: UploadBody, timing: UploadTiming): Promise<HttpAnswer> {
+  const { idleMs: timeoutMs, signal } = timing;
   return new Promise((resolve, reject) => {
     const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
     const request = send(target, { method, headers, signal });
+    let answered = false;
+    const fail = (error: Error): void => {
+      clearTimeout(deadline);
+      reject(error);
+    };
+    // The idle timeout catches a silent server; the deadline a slow one (a trickle of bytes).
     request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: TIMEOUT_CODE })));
+    const deadlineMs = timing.deadlineMs ?? uploadDeadlineMs(body.total);
+    const deadline = setTimeout(() => request.destroy(Object.assign(new Error(`not done within ${Math.round(deadlineMs / 1000)} s`), { code: TIMEOUT_CODE })), deadlineMs);
     // An early answer and the reset of the upload can arrive in either order: give the answer a moment.
-    request.on('error', (error) => setTimeout(() => reject(error), 150));
+    request.on('error', (error) => setTimeout(() => {
+      if (!answered) {
+        fail(error);
+      }
+    }, 150));
     request.on('response', (response) => {
+      // From here on the server has answered: nothing below may turn into a retry of the upload.
+      answered = true;
       const chunks: Buffer[] = [];
       let size = 0;
+      let settled = false;
+      const finish = (): void => {
+        if (settled) {
+          return;
+        }
+        settled = true;
+        clearTimeout(deadline);
+        clearTimeout(bodyWait);
+        resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: response.headers, body: Buffer.concat(chunks).toString('utf8') });
+        if (!response.complete) {
+          response.destroy();
+          request.destroy();
+        }
+      };
+      // The status is the answer; the body only explains it. An endless, stalled or huge body is cut.
+      const bodyWait = setTimeout(finish, timing.bodyWaitMs ?? ANSWER_BODY_WAIT_MS);
       response.on('data', (chunk: Buffer) => {
-        if (size < MAX_ANSWER_BYTES) {
-          chunks.push(chunk);
-          size += chunk.length;
+        chunks.push(chunk.subarray(0, MAX_ANSWER_BYTES - size));
+        size += chunk.length;
+        if (size >= MAX_ANSWER_BYTES) {
+          finish();
         }
       });
-      response.on('error', reject);
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: response.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      response.on('error', finish);
+      response.on('aborted', finish);
+      response.on('end', finish);
+      response.on('close', finish);
     });
     // An early answer (401, 413...) may end the upload; the answer, not the broken pipe, counts.
     writeBody(body, request).catch(() => undefined);
   });
+}
+
+/** How long the body of an answer may take once its status line arrived. */
+export const ANSWER_BODY_WAIT_MS = 10_000;
+/** Slowest upload accepted: 100 KB/s, and never less than two minutes in all. */
+const MIN_UPLOAD_BYTES_PER_SECOND = 100 * 1024;
+const MIN_UPLOAD_DEADLINE_MS = 120_000;
+
+/** The overall deadline of an upload of `total` bytes (the server's answer included). */
+export function uploadDeadlineMs(total: number): number {
+  return Math.max(MIN_UPLOAD_DEADLINE_MS, Math.ceil((total / MIN_UPLOAD_BYTES_PER_SECOND) * 1000));
 }
 
 /** What to upload: optional framing around a file streamed from disk. */

@@ -8,6 +8,7 @@ import { upload, type HttpAnswer } from './httpUpload';
 import { assertKeyMayGo, originOf } from './keySafety';
 import type { PushResult } from './push';
 import { pushError } from './pushErrors';
+import { SecretScrubber } from '../secrets/scrubber';
 
 export interface BasicCredentials {
   readonly username: string;
@@ -29,13 +30,17 @@ export async function publishToNugetServer(options: { packagePath: string; base:
     answer = await upload('POST', url, {
       'content-type': 'application/octet-stream',
       ...(options.credentials ? { authorization: basicAuthorization(options.credentials) } : {}),
-    }, { head: Buffer.alloc(0), path: options.packagePath, tail: Buffer.alloc(0), total, onProgress: options.onProgress }, 300_000, options.signal);
+    }, { head: Buffer.alloc(0), path: options.packagePath, tail: Buffer.alloc(0), total, onProgress: options.onProgress }, { idleMs: 300_000, signal: options.signal });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new NuGetPublisherError('NP2012', `The connection to ${originOf(url)} failed (${code ?? (error as Error).message}).`, 'Check the network and the feed URL, then try again.');
   }
   const response = { status: answer.status, statusText: answer.statusText };
-  const body = answer.body;
+  const scrubber = new SecretScrubber();
+  if (options.credentials) {
+    scrubber.protectBasic(options.credentials.username, options.credentials.password);
+  }
+  const body = scrubber.scrub(answer.body);
   if (response.status === 201) {
     return { outcome: 'created', status: 201, attempts: 1, warnings: [], notes: [] };
   }
@@ -49,5 +54,5 @@ export async function publishToNugetServer(options: { packagePath: string; base:
   if (response.status === 403) {
     throw new NuGetPublisherError('NP2403', `${options.feedName} refused the publish: the user has no publish permission (403).`, 'Use a user with the publish or admin role.');
   }
-  throw pushError({ status: response.status, reason: response.statusText, body }, options.id, options.version, options.feedName);
+  throw pushError({ status: response.status, reason: scrubber.scrub(response.statusText), body }, options.id, options.version, options.feedName);
 }

@@ -12,6 +12,7 @@ import { NuGetPublisherError } from '../errors';
 import { assertKeyMayGo, originOf } from './keySafety';
 import { TIMEOUT_CODE, upload, type HttpAnswer, type UploadBody } from './httpUpload';
 import { pushError } from './pushErrors';
+import { SecretScrubber } from '../secrets/scrubber';
 
 export type PushOutcome = 'created' | 'accepted' | 'skipped-duplicate' | 'landed-on-earlier-try';
 
@@ -30,7 +31,12 @@ export interface PushOptions {
   readonly feedName: string;
   readonly skipDuplicate?: boolean;
   readonly attempts?: number;
+  /** Idle timeout of one try. */
   readonly timeoutMs?: number;
+  /** Overall deadline of one try (default: proportional to the size, see uploadDeadlineMs). */
+  readonly deadlineMs?: number;
+  /** How long the answer's body may take after its status (default 10 s). */
+  readonly bodyWaitMs?: number;
   readonly backoffMs?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (sent: number, total: number) => void;
@@ -61,6 +67,9 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
   const attempts = options.attempts ?? 3;
   const keyOrigin = options.keyOrigin ?? originOf(options.url);
   const notes: string[] = [];
+  const scrubber = new SecretScrubber();
+  scrubber.protect(options.apiKey);
+  scrubber.protect(options.authorization?.replace(/^Basic /i, ''));
   let url = options.url;
   let redirects = 0;
   for (let attempt = 1; ; attempt++) {
@@ -77,14 +86,14 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
         'user-agent': 'NuGetPublisher/0.1 (VS Code)',
         ...(options.apiKey !== undefined ? { 'x-nuget-apikey': options.apiKey } : {}),
         ...(options.authorization !== undefined ? { authorization: options.authorization } : {}),
-      }, multipartBody(options.packagePath, boundary, total, options.onProgress), options.timeoutMs ?? 300_000, options.signal);
+      }, multipartBody(options.packagePath, boundary, total, options.onProgress), { idleMs: options.timeoutMs ?? 300_000, deadlineMs: options.deadlineMs, bodyWaitMs: options.bodyWaitMs, signal: options.signal });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (options.signal?.aborted) {
         throw new NuGetPublisherError('NP2010', `The push of ${options.id} ${options.version} was cancelled; the server may or may not have received it.`, 'Check the feed before pushing again.');
       }
       if (code === TIMEOUT_CODE) {
-        throw new NuGetPublisherError('NP2011', `${options.feedName} did not answer within ${Math.round((options.timeoutMs ?? 300_000) / 1000)} s.`, 'The push may still land: check the feed, then try again (skip-duplicate avoids a 409).');
+        throw new NuGetPublisherError('NP2011', `${options.feedName} did not take the package and answer in time (${(error as Error).message}).`, 'The push may still land: check the feed, then try again (skip-duplicate avoids a 409).');
       }
       if (RETRYABLE_CODES.has(code) && attempt < attempts) {
         notes.push(`Try ${attempt} failed (${code}); trying again.`);
@@ -93,8 +102,10 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
       }
       throw new NuGetPublisherError('NP2012', `The connection to ${originOf(url)} failed (${code || (error as Error).message}) after ${attempt} tr${attempt === 1 ? 'y' : 'ies'}.`, 'Check the network and the feed URL, then try again.');
     }
-    const { status, body } = answer;
-    const warnings = answer.headers['x-nuget-warning'] === undefined ? [] : [answer.headers['x-nuget-warning']].flat();
+    const { status } = answer;
+    // A server may echo the key (reason, body, warning headers): removed before any text leaves here.
+    const body = scrubber.scrub(answer.body);
+    const warnings = answer.headers['x-nuget-warning'] === undefined ? [] : [answer.headers['x-nuget-warning']].flat().map((warning) => scrubber.scrub(warning));
     const location = answer.headers.location;
     if (status >= 300 && status < 400 && location && redirects < 5) {
       const target = new URL(location, url).toString();
@@ -122,6 +133,6 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
       return { outcome: 'skipped-duplicate', status, attempts: attempt, warnings, notes };
     }
     // nuget.org often puts the reason only in the status line.
-    throw pushError({ status, reason: answer.statusText, body, retryAfter: answer.headers['retry-after'] ? String(answer.headers['retry-after']) : undefined }, options.id, options.version, options.feedName);
+    throw pushError({ status, reason: scrubber.scrub(answer.statusText), body, retryAfter: answer.headers['retry-after'] ? String(answer.headers['retry-after']) : undefined }, options.id, options.version, options.feedName);
   }
 }

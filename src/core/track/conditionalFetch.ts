@@ -5,7 +5,8 @@
  * Credentials are added only for URLs of the origin they belong to; redirects are not followed
  * with them.
  */
-import { fetch } from 'undici';
+import { boundedFetch, BODY_CAPS } from '../http/boundedFetch';
+import { displayUrl } from '../secrets/scrubber';
 import { NuGetPublisherError } from '../errors';
 import { assertKeyMayGo, originOf } from '../publish/keySafety';
 
@@ -19,14 +20,12 @@ export interface FetchResult {
 /** Authorization for an origin, if the user stored credentials for it (reads on GitHub/Azure need them). */
 export type AuthFor = (origin: string) => Promise<string | undefined> | string | undefined;
 
-const MAX_BODY_CHARS = 32 * 1024 * 1024;
-
 export class ConditionalFetcher {
   private readonly remembered = new Map<string, { etag?: string; lastModified?: string; body: string }>();
   public requests = 0;
   public notModified = 0;
 
-  public constructor(private readonly authFor?: AuthFor, private readonly timeoutMs = 30_000) {}
+  public constructor(private readonly authFor?: AuthFor, private readonly timeoutMs = 30_000, private readonly maxBytes: number = BODY_CAPS.json) {}
 
   public async get(url: string, signal?: AbortSignal): Promise<FetchResult> {
     const known = this.remembered.get(url);
@@ -43,26 +42,20 @@ export class ConditionalFetcher {
       headers.authorization = authorization;
     }
     this.requests++;
-    let response;
-    try {
-      response = await fetch(url, { headers, redirect: authorization ? 'manual' : 'follow', signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(this.timeoutMs)]) : AbortSignal.timeout(this.timeoutMs) });
-    } catch (error) {
-      if (signal?.aborted) {
-        throw error;
-      }
-      const cause = (error as { cause?: NodeJS.ErrnoException }).cause;
-      throw new NuGetPublisherError('NP4001', `${originOf(url)} cannot be reached (${cause?.code ?? (error as Error).name === 'TimeoutError' ? 'timeout' : (error as Error).message}).`, 'Check the network; it will be tried again.');
-    }
+    const response = await boundedFetch(url, {
+      headers,
+      followRedirects: !authorization,
+      signal,
+      deadlineMs: this.timeoutMs,
+      maxBytes: this.maxBytes,
+      codes: { unreachable: 'NP4001', tooLarge: 'NP4002' },
+    });
     if (response.status === 304 && known) {
-      await response.body?.cancel();
       this.notModified++;
       return { status: 200, body: known.body, notModified: true };
     }
-    const body = await response.text();
-    if (body.length > MAX_BODY_CHARS) {
-      throw new NuGetPublisherError('NP4002', `${url} returned more than 32 MB.`, 'The feed answered with an unexpectedly large document.');
-    }
-    if (response.ok) {
+    const body = response.body;
+    if (response.status >= 200 && response.status < 300) {
       const etag = response.headers.get('etag') ?? undefined;
       const lastModified = response.headers.get('last-modified') ?? undefined;
       if (etag || lastModified) {
@@ -82,12 +75,12 @@ export class ConditionalFetcher {
       throw new NuGetPublisherError('NP4003', `${originOf(url)} wants credentials to read (${result.status}).`, 'Store a key for this feed (NuGet: Add Key…).');
     }
     if (result.status < 200 || result.status >= 300) {
-      throw new NuGetPublisherError('NP4004', `${url} answered ${result.status}.`, 'The feed may be having trouble; it will be tried again.');
+      throw new NuGetPublisherError('NP4004', `${displayUrl(url)} answered ${result.status}.`, 'The feed may be having trouble; it will be tried again.');
     }
     try {
       return JSON.parse(result.body) as T;
     } catch {
-      throw new NuGetPublisherError('NP4005', `${url} did not return JSON.`, 'Check the feed URL.');
+      throw new NuGetPublisherError('NP4005', `${displayUrl(url)} did not return JSON.`, 'Check the feed URL.');
     }
   }
 }

@@ -1,9 +1,10 @@
 /** Actions of the feed explorer and the tracker: on feed, package and version nodes, or from the palette. */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { feedOrigin, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
+import { openExternalSafely } from '../openExternal';
+import { feedOrigin, folderPath, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
+import { downloadPath, folderFeedLocation } from '../../core/feeds/packagePaths';
 import { downloadVersion } from '../../core/feeds/download';
-import { normalizedLower } from '../../core/feeds/explorerModel';
 import { packageDetailsUrl } from '../../core/feeds/feedReads';
 import { discover } from '../../core/feeds/serviceIndex';
 import { parseVersion } from '../../core/version';
@@ -59,7 +60,7 @@ export async function openOnGallery(arg: unknown): Promise<string | undefined> {
   if (!url) {
     throw new Error(`${feed.name} has no package pages (no PackageDetailsUriTemplate/5.1.0).`);
   }
-  await vscode.env.openExternal(vscode.Uri.parse(url));
+  await openExternalSafely(url);
   return url;
 }
 
@@ -71,11 +72,12 @@ export async function downloadAndInspect(services: Services, arg: unknown): Prom
   }
   let file: vscode.Uri;
   if (feed.kind === 'folder') {
-    const lower = normalizedLower(version);
-    file = vscode.Uri.file(join(feed.source, id.toLowerCase(), lower, `${id.toLowerCase()}.${lower}.nupkg`));
+    // id and version come from the tree (folder names) or a command argument: contained in the feed.
+    file = vscode.Uri.file((await folderFeedLocation(folderPath(feed.source), id, version)).nupkg);
   } else {
     const index = await discover(serviceIndexUrl(feed));
-    const target = vscode.Uri.joinPath(services.context.globalStorageUri, 'downloads', `${id.toLowerCase()}.${normalizedLower(version)}.nupkg`);
+    // The id and version come from the feed: checked, and the file kept inside the downloads folder.
+    const target = vscode.Uri.file(downloadPath(join(services.context.globalStorageUri.fsPath, 'downloads'), id, version));
     const authorization = await services.keys.readAuthorization(feed);
     const url = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${id} ${version}…`, cancellable: true }, async (_progress, token) => {
       const controller = new AbortController();

@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
+import { scrubDeep } from '../../core/secrets/scrubber';
 import { NuGetPublisherError, describeError } from '../../core/errors';
 import { inspectPackageFile } from '../../core/inspect';
 import { buildInspectorModel } from '../../core/inspectorModel';
@@ -47,7 +48,8 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     const { context, log } = this.services;
     panel.webview.options = webviewOptions(context.extensionUri);
     panel.webview.html = renderHtml(panel.webview, context.extensionUri, { title: basename(document.uri.path), script: 'inspector.js', styles: ['inspector.css'] });
-    const post = (message: ToWebview): void => {
+    const post = (raw: ToWebview): void => {
+      const message = scrubDeep(raw, log.scrub);
       lastPostedMessages.set(document.uri.toString(), message);
       void panel.webview.postMessage(message);
     };
@@ -64,9 +66,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
         await load();
         return;
       }
-      const message = await latest;
-      lastPostedMessages.set(document.uri.toString(), message);
-      void panel.webview.postMessage(message);
+      post(await latest);
     };
     const subscriptions: vscode.Disposable[] = [];
     subscriptions.push(panel.webview.onDidReceiveMessage((raw: unknown) => {

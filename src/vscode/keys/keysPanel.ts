@@ -5,6 +5,7 @@
  * so the tests can prove that.
  */
 import * as vscode from 'vscode';
+import { openExternalSafely } from '../openExternal';
 import { serviceIndexUrl } from '../../core/feeds/feed';
 import { packageDetailsUrl, search, type SearchHit } from '../../core/feeds/feedReads';
 import { discover, hasResource, resourceUrl } from '../../core/feeds/serviceIndex';
@@ -15,6 +16,7 @@ import { describeError } from '../../core/errors';
 import { isFromKeysWebview, type OwnersFeed, type ToKeysWebview } from '../../shared/keysProtocol';
 import { readFeeds } from '../feeds/feedSettings';
 import { notify } from '../log';
+import { scrubDeep } from '../../core/secrets/scrubber';
 import type { Services } from '../services';
 import { renderHtml, webviewOptions } from '../webview/html';
 import { removeKey, replaceKey, testKey, addKey } from './keyCommands';
@@ -87,7 +89,10 @@ export class KeysPanel implements vscode.Disposable {
     });
   }
 
+  private readonly scrub: (text: string) => string;
+
   private constructor(private readonly panel: vscode.WebviewPanel, services: Services) {
+    this.scrub = (text) => services.log.scrub(text);
     const fetcher = new ConditionalFetcher();
     const ref = (record: KeyRecord): { origin: string; label: string } => ({ origin: record.origin, label: record.label });
     this.controller = new KeysPanelController({
@@ -100,7 +105,7 @@ export class KeysPanel implements vscode.Disposable {
       testKey: (record) => testKey(services, ref(record)),
       removeKey: (record) => removeKey(services, ref(record)),
       updateKey: (record, changes) => services.keys.update(record, changes),
-      openExternal: (url) => Promise.resolve(vscode.env.openExternal(vscode.Uri.parse(url))),
+      openExternal: (url) => openExternalSafely(url),
       owners: () => loadOwners(fetcher),
       showError: (message) => void notify(services.log, 'error', message),
     });
@@ -124,7 +129,9 @@ export class KeysPanel implements vscode.Disposable {
     );
   }
 
-  private post(message: ToKeysWebview): void {
+  private post(raw: ToKeysWebview): void {
+    // Nothing secret is ever put in these messages; the scrub is the second line of defence.
+    const message = scrubDeep(raw, this.scrub);
     keysPanelMessages.push(message);
     if (keysPanelMessages.length > 500) {
       keysPanelMessages.shift();

@@ -5,6 +5,7 @@
  * reaching a stage together make one notification, never a storm.
  */
 import * as vscode from 'vscode';
+import { openExternalSafely } from '../openExternal';
 import { feedOrigin, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
 import type { PublishReport } from '../../core/publish/publish';
 import { ConditionalFetcher } from '../../core/track/conditionalFetch';
@@ -126,7 +127,7 @@ export class TrackerService implements vscode.Disposable {
       this.log.warn('tracker', `${event.pkg.id} ${event.pkg.version} on ${event.pkg.feedName} is still not available after ${minutes(Date.now() - event.pkg.pushedAt)}`);
       void notify(this.log, 'warning', `${event.pkg.id} ${event.pkg.version} is not available on ${event.pkg.feedName} after ${minutes(Date.now() - event.pkg.pushedAt)}. If validation failed, nuget.org e-mails the reason to the package owners.`, ...(event.pkg.packageUrl ? ['Open Package Page'] : [])).then((choice) => {
         if (choice && event.pkg.packageUrl) {
-          void vscode.env.openExternal(vscode.Uri.parse(event.pkg.packageUrl));
+          void openExternalSafely(event.pkg.packageUrl);
         }
       });
     }
@@ -151,7 +152,7 @@ export class TrackerService implements vscode.Disposable {
       const page = reached.length === 1 ? reached[0].packageUrl : undefined;
       void notify(this.log, 'info', text, ...(page ? ['Open Package Page'] : []), 'Copy Install Command').then(async (choice) => {
         if (choice === 'Open Package Page' && page) {
-          await vscode.env.openExternal(vscode.Uri.parse(page));
+          await openExternalSafely(page);
         } else if (choice === 'Copy Install Command') {
           await vscode.env.clipboard.writeText(reached.map(installCommand).join('\n'));
         }
@@ -248,7 +249,7 @@ export class TrackerService implements vscode.Disposable {
     ];
     const action = await vscode.window.showQuickPick(actions, { title: `${pkg.id} ${pkg.version}` });
     if (action?.action === 'open' && pkg.packageUrl) {
-      await vscode.env.openExternal(vscode.Uri.parse(pkg.packageUrl));
+      await openExternalSafely(pkg.packageUrl);
     } else if (action?.action === 'copy') {
       await vscode.env.clipboard.writeText(installCommand(pkg));
     } else if (action?.action === 'check') {
