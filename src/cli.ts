@@ -14,7 +14,7 @@ import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { describeError, NuGetPublisherError } from './core/errors';
 import { fsFailure, makeFolder } from './core/fsSafe';
-import { escapeControl, SecretScrubber } from './core/secrets/scrubber';
+import { displayUrl, escapeControl, SecretScrubber } from './core/secrets/scrubber';
 import { cleanUpOnSignals } from './core/tempFiles';
 import { inspectPackageFile, summarize, type InspectSummary } from './core/inspect';
 import { dotnetPackArgs, findDotnet, isProjectFile, producedPackages } from './core/pack/dotnetPack';
@@ -182,6 +182,10 @@ function feedFrom(source: string, kind: string | undefined): Feed {
   }
   if (!isUrlSource(source)) {
     throw new UsageError(`--kind ${resolvedKind} needs an http(s) URL as --source`);
+  }
+  const url = new URL(source);
+  if (url.username || url.password) {
+    throw new NuGetPublisherError('NP3010', `The source URL ${displayUrl(source)} has credentials written into it; they are never sent that way (and would end up in logs and shell history).`, 'Remove them from the URL: pass the user name with --user and the password or key in NUGET_API_KEY (or --api-key-env NAME).');
   }
   return { name: new URL(source).host, source, kind: resolvedKind };
 }

@@ -8,7 +8,8 @@
 
 /** Shorter values (a placeholder key such as "az") would blank out ordinary words. */
 const MIN_SECRET_LENGTH = 4;
-const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@'"<>]*@/gi;
+/** scheme://user:pass@ — up to the last "@" before the path (passwords are often written with a raw "@"). */
+const URL_USERINFO = /\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#'"<>]*@/gi;
 
 export class SecretScrubber {
   private readonly secrets = new Set<string>();
