@@ -8,6 +8,24 @@ const noVscode = {
   }],
 };
 
+// test/unit is pure: no processes, no network, no servers (those tests live in test/integration).
+const pureUnit = {
+  'no-restricted-imports': ['error', {
+    paths: [
+      { name: 'node:child_process', message: 'test/unit starts no processes: move this test to test/integration.' },
+      { name: 'node:http', message: 'test/unit uses no network: move this test to test/integration.' },
+      { name: 'node:https', message: 'test/unit uses no network: move this test to test/integration.' },
+      { name: 'node:net', message: 'test/unit uses no network: move this test to test/integration.' },
+      { name: 'undici', message: 'test/unit uses no network: move this test to test/integration.' },
+      { name: 'vscode', message: 'test/unit runs in plain Node.' },
+    ],
+    patterns: [
+      { group: ['**/servers/*'], message: 'test/unit starts no servers: move this test to test/integration.' },
+      { group: ['**/helpers/cli', '**/helpers/dotnetFixtures', '**/helpers/packFixtures'], message: 'test/unit runs no CLI and no dotnet: move this test to test/integration.' },
+    ],
+  }],
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-artifacts/**', '.sample/**'] },
   ...tseslint.configs.recommended,
@@ -23,6 +41,7 @@ export default tseslint.config(
   },
   { files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/cli.ts'], rules: noVscode },
   { files: ['webview/**/*.ts'], rules: noVscode },
+  { files: ['test/unit/**/*.ts'], rules: pureUnit },
   // CommonJS preloads (node --require) must use require().
   { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
 );

@@ -12,7 +12,7 @@
  */
 import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
-import { describeError, NuGetPublisherError } from './core/errors';
+import { describeError, NuGetPublisherError, toUserError } from './core/errors';
 import { fsFailure, makeFolder } from './core/fsSafe';
 import { displayUrl, escapeControl, SecretScrubber } from './core/secrets/scrubber';
 import { cleanUpOnSignals } from './core/tempFiles';
@@ -281,15 +281,8 @@ async function listing(args: string[], listed: boolean): Promise<number> {
 }
 
 /** Anything that is not already an NP error gets a code, a cause and a fix. */
-function asUserError(error: unknown): unknown {
-  if (error instanceof NuGetPublisherError) {
-    return error;
-  }
-  const errno = error as NodeJS.ErrnoException;
-  if (typeof errno.code === 'string' && /^E[A-Z]+$/.test(errno.code)) {
-    return fsFailure(error, 'NP0990', 'The command', errno.path ?? 'a file');
-  }
-  return new NuGetPublisherError('NP0999', `Unexpected failure: ${(error as Error).message ?? String(error)}.`, 'Run again; if it persists, report it with the command you ran.');
+function asUserError(error: unknown): NuGetPublisherError {
+  return toUserError(error, (errno) => fsFailure(errno, 'NP0990', 'The command', errno.path ?? 'a file'));
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { removeTempsNow } from './core/tempFiles';
 import { registerCommands, commandFactories } from './vscode/commands/index';
 import { readSettings } from './vscode/config';
-import { InspectorEditorProvider, lastPostedMessages } from './vscode/inspector/inspectorEditor';
+import { InspectorEditorProvider, lastPostedMessages, liveInspectorPanels } from './vscode/inspector/inspectorEditor';
 import type { ToWebview } from './shared/protocol';
 import { createLog, shownMessages, showError, type Log } from './vscode/log';
 import { KeyStore } from './vscode/keys/keyStore';
@@ -37,6 +37,8 @@ export interface ExtensionApi {
   readonly shownDiffs: readonly PackageDiff[];
   /** Runs the expiry reminder check now (it also runs at start-up and every 6 hours). */
   readonly remindExpiringKeys: () => Promise<string[]>;
+  /** Webview panels (inspectors and the keys panel) not yet disposed. */
+  readonly liveWebviews: () => number;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
@@ -81,7 +83,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       SnapshotProvider.register(),
       scheduleExpiryReminders(services),
     );
-    return { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services), shownDiffs };
+    return { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services), shownDiffs, liveWebviews: () => liveInspectorPanels.size + (KeysPanel.isOpen() ? 1 : 0) };
   } catch (error) {
     // VS Code does not show activation errors: log them and tell the user.
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);

@@ -70,6 +70,8 @@ export const TEST_SETTINGS: Readonly<Record<string, unknown>> = {
   'security.workspace.trust.enabled': false,
   'window.commandCenter': true,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  // A headless browser must not be taken for a screen reader (that opens accessibility help).
+  'editor.accessibilitySupport': 'off',
 };
 
 export function writeUserSettings(stateDir: string, settings: Record<string, unknown> = {}): void {
@@ -139,8 +141,9 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
     url,
     port,
     stop: async () => {
+      const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
       stopGroup(child);
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      await exited;
     },
   };
 }

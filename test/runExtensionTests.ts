@@ -57,7 +57,7 @@ async function main(): Promise<number> {
     }
     const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(-1), TIMEOUT_MS).unref());
     const code = await Promise.race([exited, timeout]);
-    const results: Result[] = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Result[]) : [];
+    const { results, warnings } = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { results: Result[]; warnings: string[] }) : { results: [], warnings: [] };
     for (const result of results) {
       console.log(`${result.state === 'passed' ? 'ok' : 'not ok'} - ${result.title}`);
       if (result.error) {
@@ -69,7 +69,10 @@ async function main(): Promise<number> {
     if (code === -1) {
       console.log(`extension-host tests timed out after ${TIMEOUT_MS / 1000} s`);
     }
-    console.log(`extension-host: ${passed} passed, ${failed} failed`);
+    for (const warning of warnings) {
+      console.log(`warning: ${warning}`);
+    }
+    console.log(`extension-host: ${passed} passed, ${failed} failed${warnings.length > 0 ? `, ${warnings.length} warnings` : ''}`);
     return code === 0 && failed === 0 && passed > 0 ? 0 : 1;
   } finally {
     await browser.close();

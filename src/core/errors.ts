@@ -51,3 +51,19 @@ export function describeError(error: unknown): string {
   }
   return String(error);
 }
+
+/**
+ * Anything thrown, as an NP error for people: NP errors pass through, file-system errors get
+ * their cause (fsSafe), anything else is NP0999 "unexpected" (a defect, with how to report it).
+ */
+export function toUserError(error: unknown, describeErrno?: (error: NodeJS.ErrnoException) => NuGetPublisherError): NuGetPublisherError {
+  if (error instanceof NuGetPublisherError) {
+    return error;
+  }
+  const errno = error as NodeJS.ErrnoException;
+  if (describeErrno && typeof errno?.code === 'string' && /^E[A-Z]+$/.test(errno.code)) {
+    return describeErrno(errno);
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new NuGetPublisherError('NP0999', `Unexpected failure: ${message.replace(/[.\s]+$/, '')}.`, 'Try again; if it persists, report it with the steps that led here (the log has details).');
+}

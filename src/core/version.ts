@@ -158,3 +158,11 @@ export function describeRange(range: VersionRange): string {
 export function rangeIsSemVer2(range: VersionRange): boolean {
   return (range.min !== undefined && isSemVer2(range.min)) || (range.max !== undefined && isSemVer2(range.max));
 }
+
+/** A range as NuGet's VersionRange.ToNormalizedString writes it: "[1.0.0, )", "[1.0.0, 2.0.0)", "[1.2.3, 1.2.3]", "(, 3.0.0]", "(, )". */
+export function normalizeRange(range: VersionRange): string {
+  const { min, max } = range;
+  const open = min && range.minInclusive ? '[' : '(';
+  const close = max && range.maxInclusive ? ']' : ')';
+  return `${open}${min ? normalizeVersion(min) : ''}, ${max ? normalizeVersion(max) : ''}${close}`;
+}

@@ -4,9 +4,9 @@
  * "N passed, N failed" and saves screenshots under test-artifacts/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { FrameLocator, Locator, Page } from 'playwright-core';
 import { codeServerArgs, codeServerBinary, codeServerEnv } from '../codeServer';
 import { REPO_ROOT } from '../helpers/dotnetFixtures';
 
@@ -25,11 +25,24 @@ export function installVsix(stateDir: string): string {
   return vsix;
 }
 
+/** The last lines of the extension's "NuGet Publisher" log in code-server's state folder. */
+function extensionLogTail(stateDir: string | undefined, lines = 25): string[] {
+  if (!stateDir) {
+    return [];
+  }
+  const logs = join(stateDir, 'ud', 'logs');
+  const found = existsSync(logs) ? (readdirSync(logs, { recursive: true }) as string[]).filter((path) => path.endsWith('NuGet Publisher.log')).sort() : [];
+  const latest = found.pop();
+  return latest ? readFileSync(join(logs, latest), 'utf8').trimEnd().split('\n').slice(-lines) : [];
+}
+
 export class Steps {
   private passed = 0;
   private failed = 0;
+  private warnings = 0;
 
-  public constructor(private readonly page: Page) {}
+  /** `stateDir`: code-server's state folder, whose extension log is printed when a step fails. */
+  public constructor(private readonly page: Page, private readonly stateDir?: string) {}
 
   public async step(name: string, body: () => Promise<void>): Promise<boolean> {
     const started = Date.now();
@@ -41,6 +54,14 @@ export class Steps {
     } catch (error) {
       this.failed++;
       console.log(`not ok - ${name}\n    ${String(error instanceof Error ? error.message : error).split('\n').join('\n    ')}`);
+      // What the window said: the visible notifications often name the cause.
+      const toasts = await this.page.locator('.notification-toast').allTextContents().catch(() => []);
+      if (toasts.length > 0) {
+        console.log(`    notifications: ${toasts.map((toast) => JSON.stringify(toast.slice(0, 300))).join(' | ')}`);
+      }
+      for (const line of extensionLogTail(this.stateDir)) {
+        console.log(`    log: ${line}`);
+      }
       const file = join(ARTIFACTS, `failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
       await this.page.screenshot({ path: file }).catch(() => undefined);
       console.log(`    screenshot: ${file}`);
@@ -48,32 +69,105 @@ export class Steps {
     }
   }
 
+  /** A retry or workaround that happened: printed as "warning: …" and counted (the soak script fails on any). */
+  public warn(message: string): void {
+    this.warnings++;
+    console.log(`warning: ${message}`);
+  }
+
   public summary(label: string): number {
-    console.log(`${label}: ${this.passed} passed, ${this.failed} failed`);
+    console.log(`${label}: ${this.passed} passed, ${this.failed} failed${this.warnings > 0 ? `, ${this.warnings} warnings` : ''}`);
     return this.failed === 0 && this.passed > 0 ? 0 : 1;
   }
+}
+
+/** One deadline for every wait on the UI: generous, because a busy machine is slow, not wrong. */
+export const UI_TIMEOUT = 60_000;
+
+const QUICK_INPUT = '.quick-input-widget input';
+
+/** Waits until the quick input's first row (the one Enter takes) shows `text`. */
+async function firstRowShows(page: Page, text: string | RegExp): Promise<void> {
+  await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: text }).waitFor({ timeout: UI_TIMEOUT });
+}
+
+/** Fills the quick input and waits until it holds exactly `text` (VS Code may still be setting its own value). */
+export async function fillQuickInput(page: Page, text: string): Promise<void> {
+  const input = page.locator(QUICK_INPUT);
+  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await expectState(`the quick input to hold ${JSON.stringify(text)}`, async () => {
+    if ((await input.inputValue()) !== text) {
+      await input.fill(text);
+    }
+    return (await input.inputValue()) === text;
+  });
 }
 
 /** Runs a command from the palette by its title, as a user would. */
 export async function runCommand(page: Page, title: string): Promise<void> {
   await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row').first().waitFor();
-  await page.waitForTimeout(300);
-  await input.press('Enter');
+  await fillQuickInput(page, `>${title}`);
+  await firstRowShows(page, title);
+  await page.locator(QUICK_INPUT).press('Enter');
 }
 
 /** Opens a workspace file with Quick Open (Ctrl+P), which uses the default editor for it. */
 export async function quickOpen(page: Page, name: string): Promise<void> {
   await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
-  await page.waitForTimeout(300);
+  await fillQuickInput(page, name);
+  await firstRowShows(page, name);
+  await page.locator(QUICK_INPUT).press('Enter');
+}
+
+/**
+ * Answers VS Code's simple file dialog (a quick input holding a path, as code-server shows it).
+ * The dialog loads folders asynchronously and rewrites the input while it does, so each step
+ * waits for its state: loaded at its starting folder (a path ending in "/", rows listed, not
+ * busy), then — after typing — showing `path` with its file or folder among the rows, then gone
+ * or moved on after Enter.
+ */
+export async function chooseFile(page: Page, path: string): Promise<void> {
+  const input = page.locator(QUICK_INPUT);
+  const busy = page.locator('.quick-input-widget .monaco-progress-container.active');
+  const rows = page.locator('.quick-input-list .monaco-list-row');
+  await input.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await expectState('the file dialog to load its starting folder', async () => (await input.inputValue()).endsWith('/') && (await rows.count()) > 0 && (await busy.count()) === 0);
+  const name = path.split('/').filter(Boolean).pop() ?? path;
+  await expectState(() => `the file dialog to show ${path} (it shows ${JSON.stringify(lastValue)})`, async () => {
+    lastValue = await input.inputValue();
+    if (lastValue !== path) {
+      await input.fill(path);
+      return false;
+    }
+    return (await busy.count()) === 0 && (await rows.filter({ hasText: name }).count()) > 0 && (await input.inputValue()) === path;
+  });
   await input.press('Enter');
+  await expectState(`the file dialog to take ${path}`, async () => !(await input.isVisible()) || (await input.inputValue()) !== path);
+}
+
+let lastValue = '';
+
+/** Polls `probe` until it is true, with the one UI deadline; the failure names what was awaited. */
+export async function expectState(what: string | (() => string), probe: () => Promise<boolean>, timeout = UI_TIMEOUT): Promise<void> {
+  const deadline = Date.now() + timeout;
+  while (!(await probe().catch(() => false))) {
+    if (Date.now() > deadline) {
+      throw new Error(`timed out after ${timeout / 1000} s waiting for ${typeof what === 'string' ? what : what()}`);
+    }
+    // Playwright's own polling pace; this is not a delay the test depends on.
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Waits until `locator` (its first match) holds `expected`; the failure shows what it held. */
+export async function expectText(locator: Locator, expected: RegExp | string, timeout = UI_TIMEOUT): Promise<void> {
+  let text = '';
+  await expectState(() => `${String(expected)} in "${text.slice(0, 300)}"`, async () => {
+    text = (await locator.first().textContent({ timeout: 1000 })) ?? '';
+    return typeof expected === 'string' ? text.includes(expected) : expected.test(text);
+  }, timeout).catch((error: unknown) => {
+    throw new Error(`expected ${String(expected)} in "${text.slice(0, 300)}" (${(error as Error).message})`);
+  });
 }
 
 /** The content frame of the visible webview. */
@@ -81,44 +175,44 @@ export function activeWebview(page: Page): FrameLocator {
   return page.frameLocator('iframe.webview.ready >> visible=true').frameLocator('iframe#active-frame');
 }
 
+/** Closes every editor and waits until the editor area has no tab left. */
 export async function closeAllEditors(page: Page): Promise<void> {
   await runCommand(page, 'View: Close All Editors');
-  await page.waitForTimeout(1500);
+  await expectState('every editor tab to close', async () => (await page.locator('.part.editor .tabs-container .tab').count()) === 0);
 }
 
 /** Chooses an item in the open quick pick by typing part of it and pressing Enter. */
 export async function chooseInQuickPick(page: Page, title: string | RegExp, filter: string, rowText: string = filter): Promise<void> {
-  await page.locator('.quick-input-widget', { hasText: title }).waitFor({ state: 'visible', timeout: 60_000 });
-  const input = page.locator('.quick-input-widget input');
-  await input.fill(filter);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: rowText }).first().waitFor();
-  await page.waitForTimeout(300);
-  await input.press('Enter');
+  await page.locator('.quick-input-widget', { hasText: title }).waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+  await fillQuickInput(page, filter);
+  await firstRowShows(page, rowText);
+  await page.locator(QUICK_INPUT).press('Enter');
 }
 
 /** Answers the input box whose title contains `title` (empty text accepts the proposed value). */
 export async function answerInputBox(page: Page, title: string | RegExp, text?: string): Promise<void> {
-  await page.locator('.quick-input-widget', { hasText: title }).waitFor({ state: 'visible', timeout: 60_000 });
-  const input = page.locator('.quick-input-widget input');
+  const widget = page.locator('.quick-input-widget', { hasText: title });
+  await widget.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
   if (text !== undefined) {
-    await input.fill(text);
+    await fillQuickInput(page, text);
   }
-  await page.waitForTimeout(200);
-  await input.press('Enter');
+  await page.locator(QUICK_INPUT).press('Enter');
+  // Taken when this box is gone (the next one has another title).
+  await widget.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
 }
 
 /** Clicks a button of the modal dialog that shows `text`. */
 export async function answerDialog(page: Page, text: string | RegExp, button: string): Promise<void> {
   const dialog = page.locator('.monaco-dialog-box', { hasText: text });
-  await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+  await dialog.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
   await dialog.locator('a.monaco-button', { hasText: button }).first().click();
   // Wait until it is gone, so that a dialog shown again right after is a new one.
-  await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+  await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
 }
 
 /** Clicks a button on the notification toast that shows `text`. */
 export async function clickToastButton(page: Page, text: string | RegExp, button: string): Promise<void> {
   const toast = page.locator('.notification-toast', { hasText: text });
-  await toast.waitFor({ state: 'visible', timeout: 60_000 });
+  await toast.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
   await toast.locator('a.monaco-button', { hasText: button }).first().click();
 }

@@ -6,9 +6,11 @@
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 
-export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
+import { REPO_ROOT } from './paths';
+
+export { REPO_ROOT };
 const PROJECTS = join(REPO_ROOT, 'test', 'fixtures', 'projects');
 const OUTPUT = join(REPO_ROOT, 'out', 'fixtures', 'dotnet');
 
@@ -75,6 +77,9 @@ export function dotnetFixtures(): DotnetFixtures {
     try {
       execFileSync('dotnet', ['pack', join(work, 'src', project), '-c', 'Release', `-p:PackageOutputPath=${OUTPUT}/`], { env: dotnetEnv(home), stdio: 'pipe', timeout: 240_000 });
     } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        throw new Error('The .NET SDK (dotnet) is not on PATH; the tests that pack real projects need it. Install the .NET SDK (apt: dotnet-sdk-10.0, or https://dot.net) and run again.');
+      }
       const output = error as { stdout?: Buffer; stderr?: Buffer };
       throw new Error(`dotnet pack ${project} failed:\n${output.stdout?.toString() ?? ''}${output.stderr?.toString() ?? ''}`);
     }

@@ -45,7 +45,7 @@ describe('service index', () => {
   before(async () => {
     server = await startV3Server();
   });
-  after(async () => server.close());
+  after(async () => server?.close());
 
   it('discovers a live index over HTTP', async () => {
     const index = await discover(server.index);

@@ -20,7 +20,7 @@ describe('nuget-server 1.11.0', () => {
   before(async () => {
     server = await startNugetServer({ users: [{ ...ALICE, role: 'publish' }, { ...BOB, role: 'read' }] });
   });
-  after(async () => server.stop());
+  after(async () => server?.stop());
 
   const publish = (credentials: BasicCredentials | undefined, packagePath = dotnetFixtures().core, base = server.base): ReturnType<typeof publishToNugetServer> =>
     publishToNugetServer({ packagePath, base, credentials, id: 'Contoso.Core', version: '2.0.0', feedName: 'nuget-server' });

@@ -50,7 +50,7 @@ describe('publish plan', () => {
     makePackage(folder, 'Contoso.C', '1.0.0', { dependencies: { 'Contoso.B': '1.0.0', 'Newtonsoft.Json': '13.0.1' } });
     server.catalog.add('Contoso.A', ['1.0.0']); // already on the feed: skipped
   });
-  after(async () => server.close());
+  after(async () => server?.close());
 
   it('orders dependencies first, and names a cycle', () => {
     const nodes = [{ id: 'C', dependsOn: ['B'] }, { id: 'A', dependsOn: [] }, { id: 'B', dependsOn: ['A', 'External'] }, { id: 'D', dependsOn: [] }];

@@ -18,7 +18,7 @@ describe('publish to a V3 feed with symbols', () => {
   before(async () => {
     server = await startV3Server();
   });
-  after(async () => server.close());
+  after(async () => server?.close());
 
   it('pushes the package, then the .snupkg; a symbol 404 (package not known yet) is retried until 201', async () => {
     server.requests.length = 0;
@@ -54,13 +54,8 @@ describe('publish to a V3 feed with symbols', () => {
   });
 });
 
-describe('publish to folder feeds and nuget-server', () => {
-  let server: NugetServer;
-  before(async () => {
-    server = await startNugetServer({ users: [{ username: 'alice', password: 'Alice-Pass-1', role: 'publish' }] });
-  });
-  after(async () => server.stop());
-
+// Separate suites: a folder feed needs no server, so a missing nuget-server fails only its own tests.
+describe('publish to folder feeds', () => {
   it('a folder feed gets the hierarchical layout; symbols are named as not sent', async () => {
     const folder = tempDir();
     const report = await publish({ feed: { name: 'local', source: folder, kind: 'folder' }, packagePath: dotnetFixtures().core, symbols: true });
@@ -68,6 +63,14 @@ describe('publish to folder feeds and nuget-server', () => {
     assert.ok(existsSync(join(folder, 'contoso.core', '2.0.0', 'contoso.core.2.0.0.nupkg')));
     assert.deepEqual(report.symbols, { outcome: 'not-sent', reason: 'folder feeds keep no symbol packages' });
   });
+});
+
+describe('publish to nuget-server', () => {
+  let server: NugetServer;
+  before(async () => {
+    server = await startNugetServer({ users: [{ username: 'alice', password: 'Alice-Pass-1', role: 'publish' }] });
+  });
+  after(async () => server?.stop());
 
   it('nuget-server through its /api/publish, configured by base URL or by its index URL; the CLI with --kind and --user', async () => {
     const report = await publish({ feed: { name: 'ns', source: server.index, kind: 'nuget-server' }, packagePath: dotnetFixtures().utils, credential: { basic: { username: 'alice', password: 'Alice-Pass-1' } } });

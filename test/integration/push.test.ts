@@ -43,7 +43,7 @@ describe('push (V3 PackagePublish)', () => {
     server = await startV3Server();
     packagePath = dotnetFixtures().core;
   });
-  after(async () => server.close());
+  after(async () => server?.close());
 
   it('the test server accepts the real dotnet nuget push and dotnet nuget delete', async () => {
     const home = tempDir();

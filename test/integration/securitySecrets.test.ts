@@ -7,7 +7,6 @@ import { strict as assert } from 'node:assert';
 import { dirname } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { pushPackage } from '../../src/core/publish/push';
-import { escapeControl, SecretScrubber } from '../../src/core/secrets/scrubber';
 import { runCliMeasured } from '../helpers/cli';
 import { makePackage } from '../helpers/makePackage';
 import { startHostileServer, type HostileServer } from '../servers/hostileServer';
@@ -82,26 +81,5 @@ describe('secrets never printed', () => {
     assert.equal(plan.code, 2, plan.stdout + plan.stderr);
     assert.match(plan.stderr, /^NP3010: /m);
     assertNoSecret(push.stdout + push.stderr + plan.stdout + plan.stderr);
-  });
-});
-
-describe('the scrubber', () => {
-  it('replaces secrets in their encoded forms and URL user-info', () => {
-    const scrubber = new SecretScrubber();
-    scrubber.protect(KEY);
-    scrubber.protectBasic('alice', PASSWORD);
-    const text = `k=${KEY} u=${encodeURIComponent(PASSWORD)} b=${Buffer.from(`alice:${PASSWORD}`).toString('base64')} url=https://bob:hunter22@feed.example/v3/index.json`;
-    assert.equal(scrubber.scrub(text), 'k=*** u=*** b=*** url=https://feed.example/v3/index.json');
-  });
-
-  it('ignores placeholder keys too short to be secrets', () => {
-    const scrubber = new SecretScrubber();
-    scrubber.protect('az');
-    assert.equal(scrubber.scrub('Azure az'), 'Azure az');
-  });
-
-  it('makes terminal control characters visible', () => {
-    assert.equal(escapeControl('a\x1b[2Jb\x07c\rd\ne'), 'a\\x1b[2Jb\\x07c\\x0dd\\x0ae');
-    assert.equal(escapeControl('line1\nline2\t\x1b', true), 'line1\nline2\t\\x1b');
   });
 });

@@ -33,7 +33,7 @@ function hash(password: string, salt: string): string {
 
 export async function startNugetServer(options: { users: readonly NugetServerUser[]; authMode?: 'none' | 'publish' | 'full'; maxUploadMb?: number; env?: NodeJS.ProcessEnv }): Promise<NugetServer> {
   if (!existsSync(CLI)) {
-    throw new Error(`nuget-server is not installed at ${CLI}: run npm ci in test/servers/nuget-server (scripts/setup-servers.sh)`);
+    throw new Error(`nuget-server 1.11.0 (a test server) is not installed at ${CLI}. Install it with: npm ci --prefix test/servers/nuget-server (npm run test:integration does it).`);
   }
   const dir = tempDir('np-nuget-server-');
   const packageDir = join(dir, 'packages');

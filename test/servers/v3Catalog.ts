@@ -42,9 +42,6 @@ function lowerNormalized(version: string): string {
   return (parsed ? normalizeVersion(parsed) : version).toLowerCase();
 }
 
-function visible(at: number | null): boolean {
-  return at !== null && at <= Date.now();
-}
 
 export class Catalog {
   public readonly packages = new Map<string, CatalogPackage>();
@@ -52,6 +49,32 @@ export class Catalog {
   /** Every read: URL and status (304s included). */
   public readonly reads: { url: string; status: number }[] = [];
   private base = '';
+  /** The catalog's clock: tests share a fake clock with the tracker, so availability follows simulated time. */
+  public now: () => number = Date.now;
+
+  private visible(at: number | null): boolean {
+    return at !== null && at <= this.now();
+  }
+
+  /**
+   * Makes a version show in the given views from now on (the end of "validation" on the test's
+   * signal, for tests that move a push along by events rather than by delays).
+   */
+  public reveal(id: string, version: string, views: readonly ('flat' | 'registration' | 'search')[] = ['flat', 'registration', 'search']): void {
+    const pkg = this.packages.get(id.toLowerCase());
+    const index = pkg?.versions.findIndex((candidate) => lowerNormalized(candidate.version) === lowerNormalized(version)) ?? -1;
+    if (!pkg || index < 0) {
+      throw new Error(`the catalog has no ${id} ${version} to reveal`);
+    }
+    const now = this.now();
+    const current = pkg.versions[index];
+    pkg.versions[index] = {
+      ...current,
+      flatAt: views.includes('flat') ? now : current.flatAt,
+      registrationAt: views.includes('registration') ? now : current.registrationAt,
+      searchAt: views.includes('search') ? now : current.searchAt,
+    };
+  }
 
   public setBase(base: string): void {
     this.base = base;
@@ -78,7 +101,7 @@ export class Catalog {
     if (!id || !version) {
       return;
     }
-    const now = Date.now();
+    const now = this.now();
     const after = (delay: number | null): number | null => (delay === null ? null : now + delay);
     this.add(id, [{ version, published: new Date(now).toISOString(), flatAt: after(this.availability.flatMs), registrationAt: after(this.availability.registrationMs), searchAt: after(this.availability.searchMs) }]);
   }
@@ -130,14 +153,14 @@ export class Catalog {
     let match = /^\/v3-flatcontainer\/([^/]+)\/index\.json$/.exec(url.pathname);
     if (match) {
       const pkg = this.packages.get(match[1]);
-      const versions = pkg ? this.sorted(pkg.versions.filter((version) => visible(version.flatAt))) : [];
+      const versions = pkg ? this.sorted(pkg.versions.filter((version) => this.visible(version.flatAt))) : [];
       this.send(req, res, versions.length ? 200 : 404, versions.length ? { versions: versions.map((version) => lowerNormalized(version.version)) } : undefined);
       return true;
     }
     match = /^\/v3\/registration\/([^/]+)\/index\.json$/.exec(url.pathname);
     if (match) {
       const pkg = this.packages.get(match[1]);
-      const versions = pkg ? this.sorted(pkg.versions.filter((version) => visible(version.registrationAt))) : [];
+      const versions = pkg ? this.sorted(pkg.versions.filter((version) => this.visible(version.registrationAt))) : [];
       if (!pkg || versions.length === 0) {
         this.send(req, res, 404);
         return true;
@@ -155,14 +178,14 @@ export class Catalog {
     match = /^\/v3\/registration\/([^/]+)\/page\/(\d+)\.json$/.exec(url.pathname);
     if (match) {
       const pkg = this.packages.get(match[1]);
-      const versions = pkg ? this.sorted(pkg.versions.filter((version) => visible(version.registrationAt))).slice(Number(match[2]) * 64, Number(match[2]) * 64 + 64) : [];
+      const versions = pkg ? this.sorted(pkg.versions.filter((version) => this.visible(version.registrationAt))).slice(Number(match[2]) * 64, Number(match[2]) * 64 + 64) : [];
       this.send(req, res, pkg && versions.length ? 200 : 404, pkg && versions.length ? { count: versions.length, items: versions.map((version) => this.leaf(pkg, version)) } : undefined);
       return true;
     }
     match = /^\/v3\/registration\/([^/]+)\/([^/]+)\.json$/.exec(url.pathname);
     if (match) {
       const pkg = this.packages.get(match[1]);
-      const version = pkg?.versions.find((candidate) => lowerNormalized(candidate.version) === match![2] && visible(candidate.registrationAt));
+      const version = pkg?.versions.find((candidate) => lowerNormalized(candidate.version) === match![2] && this.visible(candidate.registrationAt));
       this.send(req, res, pkg && version ? 200 : 404, pkg && version ? this.leaf(pkg, version) : undefined);
       return true;
     }
@@ -174,7 +197,7 @@ export class Catalog {
       const exact = /^packageid:(\S+)$/i.exec(q)?.[1]?.toLowerCase();
       const hits = [...this.packages.values()]
         .filter((pkg) => (owner ? pkg.owners.some((name) => name.toLowerCase() === owner) : exact ? pkg.id.toLowerCase() === exact : pkg.id.toLowerCase().includes(q.toLowerCase())))
-        .map((pkg) => ({ pkg, versions: this.sorted(pkg.versions.filter((version) => visible(version.searchAt) && version.listed)) }))
+        .map((pkg) => ({ pkg, versions: this.sorted(pkg.versions.filter((version) => this.visible(version.searchAt) && version.listed)) }))
         .filter(({ versions }) => versions.length > 0)
         .sort((a, b) => a.pkg.id.localeCompare(b.pkg.id));
       const page = hits.slice(skip, skip + take).map(({ pkg, versions }) => ({

@@ -10,8 +10,22 @@ export function workspaceFile(...segments: string[]): vscode.Uri {
   return vscode.Uri.joinPath(folder.uri, ...segments);
 }
 
+/**
+ * Retries and workarounds that happened during the run: written to the results file, printed by
+ * the runner as "warning: …" and counted (the soak script fails on any), never hidden.
+ */
+export const warnings: string[] = [];
+
+export function warn(message: string): void {
+  warnings.push(message);
+  console.warn(`warning: ${message}`);
+}
+
+/** One deadline for waits on VS Code: generous, because a busy machine is slow, not wrong. */
+export const DEADLINE_MS = 60_000;
+
 /** Polls `probe` every 100 ms until it returns something truthy, or fails naming what it waited for. */
-export async function waitFor<T>(what: string | (() => string), probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
+export async function waitFor<T>(what: string | (() => string), probe: () => T | undefined | false, timeoutMs = DEADLINE_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
@@ -23,4 +37,15 @@ export async function waitFor<T>(what: string | (() => string), probe: () => T |
     }
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/**
+ * Closes every editor and waits until the tabs are gone and every webview panel of the extension
+ * was disposed: a webview opened while another one is still being disposed has been seen to get
+ * no iframe in VS Code for the Web.
+ */
+export async function closeWebviews(api: { liveWebviews(): number }): Promise<void> {
+  await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  await waitFor('all editors closed', () => vscode.window.tabGroups.all.every((group) => group.tabs.length === 0));
+  await waitFor(() => `every webview panel disposed (${api.liveWebviews()} left)`, () => api.liveWebviews() === 0);
 }

@@ -7,6 +7,7 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
+import { warnings } from './helpers';
 
 interface Result {
   readonly title: string;
@@ -17,7 +18,7 @@ interface Result {
 
 export async function run(): Promise<void> {
   // NP_GREP=text runs only the tests whose title contains it (quicker local iterations).
-  const mocha = new Mocha({ ui: 'tdd', timeout: 60_000, color: false, reporter: 'spec', ...(process.env.NP_GREP ? { grep: process.env.NP_GREP } : {}) });
+  const mocha = new Mocha({ ui: 'tdd', timeout: 180_000, color: false, reporter: 'spec', ...(process.env.NP_GREP ? { grep: process.env.NP_GREP } : {}) });
   for (const file of readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort()) {
     mocha.addFile(join(__dirname, file));
   }
@@ -29,7 +30,7 @@ export async function run(): Promise<void> {
   });
   const target = process.env.NUGET_PUBLISHER_TEST_RESULTS;
   if (target) {
-    writeFileSync(target, JSON.stringify(results, null, 2));
+    writeFileSync(target, JSON.stringify({ results, warnings }, null, 2));
   }
   if (failures > 0) {
     throw new Error(`${failures} extension-host test(s) failed`);

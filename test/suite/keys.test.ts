@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ToKeysWebview } from '../../src/shared/keysProtocol';
-import { EXTENSION_ID, waitFor } from './helpers';
+import { DEADLINE_MS, EXTENSION_ID, closeWebviews, waitFor, warn } from './helpers';
 
 const SECRETS = ['oy2-panel-secret-0000000000000000000001', 'Panel-Basic-Password-9'];
 
@@ -30,30 +30,20 @@ suite('Keys and owners panel in a real VS Code', () => {
   });
 
   test('the panel shows key metadata with expiry, follows changes, and no message to it holds a secret', async function () {
-    this.timeout(60_000);
+    this.timeout(180_000);
     await api.services.keys.add({ label: 'CI push', origin: 'https://api.nuget.org', feedName: 'nuget.org', scheme: 'apikey', scopes: ['push'], glob: 'Contoso.*', expires: inDays(3), created: new Date().toISOString() }, SECRETS[0]);
     await api.services.keys.add({ label: 'team', origin: 'https://pkgs.example.com', feedName: 'Team', scheme: 'basic', username: 'alice', scopes: [], glob: '*', created: new Date().toISOString() }, SECRETS[1]);
     const before = api.keysPanelMessages.length;
     const table = (): ToKeysWebview | undefined => api.keysPanelMessages.slice(before).find((message) => message.type === 'state' && message.keys.length === 2);
-    // VS Code for the Web sometimes creates no iframe for a webview opened right after another
-    // one closed (see the inspector tests): let closes settle, and after 15 s without the table
-    // close the tab and open it again (at most 3 tries in all).
-    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await new Promise((resolve) => setTimeout(resolve, 2000));
-    let state: ToKeysWebview | undefined;
-    for (let attempt = 1; !state; attempt++) {
+    // The panel opens only once every earlier webview panel was disposed (see closeWebviews).
+    await closeWebviews(api);
+    await vscode.commands.executeCommand('nugetPublisher.manageKeys');
+    let state = await waitFor('the key table', table, DEADLINE_MS / 2).catch(() => undefined);
+    if (!state) {
+      warn('no webview for the keys panel; the tab was closed and opened again');
+      await closeWebviews(api);
       await vscode.commands.executeCommand('nugetPublisher.manageKeys');
-      state = await waitFor('the key table', table, 15_000).catch((error: unknown) => {
-        if (attempt >= 3) {
-          throw error;
-        }
-        return undefined;
-      });
-      if (!state) {
-        console.warn(`[keys] no webview for the keys panel after 15 s (try ${attempt}); reopening the tab`);
-        await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-      }
+      state = await waitFor('the key table', table);
     }
     assert.ok(state.type === 'state');
     const ci = state.keys.find((row) => row.label === 'CI push');

@@ -17,9 +17,14 @@ describe('target frameworks', () => {
     }
   });
 
-  it('flags unknown names', () => {
-    for (const name of ['net8', 'netstandard', 'foo', 'net8.0-banana', 'portable-foo+bar']) {
+  it('flags what NuGet.Frameworks reads as "unsupported", and accepts what it accepts', () => {
+    for (const name of ['foo', 'portable-foo+bar', '_grpc', 'linux_x64', 'net8.0-windows!']) {
       assert.equal(parseFramework(name).known, false, name);
+    }
+    // NuGet's own answers (checked against NuGet.Frameworks by test/integration/fidelity.test.ts).
+    for (const [name, short] of [['net8', 'net8.0'], ['netstandard', 'netstandard'], ['net8.0-banana', 'net8.0-banana'], ['Xamarin.iOS1.0', 'xamarinios10'], ['.NETPortable0.0-Profile259', 'portable-net45+win8+wp8+wpa81'], ['portable-net40+sl5+wp80+win8+wpa81', 'portable-net40+sl5+win8+wp8+wpa81'], ['win10', 'win1'], ['net40-full', 'net40']]) {
+      assert.equal(parseFramework(name).shortName, short, name);
+      assert.equal(parseFramework(name).known, true, name);
     }
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { NuspecParseError } from '../../src/core/errors';
 import { decodeNuspecBytes, parseNuspecBytes, parseNuspecText } from '../../src/core/nuspec/parse';
-import { REPO_ROOT } from '../helpers/dotnetFixtures';
+import { REPO_ROOT } from '../helpers/paths';
 import { BASIC_METADATA, nuspecXml } from '../helpers/rawZip';
 
 const FULL = readFileSync(join(REPO_ROOT, 'test', 'fixtures', 'nuspecs', 'full.nuspec'), 'utf8');

@@ -4,6 +4,7 @@
  * readme. Also a canonical text of each package, so VS Code's side-by-side diff editor can show
  * them next to each other.
  */
+import { parseFramework } from '../frameworks';
 import { createHash } from 'node:crypto';
 import { openPackage } from '../nupkg/package';
 import { describeRange, parseVersionRange } from '../version';
@@ -91,7 +92,8 @@ export async function snapshot(path: string): Promise<PackageSnapshot> {
         const range = parseVersionRange(dependency.range);
         ids.set(dependency.id, range ? describeRange(range) : dependency.range);
       }
-      dependencies.set(group.targetFramework.toLowerCase(), ids);
+      // One key per framework, however it is spelled (".NETStandard2.0" is netstandard2.0).
+      dependencies.set(group.targetFramework ? parseFramework(group.targetFramework).shortName : '', ids);
     }
     const frameworks = new Set<string>();
     for (const file of pkg.files) {
@@ -101,7 +103,7 @@ export async function snapshot(path: string): Promise<PackageSnapshot> {
     }
     for (const group of m.dependencyGroups) {
       if (group.targetFramework) {
-        frameworks.add(group.targetFramework.toLowerCase());
+        frameworks.add(parseFramework(group.targetFramework).shortName);
       }
     }
     const files = new Map<string, number>();
@@ -166,7 +168,7 @@ export function diffPackages(before: PackageSnapshot, after: PackageSnapshot): P
     ...droppedFrameworks.map((framework) => `Target framework ${framework} is dropped: projects on it can no longer use the new version.`),
     ...(before.id.toLowerCase() !== after.id.toLowerCase() ? [`The id changes from ${before.id} to ${after.id}.`] : []),
     // Assemblies removed from frameworks that remain (a dropped framework is already named above).
-    ...files.filter((file) => file.change === 'removed' && /^(lib|ref)\//i.test(file.path) && /\.dll$/i.test(file.path) && !droppedFrameworks.includes(file.path.split('/')[1]?.toLowerCase() ?? ''))
+    ...files.filter((file) => file.change === 'removed' && /^(lib|ref)\//i.test(file.path) && /\.dll$/i.test(file.path) && !droppedFrameworks.includes(parseFramework(file.path.split('/')[1] ?? '').shortName))
       .map((file) => `Assembly ${file.path} is removed.`),
   ];
   return { before: { id: before.id, version: before.version }, after: { id: after.id, version: after.version }, metadata, dependencies, files, droppedFrameworks, addedFrameworks, license, readme, breaking };

@@ -16,8 +16,13 @@ import { crc32 } from './crc32';
 import { fileKind } from '../fsSafe';
 
 export interface ZipEntry {
-  /** Entry name exactly as stored (forward slashes expected). */
+  /**
+   * The part name as NuGet reads it: the stored name with OPC percent-escapes decoded
+   * ("lib/portable-net45%2Bwin8/_._" is "lib/portable-net45+win8/_._", "%20" a space).
+   */
   readonly name: string;
+  /** The name exactly as stored in the zip (what the local header repeats). */
+  readonly rawName: string;
   readonly method: number;
   readonly flags: number;
   readonly crc32: number;
@@ -172,7 +177,7 @@ export class ZipArchive {
       disagrees('sizes');
     }
     const localName = await readExactly(this.handle, entry.localHeaderOffset + 30, nameLength);
-    if (!localName.equals(Buffer.from(entry.name, entry.rawLatin1 ? 'latin1' : 'utf8'))) {
+    if (!localName.equals(Buffer.from(entry.rawName, entry.rawLatin1 ? 'latin1' : 'utf8'))) {
       disagrees('name');
     }
   }
@@ -297,7 +302,8 @@ function parseEntries(directory: Buffer, count: number, dataEnd: number): ZipEnt
     if (end > directory.length) {
       fail('NP0902', `The zip central directory is corrupt at entry ${index + 1} of ${count}.`);
     }
-    const name = decodeName(directory, directoryText, at + 46, at + 46 + nameLength, (flags & 0x800) !== 0);
+    const rawName = decodeName(directory, directoryText, at + 46, at + 46 + nameLength, (flags & 0x800) !== 0);
+    const name = rawName.includes('%') ? unescapePartName(rawName) : rawName;
     let compressedSize = view.getUint32(at + 20, true);
     let uncompressedSize = view.getUint32(at + 24, true);
     let localHeaderOffset = view.getUint32(at + 42, true);
@@ -312,9 +318,10 @@ function parseEntries(directory: Buffer, count: number, dataEnd: number): ZipEnt
       name, method, flags, compressedSize, uncompressedSize, localHeaderOffset,
       crc32: view.getUint32(at + 16, true),
       isDirectory: name.endsWith('/'),
+      rawName,
       nameLength,
       // A UTF-8 name with non-ASCII characters has more bytes than characters; latin1 has as many.
-      rawLatin1: nameLength === name.length,
+      rawLatin1: nameLength === rawName.length,
       dataLimit: dataEnd,
     };
     checkEntry(entry, dataEnd);
@@ -409,10 +416,25 @@ function readZip64Extra(
   return fail('NP0902', `The zip64 sizes of ${name} are missing: the zip is corrupt.`);
 }
 
+/**
+ * Decodes OPC percent-escapes as NuGet does (Uri.UnescapeDataString): runs of %XX are decoded as
+ * UTF-8, and a run that is not valid UTF-8 (or a stray "%") stays as written.
+ */
+export function unescapePartName(name: string): string {
+  return name.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
+    try {
+      return decodeURIComponent(run);
+    } catch {
+      return run;
+    }
+  });
+}
+
 /** Structural and safety checks on one central-directory entry. */
 function checkEntry(entry: ZipEntry, dataEnd: number): void {
   const { name } = entry;
-  const unsafe = unsafeNameReason(name);
+  // Both spellings: "%2e%2e/x" is "../x" once unescaped.
+  const unsafe = unsafeNameReason(name) ?? unsafeNameReason(entry.rawName);
   if (unsafe) {
     fail('NP0906', `The zip entry "${name}" ${unsafe}; NuGet refuses to extract such a package (path traversal).`, 'Do not use this package; pack it again from a clean folder.');
   }

@@ -35,7 +35,11 @@ export interface ParsedNuspec {
 
 const FIX_XML = 'Fix the XML of the .nuspec (or pack the package again).';
 
-/** Decodes nuspec bytes: BOM-aware, strict UTF-8 (invalid bytes are an error, not U+FFFD). */
+/**
+ * Decodes nuspec bytes as NuGet does: a BOM (UTF-8, UTF-16 LE/BE), else UTF-16 recognised by its
+ * first "<", else the XML declaration's single-byte encoding (ISO-8859-1, windows-1252...), else
+ * strict UTF-8 (invalid bytes are an error, not U+FFFD).
+ */
 export function decodeNuspecBytes(bytes: Uint8Array): string {
   if (bytes.length > MAX_NUSPEC_BYTES) {
     throw new NuspecParseError('NP0920', `The nuspec is ${bytes.length} bytes, more than the ${MAX_NUSPEC_BYTES} bytes a nuspec can reasonably be.`, 'Shorten the metadata (nuget.org limits description to 4000 and release notes to 35000 characters).');
@@ -46,12 +50,33 @@ export function decodeNuspecBytes(bytes: Uint8Array): string {
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {
     return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   }
+  // No BOM: "<" as UTF-16 ("<\0" or "\0<") gives the byte order away, as XML readers detect it.
+  if (bytes[0] === 0x3c && bytes[1] === 0x00) {
+    return new TextDecoder('utf-16le').decode(bytes);
+  }
+  if (bytes[0] === 0x00 && bytes[1] === 0x3c) {
+    return new TextDecoder('utf-16be').decode(bytes);
+  }
+  const declared = declaredEncoding(bytes);
+  if (declared && SINGLE_BYTE_ENCODINGS.has(declared)) {
+    return new TextDecoder(declared).decode(bytes);
+  }
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
     const offset = firstInvalidUtf8(bytes);
     throw new NuspecParseError('NP0921', `The nuspec is not valid UTF-8 (first bad byte at offset ${offset}).`, 'Save the .nuspec as UTF-8 and pack again.');
   }
+}
+
+/** Single-byte encodings an XML declaration may name, read as NuGet (System.Xml) reads them. */
+const SINGLE_BYTE_ENCODINGS = new Set(['iso-8859-1', 'latin1', 'windows-1252', 'us-ascii', 'ascii', 'iso-8859-2', 'iso-8859-15', 'windows-1250', 'windows-1251']);
+
+/** The encoding named in the XML declaration, lower case ("utf-8" when it names none). */
+function declaredEncoding(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.subarray(0, 200)).toString('latin1');
+  const match = /^\s*<\?xml[^>]*?\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(head);
+  return match?.[1].toLowerCase();
 }
 
 function firstInvalidUtf8(bytes: Uint8Array): number {

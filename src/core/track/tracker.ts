@@ -57,9 +57,27 @@ export interface TrackerOptions {
   readonly giveUpMs: () => number;
   /** The backoff steps (read before each scheduling, so a settings change applies at once). */
   readonly intervalsMs?: readonly number[] | (() => readonly number[]);
+  /** The clock (tests pass a fake one). */
   readonly now?: () => number;
+  /** The timers (tests pass a manual scheduler driven by the fake clock). */
+  readonly scheduler?: Scheduler;
+  /** What the feed shows of a package; by default read from the feed (flat container, registration, search). */
+  readonly observe?: (pkg: TrackedPackage) => Promise<Observation>;
   readonly log?: (message: string) => void;
 }
+
+export interface Scheduler {
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The stages a check saw, and the package's web page if the feed has one. */
+export interface Observation {
+  readonly seen: ReadonlySet<StageName>;
+  readonly packageUrl?: string;
+}
+
+const REAL_TIMERS: Scheduler = { setTimeout: (callback, ms) => setTimeout(callback, ms), clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout) };
 
 export const DEFAULT_INTERVALS_MS = [15_000, 30_000, 60_000, 120_000];
 
@@ -79,13 +97,16 @@ export function currentStage(pkg: TrackedPackage): StageName | 'validating' {
 
 export class Tracker {
   private packages: TrackedPackage[];
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timer: unknown;
   private running = false;
+  private current: Promise<void> | undefined;
   private disposed = false;
   private readonly now: () => number;
+  private readonly timers: Scheduler;
 
   public constructor(private readonly options: TrackerOptions) {
     this.now = options.now ?? Date.now;
+    this.timers = options.scheduler ?? REAL_TIMERS;
     // After a reload: resume every unfinished package at once.
     this.packages = options.store.load().map((pkg) => (isComplete(pkg) || pkg.gaveUpAt ? pkg : { ...pkg, nextCheckAt: Math.min(pkg.nextCheckAt, this.now()) }));
     this.schedule();
@@ -121,6 +142,13 @@ export class Tracker {
     this.changed();
   }
 
+  /** Resolves when no check is running (tests on a fake clock wait for this, not for time). */
+  public async whenIdle(): Promise<void> {
+    while (this.current) {
+      await this.current;
+    }
+  }
+
   /** Checks every active package now (e.g. "Refresh"). */
   public async checkNow(): Promise<void> {
     this.packages = this.packages.map((pkg) => (isComplete(pkg) || pkg.gaveUpAt ? pkg : { ...pkg, nextCheckAt: this.now() }));
@@ -129,8 +157,8 @@ export class Tracker {
 
   public dispose(): void {
     this.disposed = true;
-    if (this.timer) {
-      clearTimeout(this.timer);
+    if (this.timer !== undefined) {
+      this.timers.clearTimeout(this.timer);
     }
   }
 
@@ -141,8 +169,8 @@ export class Tracker {
 
   /** One timer for the earliest due check; none when nothing is active. */
   private schedule(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
+    if (this.timer !== undefined) {
+      this.timers.clearTimeout(this.timer);
       this.timer = undefined;
     }
     const active = this.active();
@@ -150,13 +178,26 @@ export class Tracker {
       return;
     }
     const due = Math.min(...active.map((pkg) => pkg.nextCheckAt));
-    this.timer = setTimeout(() => void this.tick(), Math.max(0, due - this.now()));
+    this.timer = this.timers.setTimeout(() => {
+      this.timer = undefined;
+      void this.tick();
+    }, Math.max(0, due - this.now()));
   }
 
-  private async tick(): Promise<void> {
+  private tick(): Promise<void> {
     if (this.running || this.disposed) {
-      return;
+      return this.current ?? Promise.resolve();
     }
+    const run = this.checkDue().finally(() => {
+      if (this.current === run) {
+        this.current = undefined;
+      }
+    });
+    this.current = run;
+    return run;
+  }
+
+  private async checkDue(): Promise<void> {
     this.running = true;
     try {
       const due = this.active().filter((pkg) => pkg.nextCheckAt <= this.now());
@@ -173,7 +214,13 @@ export class Tracker {
     }
   }
 
-  private async observe(pkg: TrackedPackage, index: ServiceIndex): Promise<Set<StageName>> {
+  /** Reads the feed: flat container, then registration, then search. */
+  private async observeFeed(pkg: TrackedPackage): Promise<Observation> {
+    const index = await discover(pkg.source);
+    return { seen: await this.observeIndex(pkg, index), packageUrl: packageDetailsUrl(index, pkg.id, pkg.version) };
+  }
+
+  private async observeIndex(pkg: TrackedPackage, index: ServiceIndex): Promise<Set<StageName>> {
     const seen = new Set<StageName>();
     const { fetcher } = this.options;
     if (pkg.reached.downloadable !== undefined || (hasResource(index, 'packageBase') && (await flatVersions(fetcher, index, pkg.id)).some((version) => sameVersion(version, pkg.version)))) {
@@ -202,8 +249,7 @@ export class Tracker {
     const now = this.now();
     let next: TrackedPackage = { ...pkg, checks: pkg.checks + 1, lastCheckAt: now };
     try {
-      const index = await discover(pkg.source);
-      const seen = await this.observe(pkg, index);
+      const { seen, packageUrl } = await (this.options.observe ?? ((candidate: TrackedPackage) => this.observeFeed(candidate)))(pkg);
       const reached = { ...pkg.reached };
       let progressed = false;
       // Stages are ordered: seeing a later one means the earlier ones happened too.
@@ -214,7 +260,7 @@ export class Tracker {
           progressed = true;
         }
       });
-      next = { ...next, reached, lastError: undefined, packageUrl: pkg.packageUrl ?? packageDetailsUrl(index, pkg.id, pkg.version), idleChecks: progressed ? 0 : pkg.idleChecks + 1 };
+      next = { ...next, reached, lastError: undefined, packageUrl: pkg.packageUrl ?? packageUrl, idleChecks: progressed ? 0 : pkg.idleChecks + 1 };
       for (const stage of STAGES) {
         if (reached[stage] !== undefined && pkg.reached[stage] === undefined) {
           this.options.onEvent({ type: 'stage', pkg: next, stage });

@@ -204,17 +204,18 @@ function checkLicense(parsed: ParsedNuspec, findings: Findings, contents?: Packa
         findings.add('NP0036', 'warning', `${check.unknownIdentifiers.join(', ')} is not a common SPDX identifier; nuget.org accepts only OSI/FSF-approved SPDX licenses (check the spelling at spdx.org/licenses), or use <license type="file">.`, 'metadata/license');
       }
     }
+    // NuGet writes the licenseUrl with the expression percent-encoded (MIT%20OR%20Apache-2.0): compare decoded.
     const expected = `https://licenses.nuget.org/${license.value.trim()}`;
-    if (licenseUrl !== undefined && licenseUrl !== expected && licenseUrl !== 'https://aka.ms/deprecateLicenseUrl') {
+    if (licenseUrl !== undefined && safeDecodeUri(licenseUrl.trim()) !== expected && licenseUrl !== 'https://aka.ms/deprecateLicenseUrl') {
       findings.add('NP0037', 'error', `licenseUrl "${licenseUrl}" does not match the license expression; nuget.org refuses the mismatch. Remove <licenseUrl> (packing adds ${expected}).`, 'metadata/licenseUrl');
     }
     return;
   }
-  const extension = license.value.toLowerCase().replace(/^.*(\.[^./\\]+)$/, '$1');
-  if (extension !== '.txt' && extension !== '.md' && license.value.includes('.')) {
-    findings.add('NP0033', 'error', `The license file "${license.value}" must be .txt or .md (nuget.org shows only those). Rename it, e.g. LICENSE.txt.`, 'metadata/license');
-  } else if (!license.value.includes('.')) {
-    findings.add('NP0033', 'error', `The license file "${license.value}" has no extension; nuget.org needs .txt or .md. Rename it, e.g. LICENSE.txt.`, 'metadata/license');
+  // NU5031: a license file is .txt, .md, or has no extension at all (LICENSE, COPYING).
+  const fileName = license.value.replace(/\\/g, '/').split('/').pop() ?? '';
+  const extension = fileName.includes('.') ? fileName.slice(fileName.lastIndexOf('.')).toLowerCase() : '';
+  if (extension !== '' && extension !== '.txt' && extension !== '.md') {
+    findings.add('NP0033', 'error', `The license file "${license.value}" must be .txt, .md or have no extension (NuGet refuses others, NU5031). Rename it, e.g. LICENSE.txt.`, 'metadata/license');
   }
   if (contents && !hasEntry(contents, license.value)) {
     findings.add('NP0034', 'error', `The license file "${license.value}" is not in the package. Add it to the package (e.g. <None Include="${license.value}" Pack="true" PackagePath="" />) or fix the path.`, 'metadata/license');
@@ -368,5 +369,14 @@ function checkContents(parsed: ParsedNuspec, findings: Findings, contents: Packa
         findings.add('NP0071', 'warning', `lib/${framework}/ has no matching dependency group, so NuGet may pick another group's dependencies for ${framework} (NU5128). Add <group targetFramework="${framework}" /> to <dependencies>.`, 'metadata/dependencies');
       }
     }
+  }
+}
+
+/** decodeURI that leaves malformed escapes as they are. */
+function safeDecodeUri(text: string): string {
+  try {
+    return decodeURI(text);
+  } catch {
+    return text;
   }
 }

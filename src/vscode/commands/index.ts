@@ -5,6 +5,8 @@
 import * as vscode from 'vscode';
 import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
 import { showError } from '../log';
+import { describeError, toUserError } from '../../core/errors';
+import { fsFailure } from '../../core/fsSafe';
 import type { Services } from '../services';
 import { packProject, type PackProjectArgs } from '../pack/packProject';
 import { packNuspecCommand, type PackNuspecArgs } from '../pack/packNuspecCommand';
@@ -92,7 +94,7 @@ export function registerCommands(services: Services): vscode.Disposable[] {
       } catch (error) {
         services.log.error('command', `${id} failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
         // Not awaited: the command returns while the notification waits for the user.
-        void showError(services.log, `NuGet: ${error instanceof Error ? error.message : String(error)}`);
+        void showError(services.log, `NuGet: ${describeError(toUserError(error, (errno) => fsFailure(errno, 'NP0990', 'The command', errno.path ?? 'a file')))}`);
         return undefined;
       }
     });

@@ -1,6 +1,8 @@
 /** Actions of the feed explorer and the tracker: on feed, package and version nodes, or from the palette. */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { noSuchFeed } from '../feeds/feedSettings';
+import { NuGetPublisherError } from '../../core/errors';
 import { openExternalSafely } from '../openExternal';
 import { feedOrigin, folderPath, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
 import { downloadPath, folderFeedLocation } from '../../core/feeds/packagePaths';
@@ -29,7 +31,7 @@ function targetOf(arg: unknown): Target {
 function requireFeed(name: string | undefined): Feed {
   const feed = name ? findFeed(name) : undefined;
   if (!feed) {
-    throw new Error(name ? `There is no feed named "${name}".` : 'Run this from the Feeds view.');
+    throw name ? noSuchFeed(name) : new NuGetPublisherError('NP3021', 'This action needs a feed.', 'Run it from the Feeds view.');
   }
   return feed;
 }
@@ -58,7 +60,7 @@ export async function openOnGallery(arg: unknown): Promise<string | undefined> {
   }
   const url = packageDetailsUrl(await discover(serviceIndexUrl(feed)), id, version);
   if (!url) {
-    throw new Error(`${feed.name} has no package pages (no PackageDetailsUriTemplate/5.1.0).`);
+    throw new NuGetPublisherError('NP3022', `${feed.name} has no package pages (no PackageDetailsUriTemplate/5.1.0).`, 'Browse the feed in its own web UI.');
   }
   await openExternalSafely(url);
   return url;

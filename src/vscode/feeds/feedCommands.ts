@@ -93,7 +93,7 @@ export async function addFeed(services: Services, args: AddFeedArgs = {}): Promi
   }
   const parsed = parseFeedSetting([{ name, source, kind: resolvedKind }]);
   if (parsed.problems.length > 0 || parsed.feeds.length === 0) {
-    throw new Error(parsed.problems.map((problem) => problem.message).join(' ') || 'The feed is not valid.');
+    throw new NuGetPublisherError('NP3023', parsed.problems.map((problem) => problem.message).join(' ') || 'The feed is not valid.', 'Check the URL or folder and try again.');
   }
   const feed = parsed.feeds[0];
   if (feed.kind !== 'folder') {

@@ -5,6 +5,7 @@
  * the workspace value is ignored altogether (restrictedConfigurations in package.json).
  */
 import * as vscode from 'vscode';
+import { NuGetPublisherError } from '../../core/errors';
 import { parseFeedSetting, type Feed, type FeedProblem } from '../../core/feeds/feed';
 import type { Log } from '../log';
 
@@ -15,6 +16,11 @@ export function readFeeds(log?: Log): { feeds: Feed[]; problems: FeedProblem[] }
   const result = parseFeedSetting(vscode.workspace.getConfiguration(SECTION).get<unknown>(KEY));
   result.problems.forEach((problem) => log?.warn('feeds', problem.message));
   return result;
+}
+
+/** "There is no feed named X", as an NP error. */
+export function noSuchFeed(name: string): NuGetPublisherError {
+  return new NuGetPublisherError('NP3020', `There is no feed named "${name}".`, 'Check the setting nugetPublisher.feeds, or add it with NuGet: Add Feed….');
 }
 
 export function findFeed(name: string): Feed | undefined {

@@ -29,6 +29,8 @@ class PackageDocument implements vscode.CustomDocument {
 
 /** The last message posted for each package, read by the extension-host tests. */
 export const lastPostedMessages = new Map<string, ToWebview>();
+/** Inspector webview panels not yet disposed (tests wait for 0 before opening the next one). */
+export const liveInspectorPanels = new Set<vscode.WebviewPanel>();
 
 export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvider<PackageDocument> {
   public constructor(private readonly services: Services) {}
@@ -80,7 +82,11 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), basename(document.uri.path)));
       subscriptions.push(watcher, watcher.onDidChange(() => void load()), watcher.onDidCreate(() => void load()));
     }
-    panel.onDidDispose(() => subscriptions.forEach((item) => item.dispose()));
+    liveInspectorPanels.add(panel);
+    panel.onDidDispose(() => {
+      liveInspectorPanels.delete(panel);
+      subscriptions.forEach((item) => item.dispose());
+    });
   }
 
   private async onMessage(message: FromWebview, document: PackageDocument, load: () => Promise<void>, answerReady: () => Promise<void>): Promise<void> {

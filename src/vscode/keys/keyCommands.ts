@@ -4,6 +4,8 @@
  * only into VS Code's password input box.
  */
 import * as vscode from 'vscode';
+import { noSuchFeed } from '../feeds/feedSettings';
+import { NuGetPublisherError } from '../../core/errors';
 import { describeError } from '../../core/errors';
 import { feedOrigin, type Feed } from '../../core/feeds/feed';
 import { checkExpiry, checkGlob, checkLabel, credentialFor, daysUntilExpiry, keysFor, presetFor, SCOPE_LABELS, KEY_SCOPES, type Credential, type KeyPurpose, type KeyRecord, type KeyScope } from '../../core/keys/keys';
@@ -36,7 +38,7 @@ export async function addKey(services: Services, args: AddKeyArgs = {}): Promise
   const feed = args.feed ? findFeed(args.feed) : await pickFeed('Add Key: for which feed?', (candidate) => candidate.kind !== 'folder');
   if (!feed) {
     if (args.feed) {
-      throw new Error(`There is no feed named "${args.feed}" (setting nugetPublisher.feeds).`);
+      throw noSuchFeed(args.feed);
     }
     return undefined;
   }
@@ -57,7 +59,7 @@ export async function addKey(services: Services, args: AddKeyArgs = {}): Promise
   }
   const labelProblem = checkLabel(label, existing, origin);
   if (labelProblem) {
-    throw new Error(labelProblem);
+    throw new NuGetPublisherError('NP2040', labelProblem, 'Choose another label.');
   }
   let username: string | undefined;
   if (preset.scheme === 'basic') {
@@ -187,7 +189,7 @@ export async function chooseKey(services: Services, feed: Feed, packageId: strin
   }
   const secret = await services.keys.secret(record);
   if (secret === undefined) {
-    throw new Error(`The value of the key "${record.label}" is missing from VS Code's secret storage (it is not synced between machines). Use "NuGet: Replace Key…" to enter it again.`);
+    throw new NuGetPublisherError('NP2041', `The value of the key "${record.label}" is missing from VS Code's secret storage (it is not synced between machines).`, 'Use "NuGet: Replace Key…" to enter it again.');
   }
   return { record, credential: credentialFor(record, secret, presetFor(feed)) };
 }
@@ -268,11 +270,11 @@ export async function testKey(services: Services, arg?: unknown): Promise<KeyChe
   }
   const feed = feedForKey(record);
   if (!feed) {
-    throw new Error(`No configured feed points at ${record.origin}, so the key "${record.label}" cannot be tested. Add the feed again (NuGet: Add Feed…).`);
+    throw new NuGetPublisherError('NP2042', `No configured feed points at ${record.origin}, so the key "${record.label}" cannot be tested.`, 'Add the feed again (NuGet: Add Feed…).');
   }
   const secret = await services.keys.secret(record);
   if (secret === undefined) {
-    throw new Error(`The value of "${record.label}" is missing from the secret storage; use Replace Key.`);
+    throw new NuGetPublisherError('NP2041', `The value of "${record.label}" is missing from the secret storage.`, 'Use NuGet: Replace Key.');
   }
   let probe: { id?: string; version?: string } = { id: args.packageId, version: args.version };
   if (feed.kind === 'nuget.org' && (!probe.id || !probe.version)) {

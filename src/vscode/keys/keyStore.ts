@@ -4,6 +4,7 @@
  * registered with the log's scrubber first.
  */
 import * as vscode from 'vscode';
+import { NuGetPublisherError } from '../../core/errors';
 import { feedOrigin, type Feed } from '../../core/feeds/feed';
 import { authorizationOf, credentialFor, presetFor, secretName, type KeyRecord } from '../../core/keys/keys';
 import type { Log } from '../log';
@@ -48,7 +49,7 @@ export class KeyStore implements vscode.Disposable {
   public async add(record: KeyRecord, secret: string): Promise<void> {
     this.log.protect(secret);
     if (this.find(record.origin, record.label)) {
-      throw new Error(`A key named "${record.label}" already exists for ${record.origin}.`);
+      throw new NuGetPublisherError('NP2043', `A key named "${record.label}" already exists for ${record.origin}.`, 'Choose another label, or use Replace Key.');
     }
     // The secret first: metadata without a value would be a key that cannot work.
     await this.context.secrets.store(secretName(record.origin, record.label), secret);
@@ -70,7 +71,7 @@ export class KeyStore implements vscode.Disposable {
     if (updated.label !== record.label) {
       const value = await this.secret(record);
       if (value === undefined) {
-        throw new Error(`The value of key "${record.label}" is missing from the secret storage; replace it first.`);
+        throw new NuGetPublisherError('NP2041', `The value of key "${record.label}" is missing from the secret storage.`, 'Use NuGet: Replace Key first.');
       }
       await this.context.secrets.store(secretName(updated.origin, updated.label), value);
       await this.context.secrets.delete(secretName(record.origin, record.label));

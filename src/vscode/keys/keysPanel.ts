@@ -65,6 +65,11 @@ async function loadOwners(fetcher: ConditionalFetcher): Promise<OwnersFeed[]> {
 
 export class KeysPanel implements vscode.Disposable {
   private static current: KeysPanel | undefined;
+
+  /** Is the panel open (not yet disposed)? */
+  public static isOpen(): boolean {
+    return KeysPanel.current !== undefined;
+  }
   private readonly disposables: vscode.Disposable[] = [];
   private readonly controller: KeysPanelController;
 

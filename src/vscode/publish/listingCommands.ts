@@ -4,6 +4,8 @@
  */
 import { fetch } from 'undici';
 import * as vscode from 'vscode';
+import { noSuchFeed } from '../feeds/feedSettings';
+import { NuGetPublisherError } from '../../core/errors';
 import { describeError } from '../../core/errors';
 import { serviceIndexUrl, type Feed } from '../../core/feeds/feed';
 import { discover, hasResource, resourceUrl } from '../../core/feeds/serviceIndex';
@@ -61,15 +63,15 @@ export async function setListedCommand(services: Services, listed: boolean, arg?
   const feed = args.feed ? findFeed(args.feed) : await pickFeed(`${verb} a version: on which feed?`, (candidate) => candidate.kind !== 'folder');
   if (!feed) {
     if (args.feed) {
-      throw new Error(`There is no feed named "${args.feed}".`);
+      throw noSuchFeed(args.feed);
     }
     return undefined;
   }
   if (feed.kind === 'folder') {
-    throw new Error(`${feed.name} is a folder feed: it has no unlisting. Delete the version's folder to remove it.`);
+    throw new NuGetPublisherError('NP2027', `${feed.name} is a folder feed: it has no unlisting.`, 'Delete the version\'s folder to remove it.');
   }
   if (feed.kind === 'nuget-server') {
-    throw new Error(`nuget-server offers no ${verb.toLowerCase()} through the NuGet protocol; use its web UI.`);
+    throw new NuGetPublisherError('NP2028', `nuget-server offers no ${verb.toLowerCase()} through the NuGet protocol.`, 'Use its web UI.');
   }
   const id = args.id ?? (await vscode.window.showInputBox({ title: `${verb} Version (1/2): package id`, prompt: `The id of the package to ${verb.toLowerCase()} on ${feed.name}`, ignoreFocusOut: true, validateInput: (value) => (/^[A-Za-z0-9_]+([.-][A-Za-z0-9_]+)*$/.test(value.trim()) ? undefined : 'Enter a package id such as Contoso.Utils.') }))?.trim();
   if (!id) {

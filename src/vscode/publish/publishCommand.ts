@@ -7,6 +7,8 @@
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { noSuchFeed } from '../feeds/feedSettings';
+import { NuGetPublisherError } from '../../core/errors';
 import { describeError } from '../../core/errors';
 import { inspectPackageFile } from '../../core/inspect';
 import { isProjectFile } from '../../core/pack/dotnetPack';
@@ -71,7 +73,7 @@ async function resolvePackage(services: Services, target: vscode.Uri | undefined
   }
   const path = uri.fsPath;
   if (/\.snupkg$/i.test(path)) {
-    throw new Error(`${basename(path)} is a symbol package: publish its .nupkg, and the .snupkg beside it goes along.`);
+    throw new NuGetPublisherError('NP2025', `${basename(path)} is a symbol package.`, 'Publish its .nupkg: the .snupkg beside it goes along.');
   }
   if (/\.nuspec$/i.test(path)) {
     return (await packNuspecCommand(services, uri, { quiet: false, noInspectOffer: true }))?.packagePath;
@@ -86,7 +88,7 @@ async function resolvePackage(services: Services, target: vscode.Uri | undefined
     return picked?.candidate;
   }
   if (!/\.nupkg$/i.test(path)) {
-    throw new Error(`${basename(path)} is not a package, a .nuspec or a project file.`);
+    throw new NuGetPublisherError('NP2026', `${basename(path)} is not a package, a .nuspec or a project file.`, 'Choose a .nupkg, a .nuspec or a .csproj/.fsproj/.vbproj.');
   }
   return path;
 }
@@ -126,7 +128,7 @@ export async function publishCommand(services: Services, target?: vscode.Uri, ar
   const feed = args.feed ? findFeed(args.feed) : await pickFeed(`Publish ${basename(packagePath)} to which feed?`);
   if (!feed) {
     if (args.feed) {
-      throw new Error(`There is no feed named "${args.feed}" (setting nugetPublisher.feeds).`);
+      throw noSuchFeed(args.feed);
     }
     return undefined;
   }

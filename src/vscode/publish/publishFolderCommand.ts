@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { noSuchFeed } from '../feeds/feedSettings';
 import { feedOrigin } from '../../core/feeds/feed';
 import { keysFor } from '../../core/keys/keys';
 import { buildPlan, describePlan, findPackages, runPlan, type PlanResult } from '../../core/plan/publishPlan';
@@ -41,7 +42,7 @@ export async function publishFolderCommand(services: Services, target?: vscode.U
   const feed = args.feed ? findFeed(args.feed) : await pickFeed(`Publish the packages in ${basename(folder.fsPath)} to which feed?`);
   if (!feed) {
     if (args.feed) {
-      throw new Error(`There is no feed named "${args.feed}".`);
+      throw noSuchFeed(args.feed);
     }
     return undefined;
   }

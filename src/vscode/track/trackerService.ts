@@ -1,15 +1,17 @@
 /**
  * The tracker in VS Code: follows every successful push (and "Track Package Version…"), keeps its
- * state in globalState (a reload resumes it), shows a status-bar item while anything is tracked,
+ * state in a file in the extension's global storage and in globalState (a reload resumes it), shows a status-bar item while anything is tracked,
  * and notifies when a version becomes downloadable and searchable — batched, so several packages
  * reaching a stage together make one notification, never a storm.
  */
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { openExternalSafely } from '../openExternal';
 import { feedOrigin, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
 import type { PublishReport } from '../../core/publish/publish';
 import { ConditionalFetcher } from '../../core/track/conditionalFetch';
 import { STAGE_LABELS, STAGES, Tracker, currentStage, isComplete, type StageName, type TrackedPackage, type TrackerEvent } from '../../core/track/tracker';
+import { fileTrackerStore } from '../../core/track/trackerFile';
 import { readFeeds } from '../feeds/feedSettings';
 import type { KeyStore } from '../keys/keyStore';
 import { notify, type Log } from '../log';
@@ -52,12 +54,13 @@ export class TrackerService implements vscode.Disposable {
     const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('nugetPublisher.tracker');
     this.tracker = new Tracker({
       fetcher,
-      store: {
+      // A file first (durable at once, see trackerFile.ts), globalState as well (older versions read it).
+      store: fileTrackerStore(join(context.globalStorageUri.fsPath, 'tracked.json'), {
         load: () => this.context.globalState.get<TrackedPackage[]>(STATE_KEY, []),
         save: async (list) => {
           await this.context.globalState.update(STATE_KEY, list);
         },
-      },
+      }),
       giveUpMs: () => Math.max(0.1, settings().get<number>('giveUpMinutes', 60)) * 60_000,
       intervalsMs: () => {
         const first = Math.max(1, settings().get<number>('firstPollSeconds', 15)) * 1000;

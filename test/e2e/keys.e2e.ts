@@ -1,0 +1,76 @@
+/** E2E, keys and owners webview: add, test, rotate, remove a key; themes; the Owners tab. */
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { GALLERY_KEY, TEAM_PASSWORD, type E2EContext } from './context';
+import { ARTIFACTS, UI_TIMEOUT, activeWebview, answerDialog, answerInputBox, chooseInQuickPick, closeAllEditors, expectState, expectText, fillQuickInput, runCommand } from './harness';
+
+const THEME_CLASS: Record<string, string> = { 'Dark Modern': 'vscode-dark', 'Light Modern': 'vscode-light', 'Dark High Contrast': 'vscode-high-contrast' };
+
+/** "Preferences: Color Theme" (not the marketplace entry next to it), then the theme by its exact name; waits until the webview follows. */
+async function selectTheme(page: Page, theme: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await fillQuickInput(page, '>Preferences: Color Theme');
+  await page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first().click();
+  await page.locator('.quick-input-list .monaco-list-row[aria-label^="Dark Modern"], .quick-input-list .monaco-list-row[aria-label^="Light Modern"]').first().waitFor({ timeout: UI_TIMEOUT });
+  await input.fill(theme);
+  await page.locator(`.quick-input-list .monaco-list-row[aria-label^="${theme}"]`).first().click();
+  const body = activeWebview(page).locator('body');
+  await expectState(`the webview to take the theme ${theme}`, async () => (await body.getAttribute('class', { timeout: 1000 }))?.split(/\s+/).includes(THEME_CLASS[theme]) ?? false);
+}
+
+export async function keysFeature({ page, steps }: E2EContext): Promise<void> {
+  await steps.step('"Manage Keys and Owners": add a key through the password box, test it (fails), rotate it, test again (passes), remove it', async () => {
+    await runCommand(page, 'NuGet: Manage Keys and Owners');
+    const view = activeWebview(page);
+    await view.locator('#keys-table').waitFor({ timeout: UI_TIMEOUT });
+    await view.locator('vscode-button#add-key').click();
+    await chooseInQuickPick(page, 'for which feed?', 'Team');
+    await answerInputBox(page, 'Add Key for Team (1/5)', 'Rotating key');
+    await answerInputBox(page, 'Add Key for Team (2/5)', 'alice');
+    await page.locator('.quick-input-widget', { hasText: 'Add Key for Team (3/5)' }).waitFor({ timeout: UI_TIMEOUT });
+    await fillQuickInput(page, 'not-the-password');
+    await page.locator('.quick-input-widget input').press('Enter');
+    await answerInputBox(page, 'Add Key for Team (4/5)');
+    const expiry = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+    await answerInputBox(page, 'Add Key for Team (5/5)', expiry);
+    const row = view.locator('tr[data-key$=" Rotating key"]');
+    await expectText(row.locator('td.expiry'), /expires in (29|30) days/);
+    await row.locator('vscode-button', { hasText: 'Test' }).click();
+    await expectText(row.locator('td.test'), /^failed/);
+    await row.locator('vscode-button', { hasText: 'Replace' }).click();
+    await page.locator('.quick-input-widget', { hasText: 'Replace Key "Rotating key"' }).waitFor({ timeout: UI_TIMEOUT });
+    await fillQuickInput(page, TEAM_PASSWORD);
+    await page.locator('.quick-input-widget input').press('Enter');
+    await answerInputBox(page, 'Replace Key "Rotating key": expiry');
+    await expectText(row.locator('td.test'), 'never'); // a new value has not been tested yet
+    await row.locator('vscode-button', { hasText: 'Test' }).click();
+    await expectText(row.locator('td.test'), /^passed/);
+    await view.locator('#glob-input').locator('input').fill('Contoso.Utils');
+    await expectText(view.locator('#glob-result'), /Team: (Team key|Rotating key) \(chosen\)/);
+    await page.screenshot({ path: join(ARTIFACTS, 'keys-dark.png') });
+    for (const [theme, file] of [['Light Modern', 'keys-light.png'], ['Dark High Contrast', 'keys-high-contrast.png']]) {
+      await selectTheme(page, theme);
+      await page.screenshot({ path: join(ARTIFACTS, file) });
+    }
+    await selectTheme(page, 'Dark Modern');
+    await row.locator('vscode-button', { hasText: 'Remove' }).click();
+    await answerDialog(page, 'Remove the key "Rotating key"', 'Remove');
+    await row.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+    const text = await view.locator('body').textContent();
+    if (text?.includes(TEAM_PASSWORD) || text?.includes(GALLERY_KEY)) {
+      throw new Error('a key value is visible in the webview');
+    }
+  });
+
+  await steps.step('the Owners tab lists the packages of the configured owner from search, with owners and the verified badge', async () => {
+    const view = activeWebview(page);
+    await view.locator('vscode-tab-header', { hasText: 'Owners' }).click();
+    const pkg = view.locator('section[data-feed="Contoso (nuget.org double)"] tr[data-package="Contoso.Owned"]');
+    await expectText(pkg, /Contoso\.Owned.*verified.*1\.1\.0.*contoso, alice/s);
+    await expectText(view.locator('section[data-feed="Contoso (nuget.org double)"] .owner-list'), /alice — Contoso\.Owned.*contoso — Contoso\.Owned/s);
+    await expectText(view.locator('section[data-feed="Team"]'), 'nuget-server has no package owners');
+    await page.screenshot({ path: join(ARTIFACTS, 'owners.png') });
+  });
+  await closeAllEditors(page);
+}

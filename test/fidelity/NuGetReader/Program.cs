@@ -1,0 +1,105 @@
+// Prints NuGet's reading of each package given on the command line (or one path per line on
+// stdin) as one JSON object per line: what NuGet.Packaging's PackageArchiveReader/NuspecReader,
+// NuGet.Frameworks and NuGet.Versioning make of it. The fidelity test compares ours with this.
+using System.Text.Json;
+using NuGet.Frameworks;
+using NuGet.Packaging;
+using NuGet.Packaging.Core;
+
+if (args.Length == 1 && args[0] == "--frameworks")
+{
+    // One framework string per line (a folder name or a nuspec targetFramework): NuGet's short folder name.
+    foreach (var text in ReadLines(Console.In))
+    {
+        string shortName;
+        try
+        {
+            shortName = Short(NuGetFramework.Parse(text));
+        }
+        catch (Exception error)
+        {
+            shortName = "error: " + error.GetType().Name;
+        }
+        Console.WriteLine(JsonSerializer.Serialize(new { input = text, shortName }));
+    }
+    return;
+}
+
+var paths = args.Length > 0 ? args : ReadLines(Console.In);
+var options = new JsonSerializerOptions { WriteIndented = false };
+foreach (var path in paths)
+{
+    object result;
+    try
+    {
+        result = Read(path);
+    }
+    catch (Exception error)
+    {
+        result = new { path, error = error.GetType().Name + ": " + error.Message };
+    }
+    Console.WriteLine(JsonSerializer.Serialize(result, options));
+}
+
+static IEnumerable<string> ReadLines(TextReader reader)
+{
+    for (var line = reader.ReadLine(); line is not null; line = reader.ReadLine())
+    {
+        if (line.Trim().Length > 0)
+        {
+            yield return line.Trim();
+        }
+    }
+}
+
+static string Short(NuGetFramework framework) =>
+    framework.IsAny ? "any" : framework.IsUnsupported ? "unsupported" : framework.GetShortFolderName();
+
+// Serialized while the package is open: the reader's enumerables are lazy.
+static JsonElement Read(string path)
+{
+    using var reader = new PackageArchiveReader(path);
+    var nuspec = reader.NuspecReader;
+    var identity = nuspec.GetIdentity();
+    var license = nuspec.GetLicenseMetadata();
+    return JsonSerializer.SerializeToElement(new
+    {
+        path,
+        id = identity.Id,
+        originalVersion = identity.Version.OriginalVersion,
+        normalizedVersion = identity.Version.ToNormalizedString(),
+        fullVersion = identity.Version.ToFullString(),
+        authors = nuspec.GetAuthors(),
+        description = nuspec.GetDescription(),
+        license = license is null ? null : new
+        {
+            type = license.Type.ToString().ToLowerInvariant(),
+            value = license.License,
+            version = license.Version.ToString(),
+            warnings = license.WarningsAndErrors,
+        },
+        licenseUrl = nuspec.GetLicenseUrl(),
+        dependencyGroups = nuspec.GetDependencyGroups().Select(group => new
+        {
+            framework = Short(group.TargetFramework),
+            dependencies = group.Packages.Select(dependency => new
+            {
+                id = dependency.Id,
+                range = dependency.VersionRange.ToNormalizedString(),
+            }),
+        }),
+        frameworkReferences = nuspec.GetFrameworkRefGroups().Select(group => new
+        {
+            framework = Short(group.TargetFramework),
+            references = group.FrameworkReferences.Select(reference => reference.Name),
+        }),
+        packageTypes = nuspec.GetPackageTypes().Select(type => type.Name),
+        // Entry names unescaped as OPC part names (GetFiles lists folder entries too: they end in "/").
+        files = reader.GetFiles().Where(file => !file.EndsWith('/')).OrderBy(file => file, StringComparer.Ordinal),
+        // The frameworks NuGet sees in the package's lib/ ref/ build/ ... folders and dependency groups.
+        supportedFrameworks = reader.GetSupportedFrameworks().Select(Short).OrderBy(name => name, StringComparer.Ordinal),
+        // Groups of files (folder entries, which some zips list, are not files).
+        libFrameworks = reader.GetLibItems().Where(group => group.HasEmptyFolder || group.Items.Any(item => !item.EndsWith('/'))).Select(group => Short(group.TargetFramework)).OrderBy(name => name, StringComparer.Ordinal),
+        isSigned = reader.IsSignedAsync(CancellationToken.None).GetAwaiter().GetResult(),
+    });
+}
