@@ -20,10 +20,9 @@ import { inspectPackageFile, summarize, type InspectSummary } from './core/inspe
 import { dotnetPackArgs, findDotnet, isProjectFile, producedPackages } from './core/pack/dotnetPack';
 import { packNuspec } from './core/pack/packNuspec';
 import { parseProperties } from './core/pack/tokens';
-import { discover, resourceUrl } from './core/feeds/serviceIndex';
 import { FEED_KINDS, folderPath, guessKind, isUrlSource, type Feed, type FeedKind } from './core/feeds/feed';
 import type { Credential } from './core/keys/keys';
-import { setListed } from './core/publish/listing';
+import { changeListing } from './core/publish/listing';
 import { publish } from './core/publish/publish';
 import { describeDiff, diffPackages, snapshot } from './core/diff/packageDiff';
 import { buildPlan, describePlan, findPackages, runPlan } from './core/plan/publishPlan';
@@ -33,14 +32,16 @@ const USAGE = [
   'usage: nuget-publisher inspect <file.nupkg|file.snupkg> [--json]',
   '       nuget-publisher pack <file.nuspec|project> [--base-path DIR] [--output DIR] [--properties k=v;k=v] [--symbols]',
   '                            [--version V] [--configuration C]   (the last two for projects)',
-  '       nuget-publisher push <file.nupkg> --source URL|DIR [--kind nuget.org|v3|folder|nuget-server] [--user NAME]',
-  '                            [--api-key-env NAME] [--symbols] [--skip-duplicate]',
-  '       nuget-publisher unlist|relist <id> <version> --source URL [--api-key-env NAME]',
+  '       nuget-publisher push <file.nupkg|file.snupkg> --source URL|DIR [--kind nuget.org|v3|v2|folder|nuget-server] [--user NAME]',
+  '                            [--api-key-env NAME] [--symbols] [--symbol-source URL] [--skip-duplicate] [--no-service-endpoint]',
+  '       nuget-publisher unlist|relist <id> <version> --source URL [--api-key-env NAME] [--no-service-endpoint]',
   '       nuget-publisher diff <older.nupkg> <newer.nupkg>',
   '       nuget-publisher publish-plan <folder> --source URL|DIR [--kind K] [--user NAME] [--api-key-env NAME]',
   '                            [--dry-run] [--continue-on-error] [--skip-duplicate] [--symbols]',
   '  The API key (or, with --user, the password) is read from the environment variable NAME',
-  '  (default NUGET_API_KEY), never from an argument.',
+  '  (default NUGET_API_KEY), never from an argument. A source ending in .json is a V3 service index;',
+  '  any other http(s) source is a V2 push URL (a URL with no path gets api/v2/package appended).',
+  '  Exit codes: 0 success, 1 usage error, 2 failure (the package or its symbols), with the cause on stderr.',
 ].join('\n');
 
 class UsageError extends Error {}
@@ -204,7 +205,7 @@ function credentialFrom(feed: Feed, options: Map<string, string>): Credential | 
 }
 
 async function push(args: string[]): Promise<number> {
-  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user'], ['--symbols', '--skip-duplicate']);
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user', '--symbol-source'], ['--symbols', '--skip-duplicate', '--no-service-endpoint']);
   const source = options.get('--source');
   if (positional.length !== 1 || !source) {
     throw new UsageError('push takes one package and --source');
@@ -215,18 +216,27 @@ async function push(args: string[]): Promise<number> {
     packagePath: resolve(positional[0]),
     credential: credentialFrom(feed, options),
     skipDuplicate: options.has('--skip-duplicate'),
-    symbols: options.has('--symbols'),
+    symbols: options.has('--symbols') || options.has('--symbol-source'),
+    symbolSource: options.get('--symbol-source'),
+    noServiceEndpoint: options.has('--no-service-endpoint'),
   });
   report.warnings.forEach((warning) => err(`warning from the server: ${warning}\n`));
   report.notes.forEach((note) => err(`${note}\n`));
   const what = `${report.id} ${report.version}`;
-  if (report.location) {
+  if (report.outcome === 'symbols-only') {
+    out(`${what} symbols: ${report.symbols?.outcome}${report.symbols?.status !== undefined ? ` (${report.symbols.status})` : ''}\n`);
+  } else if (report.location) {
     out(`${report.outcome === 'created' ? 'pushed' : 'already there (skipped)'}: ${report.location}\n`);
   } else {
     out(`${what}: ${report.outcome}${report.status !== undefined ? ` (${report.status})` : ''}\n`);
   }
-  if (report.symbols) {
-    out(`${what} symbols: ${report.symbols.outcome}${report.symbols.status !== undefined ? ` (${report.symbols.status})` : ''}${report.symbols.reason ? ` (${report.symbols.reason})` : ''}\n`);
+  if (report.symbols && report.outcome !== 'symbols-only') {
+    out(`${what} symbols: ${report.symbols.outcome}${report.symbols.status !== undefined ? ` (${report.symbols.status})` : ''}${report.symbols.reason && report.symbols.outcome !== 'failed' ? ` (${report.symbols.reason})` : ''}\n`);
+  }
+  if (report.symbols?.outcome === 'failed') {
+    // Like dotnet: any part that failed fails the command, with its reason.
+    err(`${report.symbols.reason}\n`);
+    return 2;
   }
   return 0;
 }
@@ -242,7 +252,7 @@ async function compare(args: string[]): Promise<number> {
 }
 
 async function publishPlan(args: string[]): Promise<number> {
-  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user'], ['--dry-run', '--continue-on-error', '--skip-duplicate', '--symbols']);
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user', '--symbol-source'], ['--dry-run', '--continue-on-error', '--skip-duplicate', '--symbols', '--no-service-endpoint']);
   const source = options.get('--source');
   if (positional.length !== 1 || !source) {
     throw new UsageError('publish-plan takes one folder and --source');
@@ -260,7 +270,13 @@ async function publishPlan(args: string[]): Promise<number> {
   const credential = credentialFrom(feed, options);
   const results = await runPlan(plan, {
     continueOnError: options.has('--continue-on-error'),
-    publishOne: async (entry) => (await publish({ feed, packagePath: entry.path, credential, skipDuplicate: options.has('--skip-duplicate'), symbols: options.has('--symbols') })).outcome,
+    publishOne: async (entry) => {
+      const report = await publish({ feed, packagePath: entry.path, credential, skipDuplicate: options.has('--skip-duplicate'), symbols: options.has('--symbols') || options.has('--symbol-source'), symbolSource: options.get('--symbol-source'), noServiceEndpoint: options.has('--no-service-endpoint') });
+      if (report.symbols?.outcome === 'failed') {
+        throw new NuGetPublisherError('NP2051', `${report.id} ${report.version} was published (${report.outcome}) but its symbols were not: ${report.symbols.reason}`, 'Push the .snupkg again once the cause is fixed.');
+      }
+      return report.outcome;
+    },
   });
   for (const result of results) {
     out(`${result.entry.id} ${result.entry.version}: ${result.outcome}${result.message ? ` (${result.message})` : ''}\n`);
@@ -269,14 +285,15 @@ async function publishPlan(args: string[]): Promise<number> {
 }
 
 async function listing(args: string[], listed: boolean): Promise<number> {
-  const { positional, options } = parseArgs(args, ['--source', '--api-key-env'], []);
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env'], ['--no-service-endpoint']);
   const source = options.get('--source');
   if (positional.length !== 2 || !source || !isUrlSource(source)) {
     throw new UsageError(`${listed ? 'relist' : 'unlist'} takes <id> <version> and --source URL`);
   }
-  const index = await discover(source);
-  const status = await setListed({ publishUrl: resourceUrl(index, 'publish'), id: positional[0], version: positional[1], listed, apiKey: apiKeyFrom(options), keyOrigin: new URL(source).origin, feedName: new URL(source).host });
-  out(`${positional[0]} ${positional[1]} ${listed ? 'relisted' : 'unlisted'} (${status})\n`);
+  const feed = feedFrom(source, undefined);
+  const [id, version] = positional;
+  const result = await changeListing({ feed, id, version, listed, apiKey: apiKeyFrom(options), noServiceEndpoint: options.has('--no-service-endpoint') });
+  out(`${id} ${version} ${result.outcome === 'deleted' ? 'deleted by the server (it does not unlist: the version is gone)' : result.outcome}${result.note ? ` (${result.note})` : ''} (${result.status})\n`);
   return 0;
 }
 

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
-import { publish } from '../../src/core/publish/publish';
+import { publish, publishFailed } from '../../src/core/publish/publish';
 import { REPO_ROOT, dotnetFixtures } from '../helpers/dotnetFixtures';
 import { tempDir } from '../helpers/temp';
 import { startNugetServer, type NugetServer } from '../servers/nugetServer';
@@ -39,15 +39,17 @@ describe('publish to a V3 feed with symbols', () => {
     assert.deepEqual([...new Set(progress)], ['package', 'symbols']);
   });
 
-  it('a symbol refusal does not hide that the package itself was published', async () => {
+  it('a symbol refusal does not hide that the package itself was published, and fails the publish', async () => {
     server.script.push({ status: 201 }, { status: 409, statusText: 'Conflict' });
     const report = await publish({ feed: { name: 'test', source: server.index, kind: 'v3' }, packagePath: dotnetFixtures().core, credential: { apiKey: 'key-1234' }, symbols: true, symbolDelayMs: 10 });
     assert.equal(report.outcome, 'created');
-    assert.equal(report.symbols?.outcome, 'not-sent');
+    assert.equal(report.symbols?.outcome, 'failed');
     assert.match(report.symbols?.reason ?? '', /409/);
+    assert.equal(publishFailed(report), true, 'a failed part fails the whole publish (CLI exit code)');
   });
 
   it('without symbols: true, the .snupkg stays home', async () => {
+    server.catalog.packages.clear(); // the earlier tests pushed this version: the server would answer 409
     server.requests.length = 0;
     await publish({ feed: { name: 'test', source: server.index, kind: 'v3' }, packagePath: dotnetFixtures().core, credential: { apiKey: 'key-1234' } });
     assert.deepEqual(server.requests.map((request) => request.url), ['/api/v2/package']);

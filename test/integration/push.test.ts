@@ -70,6 +70,7 @@ describe('push (V3 PackagePublish)', () => {
   });
 
   it('sends what dotnet nuget push sends: PUT, one multipart part "package" with the nupkg bytes, chunked, key header', async () => {
+    server.catalog.packages.clear(); // the test above pushed this version: like nuget.org, the server would answer 409
     const home = tempDir();
     const config = join(home, 'NuGet.Config');
     writeFileSync(config, `<?xml version="1.0" encoding="utf-8"?><configuration><packageSources><clear /><add key="test" value="${server.index}" allowInsecureConnections="true" /></packageSources></configuration>`);
@@ -77,6 +78,7 @@ describe('push (V3 PackagePublish)', () => {
     server.requests.length = 0;
     await run('dotnet', ['nuget', 'push', packagePath, '-s', 'test', '-k', KEY, '--configfile', config], { env: dotnetEnv(join(home, 'h')), timeout: 120_000 });
     const theirs = server.requests.find((request) => request.method === 'PUT' && request.url.replace(/\/$/, '') === '/api/v2/package')!;
+    server.catalog.packages.clear(); // dotnet just pushed it: ours pushes the same bytes again
     const result = await pushPackage(options());
     assert.equal(result.outcome, 'created');
     const ours = server.requests[server.requests.length - 1];
@@ -95,7 +97,7 @@ describe('push (V3 PackagePublish)', () => {
 
   it('maps every refusal to a cause and a fix, without the key', async () => {
     const cases: [number, string, RegExp][] = [
-      [400, 'NP2400', /invalid/], [401, 'NP2401', /glob pattern or owner/], [403, 'NP2403', /unknown or expired/],
+      [400, 'NP2400', /invalid/], [401, 'NP2401', /did not accept these credentials/], [403, 'NP2403', /may not do this/],
       [409, 'NP2409', /already has Contoso\.Core 2\.0\.0/], [413, 'NP2413', /larger/], [429, 'NP2429', /retry after 60 s/],
     ];
     for (const [status, code, message] of cases) {
@@ -107,6 +109,13 @@ describe('push (V3 PackagePublish)', () => {
         assert.match(error.message, /invalid Version/, 'the status line reason is shown');
       }
     }
+  });
+
+  it('gives nuget.org\'s key advice only for nuget.org, and names a missing key as missing', async () => {
+    server.script.push({ status: 401 }, { status: 403 }, { status: 401 });
+    await assert.rejects(pushPackage(options({ nugetOrg: true })), /glob pattern or owner/);
+    await assert.rejects(pushPackage(options({ nugetOrg: true })), /unknown or expired/);
+    await assert.rejects(pushPackage(options({ apiKey: undefined })), /none was provided \(401\).*No API key was provided: set NUGET_API_KEY/);
   });
 
   it('retries 5xx with backoff, and a 409 after a lost answer means the first try landed', async () => {

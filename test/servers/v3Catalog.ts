@@ -92,12 +92,33 @@ export class Catalog {
   }
 
   /** A pushed package appears after the scripted delays. */
-  public async addPushed(nupkg: Buffer): Promise<void> {
-    const zip = await JSZip.loadAsync(nupkg);
-    const nuspec = Object.values(zip.files).find((file) => !file.name.includes('/') && file.name.endsWith('.nuspec'));
+  /** The id and version in a pushed package's nuspec. */
+  public static async identity(nupkg: Buffer): Promise<{ id: string; version: string } | undefined> {
+    const zip = await JSZip.loadAsync(nupkg).catch(() => undefined);
+    const nuspec = zip ? Object.values(zip.files).find((file) => !file.name.includes('/') && file.name.endsWith('.nuspec')) : undefined;
     const text = nuspec ? await nuspec.async('string') : '';
     const id = /<id>([^<]+)<\/id>/.exec(text)?.[1];
     const version = /<version>([^<]+)<\/version>/.exec(text)?.[1];
+    return id && version ? { id, version } : undefined;
+  }
+
+  /** Has this version ever been pushed (unlisted included)? nuget.org then answers 409. */
+  public has(id: string, version: string): boolean {
+    return this.packages.get(id.toLowerCase())?.versions.some((candidate) => lowerNormalized(candidate.version) === lowerNormalized(version)) ?? false;
+  }
+
+  /** Removes a version (a server that deletes on DELETE instead of unlisting). */
+  public remove(id: string, version: string): boolean {
+    const pkg = this.packages.get(id.toLowerCase());
+    const before = pkg?.versions.length ?? 0;
+    if (pkg) {
+      pkg.versions.splice(0, pkg.versions.length, ...pkg.versions.filter((candidate) => lowerNormalized(candidate.version) !== lowerNormalized(version)));
+    }
+    return (pkg?.versions.length ?? 0) < before;
+  }
+
+  public async addPushed(nupkg: Buffer): Promise<void> {
+    const { id, version } = (await Catalog.identity(nupkg)) ?? {};
     if (!id || !version) {
       return;
     }

@@ -6,7 +6,7 @@
  * It earns its place because the real `dotnet nuget push` and `dotnet nuget delete` succeed
  * against it in the same test run.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Catalog } from './v3Catalog';
 
@@ -66,6 +66,12 @@ export interface V3ServerOptions {
   readonly validKeys?: readonly string[];
   /** Package ids the valid keys may push (for verifykey); all when unset. */
   readonly ownedIds?: readonly string[];
+  /** "v2": no service index at all, only the V2 push endpoint {base}/api/v2/package (as many private servers). */
+  readonly mode?: 'v3' | 'v2';
+  /** Every symbol push gets this status (404: "the package is not known yet", forever). */
+  readonly symbolStatus?: number;
+  /** DELETE removes the version (a server configured to hard-delete) instead of unlisting it. */
+  readonly deleteRemoves?: boolean;
 }
 
 /**
@@ -109,8 +115,12 @@ export async function startV3Server(options: V3ServerOptions = {}): Promise<V3Se
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
+    req.on('end', async () => {
       const body = Buffer.concat(chunks);
+      if (req.method === 'GET' && req.url === '/v3/index.json' && options.mode === 'v2') {
+        res.writeHead(404).end();
+        return;
+      }
       if (req.method === 'GET' && req.url === '/v3/index.json') {
         res.setHeader('content-type', 'application/json');
         res.end(JSON.stringify({
@@ -146,17 +156,28 @@ export async function startV3Server(options: V3ServerOptions = {}): Promise<V3Se
       }
       const key = req.headers['x-nuget-apikey'];
       const keyProblem = options.validKeys && req.method !== 'GET' ? (key === undefined ? 401 : options.validKeys.includes(String(key)) ? 0 : 403) : 0;
-      const answer = next ?? (keyProblem ? { status: keyProblem } : { status: req.method === 'PUT' ? 201 : req.method === 'DELETE' ? 204 : 200 });
+      // dotnet sends the push URL with a trailing slash ("/api/v2/package/"); we send it without.
+      const path = (req.url ?? '').replace(/\/$/, '');
+      const pushed = req.method === 'PUT' && path === '/api/v2/package' && parts[0] ? await Catalog.identity(parts[0].data) : undefined;
+      // nuget.org: a version that ever existed (unlisted included) is never taken again.
+      const duplicate = pushed && catalog.has(pushed.id, pushed.version) ? 409 : 0;
+      const symbols = req.method === 'PUT' && path === '/api/v2/symbolpackage' && options.symbolStatus ? options.symbolStatus : 0;
+      const answer = next ?? (keyProblem ? { status: keyProblem } : duplicate ? { status: 409, statusText: 'Conflict' } : symbols ? { status: symbols } : { status: req.method === 'PUT' ? 201 : req.method === 'DELETE' ? 204 : 200 });
       const done = (): void => {
-        res.writeHead(answer.status, answer.statusText ?? '', answer.headers ?? {});
+        // The standard reason phrase unless a test scripts another (an empty one confuses clients).
+        res.writeHead(answer.status, answer.statusText || STATUS_CODES[answer.status] || '', answer.headers ?? {});
         res.end(answer.body ?? '');
       };
       // Successful writes change what the read side shows.
       const listing = /^\/api\/v2\/package\/([^/]+)\/([^/]+)$/.exec(req.url ?? '');
       if (answer.status >= 200 && answer.status < 300 && listing && (req.method === 'DELETE' || req.method === 'POST')) {
-        catalog.setListed(decodeURIComponent(listing[1]), decodeURIComponent(listing[2]), req.method === 'POST');
+        if (req.method === 'DELETE' && options.deleteRemoves) {
+          catalog.remove(decodeURIComponent(listing[1]), decodeURIComponent(listing[2]));
+        } else {
+          catalog.setListed(decodeURIComponent(listing[1]), decodeURIComponent(listing[2]), req.method === 'POST');
+        }
       }
-      if (answer.status >= 200 && answer.status < 300 && req.method === 'PUT' && req.url === '/api/v2/package' && parts[0]) {
+      if (answer.status >= 200 && answer.status < 300 && req.method === 'PUT' && path === '/api/v2/package' && parts[0]) {
         catalog.addPushed(parts[0].data).then(done, done);
         return;
       }

@@ -93,15 +93,17 @@ describe('the nugetPublisher.feeds setting', () => {
       { name: 'ftp', source: 'ftp://x.example/index.json', kind: 'v3' },
       { source: 'https://nameless.example/index.json' },
       { name: 'local', source: '/srv/other' },
-      { name: 'Odd', source: 'https://odd.example/index.json', kind: 'v2' },
+      { name: 'Odd', source: 'https://odd.example/index.json', kind: 'v4' },
+      // As NuGet decides: a URL that does not end in .json is a V2 push endpoint.
+      { name: 'Old', source: 'https://old.example/nuget' },
     ]);
-    assert.deepEqual(feeds.map((feed) => [feed.name, feed.kind]), [['nuget.org', 'nuget.org'], ['Local', 'folder'], ['Odd', 'v3']]);
+    assert.deepEqual(feeds.map((feed) => [feed.name, feed.kind]), [['nuget.org', 'nuget.org'], ['Local', 'folder'], ['Odd', 'v3'], ['Old', 'v2']]);
     assert.deepEqual(problems.map((problem) => problem.message), [
       'Feed "Relative": the folder feed must be an absolute path.',
       'Feed "ftp": ftp://x.example/index.json is not an http(s) URL.',
       'Feed entry 5 has no name.',
       'Feed name "local" is used twice; the second one is ignored.',
-      'Feed "Odd" has an unknown kind "v2" (use nuget.org, v3, folder, nuget-server); treated as v3.',
+      'Feed "Odd" has an unknown kind "v4" (use nuget.org, v3, v2, folder, nuget-server); treated as v3.',
     ]);
   });
 });

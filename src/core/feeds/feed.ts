@@ -6,10 +6,16 @@
  */
 import { isAbsolute } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { NuGetPublisherError } from '../errors';
 
-export type FeedKind = 'nuget.org' | 'v3' | 'folder' | 'nuget-server';
+/**
+ * nuget.org and v3: a V3 service index. v2: a V2 push endpoint (push, unlist and relist only; no
+ * browsing), as NuGet treats any http(s) source that is not a .json index. folder: a local folder.
+ * nuget-server: its own publish API.
+ */
+export type FeedKind = 'nuget.org' | 'v3' | 'v2' | 'folder' | 'nuget-server';
 
-export const FEED_KINDS: readonly FeedKind[] = ['nuget.org', 'v3', 'folder', 'nuget-server'];
+export const FEED_KINDS: readonly FeedKind[] = ['nuget.org', 'v3', 'v2', 'folder', 'nuget-server'];
 
 export interface Feed {
   readonly name: string;
@@ -42,21 +48,46 @@ export function nugetServerBase(source: string): string {
   return source.replace(/\/+$/, '').replace(/\/v3\/index\.json$/i, '').replace(/\/v3$/i, '');
 }
 
-/** The V3 service index of a URL feed. */
+/** The V3 service index of a URL feed (a V2 push endpoint has none: NP3011). */
 export function serviceIndexUrl(feed: Feed): string {
+  if (feed.kind === 'v2') {
+    throw new NuGetPublisherError('NP3011', `${feed.name} is a V2 push endpoint (${feed.source}): it can take pushes, unlists and relists, but it has no V3 service index to browse or check.`, 'Add the feed\'s V3 index.json URL as another feed to browse it.');
+  }
   return feed.kind === 'nuget-server' ? `${nugetServerBase(feed.source)}/v3/index.json` : feed.source;
 }
 
-/** A best guess of the kind from the source alone (Add Feed and NuGet.Config import). */
+/**
+ * The kind NuGet gives a source: a URL ending in ".json" is a V3 service index (api.nuget.org:
+ * nuget.org), any other http(s) URL a V2 push endpoint, anything else a folder.
+ */
 export function guessKind(source: string): FeedKind {
   if (!isUrlSource(source)) {
     return 'folder';
   }
   const url = new URL(source);
-  if (url.hostname.toLowerCase() === 'api.nuget.org') {
-    return 'nuget.org';
+  if (!url.pathname.toLowerCase().endsWith('.json')) {
+    return 'v2';
   }
-  return 'v3';
+  return url.hostname.toLowerCase() === 'api.nuget.org' ? 'nuget.org' : 'v3';
+}
+
+/**
+ * Where a V2 source takes pushes, as dotnet nuget push decides: the URL as given, or with
+ * "api/v2/package" appended when it has no path (unless noServiceEndpoint).
+ */
+export function v2PushUrl(source: string, noServiceEndpoint = false): string {
+  const url = new URL(source);
+  if (!noServiceEndpoint && (url.pathname === '' || url.pathname === '/')) {
+    url.pathname = '/api/v2/package';
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
+/** nuget.org's symbol endpoint, used for nuget.org sources (V2 and V3) when no symbol source is given. */
+export const NUGET_ORG_SYMBOL_PUSH = 'https://www.nuget.org/api/v2/symbolpackage';
+
+export function isNugetOrgHost(source: string): boolean {
+  return isUrlSource(source) && /(^|\.)nuget\.org$/i.test(new URL(source).hostname);
 }
 
 export interface FeedProblem {

@@ -14,7 +14,7 @@ import { flatVersions, sameVersion } from '../feeds/feedReads';
 import { discover, hasResource } from '../feeds/serviceIndex';
 import { inspectPackageFile } from '../inspect';
 import type { ConditionalFetcher } from '../track/conditionalFetch';
-import { normalizeVersion, parseVersion } from '../version';
+import { compareVersions, normalizeVersion, parseVersion } from '../version';
 
 export interface PlanEntry {
   readonly path: string;
@@ -74,6 +74,22 @@ export function orderByDependencies<T extends { id: string; dependsOn: readonly 
   return ordered;
 }
 
+/**
+ * Several versions of one id (pack output folders often hold them): the ids are ordered by their
+ * dependencies, and each id's versions go oldest first, as pushing them one by one would.
+ */
+export function orderVersions<T extends { id: string; version: string; dependsOn: readonly string[] }>(entries: readonly T[]): T[] {
+  const byId = new Map<string, T[]>();
+  for (const entry of entries) {
+    byId.set(entry.id.toLowerCase(), [...(byId.get(entry.id.toLowerCase()) ?? []), entry]);
+  }
+  const nodes = [...byId.values()].map((versions) => ({ id: versions[0].id, dependsOn: [...new Set(versions.flatMap((version) => version.dependsOn))], versions }));
+  return orderByDependencies(nodes).flatMap((node) => [...node.versions].sort((a, b) => {
+    const [pa, pb] = [parseVersion(a.version), parseVersion(b.version)];
+    return pa && pb ? compareVersions(pa, pb) : a.version.localeCompare(b.version);
+  }));
+}
+
 function findCycle(remaining: ReadonlyMap<string, ReadonlySet<string>>, byId: ReadonlyMap<string, { id: string }>): string {
   const start = [...remaining.keys()].sort()[0];
   const path: string[] = [start];
@@ -119,13 +135,14 @@ export async function buildPlan(options: { feed: Feed; packages: readonly string
       await inspection.pkg.close();
     }
   }
-  const duplicates = read.filter((entry, index) => read.findIndex((other) => other.id.toLowerCase() === entry.id.toLowerCase()) !== index);
+  const key = (entry: { id: string; version: string }): string => `${entry.id.toLowerCase()} ${(parseVersion(entry.version) ? normalizeVersion(parseVersion(entry.version)!) : entry.version).toLowerCase()}`;
+  const duplicates = read.filter((entry, index) => read.findIndex((other) => key(other) === key(entry)) !== index);
   if (duplicates.length > 0) {
-    throw new NuGetPublisherError('NP5002', `The folder holds more than one version of ${[...new Set(duplicates.map((entry) => entry.id))].join(', ')}.`, 'Keep one version of each package in the folder (or publish them one at a time).');
+    throw new NuGetPublisherError('NP5002', `The folder holds ${[...new Set(duplicates.map((entry) => `${entry.id} ${entry.version}`))].join(', ')} twice.`, 'Keep one file of each version in the folder.');
   }
   const entries: PlanEntry[] = [];
   const blockedIds = new Set<string>();
-  for (const entry of orderByDependencies(read)) {
+  for (const entry of orderVersions(read)) {
     const parsed = parseVersion(entry.version);
     const version = parsed ? normalizeVersion(parsed) : entry.version;
     let action: PlanEntry['action'] = 'publish';

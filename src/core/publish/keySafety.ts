@@ -23,3 +23,24 @@ export function assertKeyMayGo(url: string, keyOrigin: string): void {
     throw new NuGetPublisherError('NP2002', `${target.origin} uses plain ${target.protocol.replace(':', '').toUpperCase()}; API keys are only sent over HTTPS (or to this machine).`, 'Use the feed\'s https:// URL.');
   }
 }
+
+/** The registrable part of a host name, approximated by its last two labels ("api.nuget.org" -> "nuget.org"). */
+function site(hostname: string): string {
+  const host = hostname.toLowerCase().replace(/\.$/, '');
+  if (/^[\d.]+$/.test(host) || host.includes(':')) {
+    return host;
+  }
+  return host.split('.').slice(-2).join('.');
+}
+
+/**
+ * The origin a key may be sent to for an endpoint named by the feed's own service index: the
+ * endpoint's origin when it is on the same site as the key's origin (nuget.org's index at
+ * api.nuget.org names www.nuget.org for pushes), else the key's own origin, so that sending
+ * anywhere else is refused by assertKeyMayGo. A workspace setting cannot move a key: the index is
+ * read from the key's origin.
+ */
+export function endpointKeyOrigin(endpoint: string, keyOrigin: string): string {
+  const target = new URL(endpoint);
+  return site(target.hostname) === site(new URL(keyOrigin).hostname) ? target.origin : keyOrigin;
+}

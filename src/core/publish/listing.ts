@@ -2,10 +2,14 @@
 import { boundedFetch, BODY_CAPS } from '../http/boundedFetch';
 import { SecretScrubber } from '../secrets/scrubber';
 import { NuGetPublisherError } from '../errors';
-import { assertKeyMayGo, originOf } from './keySafety';
+import { assertKeyMayGo, endpointKeyOrigin, originOf } from './keySafety';
+import { isNugetOrgHost, serviceIndexUrl, v2PushUrl, type Feed } from '../feeds/feed';
+import { flatVersions, sameVersion } from '../feeds/feedReads';
+import { discover, hasResource, resourceUrl } from '../feeds/serviceIndex';
+import { ConditionalFetcher } from '../track/conditionalFetch';
 import { pushError } from './pushErrors';
 
-export async function setListed(options: { publishUrl: string; id: string; version: string; listed: boolean; apiKey?: string; authorization?: string; keyOrigin?: string; feedName: string; signal?: AbortSignal }): Promise<number> {
+export async function setListed(options: { publishUrl: string; id: string; version: string; listed: boolean; apiKey?: string; authorization?: string; keyOrigin?: string; feedName: string; signal?: AbortSignal; nugetOrg?: boolean }): Promise<number> {
   const url = `${options.publishUrl.replace(/\/+$/, '')}/${encodeURIComponent(options.id)}/${encodeURIComponent(options.version)}`;
   if (options.apiKey !== undefined || options.authorization !== undefined) {
     assertKeyMayGo(url, options.keyOrigin ?? originOf(options.publishUrl));
@@ -31,7 +35,35 @@ export async function setListed(options: { publishUrl: string; id: string; versi
     throw new NuGetPublisherError('NP2404', `${options.feedName} has no ${options.id} ${options.version} (404).`, 'Check the id and version (the package may still be validating).');
   }
   if (response.status < 200 || response.status >= 300) {
-    throw pushError({ status: response.status, reason, body }, options.id, options.version, options.feedName);
+    throw pushError({ status: response.status, reason, body }, options.id, options.version, options.feedName, { nugetOrg: options.nugetOrg, keyProvided: options.apiKey !== undefined || options.authorization !== undefined });
   }
   return response.status;
+}
+
+export interface ListingResult {
+  /** What the feed shows afterwards: still there but unlisted/relisted, or gone (a server that deletes). */
+  readonly outcome: 'unlisted' | 'relisted' | 'deleted';
+  readonly status: number;
+  readonly note?: string;
+}
+
+/**
+ * Unlist (DELETE) or relist (POST) a version on a V3 feed or a V2 push endpoint, then read the
+ * feed's flat container to say truthfully what happened: some servers delete on DELETE.
+ */
+export async function changeListing(options: { feed: Feed; id: string; version: string; listed: boolean; apiKey?: string; authorization?: string; noServiceEndpoint?: boolean; signal?: AbortSignal; fetcher?: ConditionalFetcher }): Promise<ListingResult> {
+  const { feed, id, version, listed } = options;
+  const keyOrigin = new URL(feed.source).origin;
+  const index = feed.kind === 'v2' ? undefined : await discover(serviceIndexUrl(feed), { headers: options.authorization ? { authorization: options.authorization } : undefined, signal: options.signal });
+  const publishUrl = index ? resourceUrl(index, 'publish') : v2PushUrl(feed.source, options.noServiceEndpoint);
+  const status = await setListed({ publishUrl, id, version, listed, apiKey: options.apiKey, authorization: options.authorization, keyOrigin: endpointKeyOrigin(publishUrl, keyOrigin), feedName: feed.name, signal: options.signal, nugetOrg: feed.kind === 'nuget.org' || isNugetOrgHost(feed.source) });
+  if (listed) {
+    return { outcome: 'relisted', status };
+  }
+  if (!index || !hasResource(index, 'packageBase')) {
+    return { outcome: 'unlisted', status, note: 'the feed cannot be read to confirm it' };
+  }
+  const fetcher = options.fetcher ?? new ConditionalFetcher(options.authorization ? (origin) => (origin === keyOrigin ? options.authorization : undefined) : undefined);
+  const still = (await flatVersions(fetcher, index, id, options.signal).catch(() => undefined))?.some((candidate) => sameVersion(candidate, version));
+  return still === false ? { outcome: 'deleted', status } : { outcome: 'unlisted', status };
 }

@@ -4,15 +4,17 @@
  * the .nupkg to SymbolPackagePublish). Used by the CLI and by the "Publish package" command.
  */
 import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { NuGetPublisherError } from '../errors';
-import { folderPath, nugetServerBase, serviceIndexUrl, type Feed } from '../feeds/feed';
+import { folderPath, isNugetOrgHost, NUGET_ORG_SYMBOL_PUSH, nugetServerBase, serviceIndexUrl, v2PushUrl, type Feed } from '../feeds/feed';
 import { pushToFolder } from '../feeds/folderFeed';
 import { discover, hasResource, resourceUrl } from '../feeds/serviceIndex';
 import { authorizationOf, type Credential } from '../keys/keys';
 import { openPackage } from '../nupkg/package';
 import { normalizeVersion, parseVersion } from '../version';
 import { publishToNugetServer } from './nugetServerPublish';
-import { pushPackage, type PushResult } from './push';
+import { endpointKeyOrigin } from './keySafety';
+import { pushPackage, type PushOptions, type PushResult } from './push';
 
 export interface PublishProgress {
   readonly what: 'package' | 'symbols';
@@ -25,46 +27,61 @@ export interface PublishOptions {
   readonly packagePath: string;
   readonly credential?: Credential;
   readonly skipDuplicate?: boolean;
-  /** Push the .snupkg beside the .nupkg when there is one (V3 feeds with SymbolPackagePublish). */
+  /** Push the .snupkg beside the .nupkg when there is one. */
   readonly symbols?: boolean;
+  /** Where symbol packages go (dotnet's --symbol-source); default: the feed's SymbolPackagePublish, or nuget.org's for nuget.org. */
+  readonly symbolSource?: string;
+  /** A V2 source URL is used exactly as given (dotnet's --no-service-endpoint). */
+  readonly noServiceEndpoint?: boolean;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: PublishProgress) => void;
   readonly timeoutMs?: number;
   readonly backoffMs?: number;
-  /** Symbol pushes get 404 until the package is known: how often and how long to wait. */
+  /** Symbol pushes get 404 until the package is known: how often (at most 3) and how long between tries. */
   readonly symbolAttempts?: number;
   readonly symbolDelayMs?: number;
 }
+
+export type SymbolOutcome = PushResult['outcome'] | 'not-sent' | 'skipped' | 'failed';
 
 export interface PublishReport {
   readonly id: string;
   readonly version: string;
   readonly normalizedVersion: string;
   readonly feed: Feed;
-  readonly outcome: PushResult['outcome'];
+  /** "symbols-only" when a symbol package was given on its own (it went to the symbol endpoint only). */
+  readonly outcome: PushResult['outcome'] | 'symbols-only';
   readonly status?: number;
   readonly warnings: readonly string[];
   readonly notes: readonly string[];
-  readonly symbols?: { readonly outcome: PushResult['outcome'] | 'not-sent'; readonly status?: number; readonly reason?: string };
+  readonly symbols?: { readonly outcome: SymbolOutcome; readonly status?: number; readonly reason?: string };
   /** Folder feeds: where the version was written. */
   readonly location?: string;
+}
+
+/** Did any part that was asked for fail (the package, or its symbols)? CI must see it in the exit code. */
+export function publishFailed(report: PublishReport): boolean {
+  return report.symbols?.outcome === 'failed';
 }
 
 export interface PackageIdentity {
   readonly id: string;
   readonly version: string;
   readonly normalizedVersion: string;
+  /** A symbol package (.snupkg, or a nuspec with the SymbolsPackage type): never sent as a package. */
+  readonly isSymbolPackage: boolean;
 }
 
 export async function readIdentity(packagePath: string): Promise<PackageIdentity> {
   const pkg = await openPackage(packagePath);
   try {
-    const { id, version } = pkg.nuspec.nuspec.metadata;
+    const { id, version, packageTypes } = pkg.nuspec.nuspec.metadata;
     const parsed = parseVersion(version);
     if (!id || !parsed) {
       throw new NuGetPublisherError('NP2020', `${packagePath} has no valid id and version.`, 'Fix the nuspec and pack again.');
     }
-    return { id, version, normalizedVersion: normalizeVersion(parsed) };
+    const isSymbolPackage = pkg.kind === 'snupkg' || packageTypes.some((type) => type.name.toLowerCase() === 'symbolspackage');
+    return { id, version, normalizedVersion: normalizeVersion(parsed), isSymbolPackage };
   } finally {
     await pkg.close();
   }
@@ -78,9 +95,28 @@ async function exists(path: string | undefined): Promise<boolean> {
   return path !== undefined && (await stat(path).then((info) => info.isFile(), () => false));
 }
 
-export async function publish(options: PublishOptions): Promise<PublishReport> {
-  const identity = await readIdentity(options.packagePath);
+/** Where a feed takes pushes, and where it takes symbol packages (undefined: nowhere). */
+interface Endpoints {
+  readonly push: string;
+  readonly symbols?: string;
+}
+
+async function endpoints(options: PublishOptions, authorization: string | undefined): Promise<Endpoints> {
   const { feed } = options;
+  const nugetOrgSymbols = isNugetOrgHost(feed.source) ? NUGET_ORG_SYMBOL_PUSH : undefined;
+  if (feed.kind === 'v2') {
+    return { push: v2PushUrl(feed.source, options.noServiceEndpoint), symbols: options.symbolSource ?? nugetOrgSymbols };
+  }
+  const index = await discover(serviceIndexUrl(feed), { headers: authorization ? { authorization } : undefined, signal: options.signal });
+  return { push: resourceUrl(index, 'publish'), symbols: options.symbolSource ?? (hasResource(index, 'symbolPublish') ? resourceUrl(index, 'symbolPublish') : nugetOrgSymbols) };
+}
+
+export async function publish(options: PublishOptions): Promise<PublishReport> {
+  const { isSymbolPackage, ...identity } = await readIdentity(options.packagePath);
+  const { feed } = options;
+  if (isSymbolPackage && (feed.kind === 'folder' || feed.kind === 'nuget-server')) {
+    throw new NuGetPublisherError('NP2050', `${basename(options.packagePath)} is a symbol package and ${feed.name} (${feed.kind === 'folder' ? 'a folder feed' : 'nuget-server'}) has no symbol server; it was not published, and never goes in as a package.`, 'Publish the .nupkg; push symbol packages to a feed with a symbol server (or --symbol-source).');
+  }
   const symbolsPath = symbolsPathFor(options.packagePath);
   const hasSymbols = options.symbols === true && (await exists(symbolsPath));
   if (feed.kind === 'folder') {
@@ -94,33 +130,55 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
   }
   const authorization = authorizationOf(options.credential);
   const keyOrigin = new URL(feed.source).origin;
-  const index = await discover(serviceIndexUrl(feed), { headers: authorization ? { authorization } : undefined, signal: options.signal });
-  const common = { apiKey: options.credential?.apiKey, authorization, keyOrigin, id: identity.id, version: identity.version, feedName: feed.name, skipDuplicate: options.skipDuplicate, signal: options.signal, timeoutMs: options.timeoutMs, backoffMs: options.backoffMs };
-  const result = await pushPackage({ ...common, packagePath: options.packagePath, url: resourceUrl(index, 'publish'), onProgress: report('package') });
+  const where = await endpoints(options, authorization);
+  const common = { apiKey: options.credential?.apiKey, authorization, keyOrigin, id: identity.id, version: identity.version, feedName: feed.name, skipDuplicate: options.skipDuplicate, signal: options.signal, timeoutMs: options.timeoutMs, backoffMs: options.backoffMs, nugetOrg: feed.kind === 'nuget.org' || isNugetOrgHost(feed.source) };
+  if (isSymbolPackage) {
+    // A symbol package given on its own goes to the symbol endpoint only, as dotnet does.
+    if (!where.symbols) {
+      throw new NuGetPublisherError('NP2050', `${basename(options.packagePath)} is a symbol package and ${feed.name} has no symbol server (no SymbolPackagePublish/4.9.0); it was not sent (it never goes in as a package).`, 'Give the symbol server with --symbol-source, or publish the .nupkg instead.');
+    }
+    const symbols = await pushSymbols(options, { ...common, keyOrigin: endpointKeyOrigin(where.symbols, keyOrigin) }, where.symbols, options.packagePath, identity, report('symbols'));
+    return { ...identity, feed, outcome: 'symbols-only', warnings: symbols.warnings, notes: symbols.notes, symbols: symbols.result };
+  }
+  const result = await pushPackage({ ...common, keyOrigin: endpointKeyOrigin(where.push, keyOrigin), packagePath: options.packagePath, url: where.push, onProgress: report('package') });
   const base = { ...identity, feed, outcome: result.outcome, status: result.status, warnings: [...result.warnings], notes: [...result.notes] };
   if (!hasSymbols) {
     return base;
   }
-  if (!hasResource(index, 'symbolPublish')) {
+  if (result.outcome === 'skipped-duplicate') {
+    // As dotnet: a skipped package's symbols are skipped too.
+    return { ...base, symbols: { outcome: 'skipped', reason: 'the package was skipped as a duplicate, so its symbols were too' } };
+  }
+  if (!where.symbols) {
     return { ...base, symbols: { outcome: 'not-sent', reason: `${feed.name} has no symbol server (no SymbolPackagePublish/4.9.0)` } };
   }
-  const attempts = options.symbolAttempts ?? 4;
+  const symbols = await pushSymbols(options, { ...common, keyOrigin: endpointKeyOrigin(where.symbols, keyOrigin) }, where.symbols, symbolsPath!, identity, report('symbols'));
+  return { ...base, warnings: [...base.warnings, ...symbols.warnings], notes: [...base.notes, ...symbols.notes], symbols: symbols.result };
+}
+
+const MAX_SYMBOL_ATTEMPTS = 3;
+
+/**
+ * Pushes a symbol package. A 404 means the server does not know the package yet (it is still
+ * being processed): tried again at most 3 times in all, within about 15 s. Any failure is
+ * reported as "failed" (never thrown): the package itself may already be published.
+ */
+async function pushSymbols(options: PublishOptions, common: Omit<PushOptions, 'packagePath' | 'url'>, url: string, path: string, identity: { id: string; version: string }, onProgress: (sent: number, total: number) => void): Promise<{ result: NonNullable<PublishReport['symbols']>; warnings: string[]; notes: string[] }> {
+  const attempts = Math.min(MAX_SYMBOL_ATTEMPTS, options.symbolAttempts ?? MAX_SYMBOL_ATTEMPTS);
+  const notes: string[] = [];
   for (let attempt = 1; ; attempt++) {
     try {
-      const symbols = await pushPackage({ ...common, packagePath: symbolsPath!, url: resourceUrl(index, 'symbolPublish'), onProgress: report('symbols') });
-      base.warnings.push(...symbols.warnings);
-      base.notes.push(...symbols.notes);
-      return { ...base, symbols: { outcome: symbols.outcome, status: symbols.status } };
+      // Symbols the server already has count as skipped under skip-duplicate.
+      const pushed = await pushPackage({ ...common, packagePath: path, url, onProgress });
+      return { result: { outcome: pushed.outcome, status: pushed.status }, warnings: [...pushed.warnings], notes: [...notes, ...pushed.notes] };
     } catch (error) {
-      // 404: the server does not know the package yet (it is still being processed).
       if (error instanceof NuGetPublisherError && error.code === 'NP2404' && attempt < attempts && !options.signal?.aborted) {
-        base.notes.push(`The symbol server does not know ${identity.id} ${identity.version} yet (404); trying again.`);
-        await new Promise((resolve) => setTimeout(resolve, (options.symbolDelayMs ?? 10_000) * attempt));
+        notes.push(`The symbol server does not know ${identity.id} ${identity.version} yet (404); trying again.`);
+        await new Promise((resolve) => setTimeout(resolve, (options.symbolDelayMs ?? 5_000) * attempt));
         continue;
       }
       if (error instanceof NuGetPublisherError) {
-        // The package itself is published: report the symbol failure without hiding that.
-        return { ...base, symbols: { outcome: 'not-sent', reason: error.message } };
+        return { result: { outcome: 'failed', reason: error.toOneLine() }, warnings: [], notes };
       }
       throw error;
     }

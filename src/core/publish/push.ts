@@ -40,6 +40,8 @@ export interface PushOptions {
   readonly backoffMs?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (sent: number, total: number) => void;
+  /** For advice that fits the feed (nuget.org's key rules only for nuget.org). */
+  readonly nugetOrg?: boolean;
 }
 
 export interface PushResult {
@@ -133,6 +135,6 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
       return { outcome: 'skipped-duplicate', status, attempts: attempt, warnings, notes };
     }
     // nuget.org often puts the reason only in the status line.
-    throw pushError({ status, reason: scrubber.scrub(answer.statusText), body, retryAfter: answer.headers['retry-after'] ? String(answer.headers['retry-after']) : undefined }, options.id, options.version, options.feedName);
+    throw pushError({ status, reason: scrubber.scrub(answer.statusText), body, retryAfter: answer.headers['retry-after'] ? String(answer.headers['retry-after']) : undefined }, options.id, options.version, options.feedName, { nugetOrg: options.nugetOrg, keyProvided: secret });
   }
 }

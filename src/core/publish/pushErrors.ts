@@ -13,17 +13,37 @@ function detail(answer: PushAnswer): string {
   return text ? ` The server said: "${text}".` : '';
 }
 
-export function pushError(answer: PushAnswer, id: string, version: string, feed: string): NuGetPublisherError {
+/** Who is asking, so that the advice fits the feed: nuget.org's key rules apply only to nuget.org. */
+export interface PushContext {
+  readonly nugetOrg?: boolean;
+  /** Was a key or credential sent at all? */
+  readonly keyProvided?: boolean;
+}
+
+const NO_KEY_FIX = 'No API key was provided: set NUGET_API_KEY (or name another variable with --api-key-env); in VS Code, NuGet: Add Key….';
+
+export function pushError(answer: PushAnswer, id: string, version: string, feed: string, context: PushContext = {}): NuGetPublisherError {
   const what = `${id} ${version}`;
+  const keyless = context.keyProvided === false;
   switch (answer.status) {
     case 400:
       return new NuGetPublisherError('NP2400', `${feed} refused ${what} as invalid (400).${detail(answer)}`, 'Fix what the server names (the inspector\'s checks show most of these) and pack again.');
     case 401:
-      return new NuGetPublisherError('NP2401', `${feed} did not accept the key for ${what} (401).${detail(answer)}`, 'On nuget.org this usually means the key\'s glob pattern or owner does not cover this package id: create a key whose glob matches it (nuget.org → API Keys).');
+      if (keyless) {
+        return new NuGetPublisherError('NP2401', `${feed} wants an API key for ${what}, and none was provided (401).${detail(answer)}`, NO_KEY_FIX);
+      }
+      return new NuGetPublisherError('NP2401', `${feed} did not accept the key for ${what} (401).${detail(answer)}`, context.nugetOrg
+        ? 'On nuget.org this usually means the key\'s glob pattern or owner does not cover this package id: create a key whose glob matches it (nuget.org → API Keys).'
+        : 'The server did not accept these credentials: check the key (or user name and password/token) stored for this feed, and that it may push (NuGet: Replace Key).');
     case 403:
-      return new NuGetPublisherError('NP2403', `${feed} refused the key for ${what} (403).${detail(answer)}`, 'The key is unknown or expired, lacks the push scope, or the package is locked: replace the key (NuGet: Replace Key) or check the package on the website.');
+      if (keyless) {
+        return new NuGetPublisherError('NP2403', `${feed} refused ${what} without an API key (403).${detail(answer)}`, NO_KEY_FIX);
+      }
+      return new NuGetPublisherError('NP2403', `${feed} refused the key for ${what} (403).${detail(answer)}`, context.nugetOrg
+        ? 'The key is unknown or expired, lacks the push scope, or the package is locked: replace the key (NuGet: Replace Key) or check the package on the website.'
+        : 'The credentials are known but may not do this (no push permission, or expired): check them on the server and replace the key (NuGet: Replace Key).');
     case 409:
-      return new NuGetPublisherError('NP2409', `${feed} already has ${what}, or the id is under a prefix reserved by another owner (409).${detail(answer)}`, 'Bump the version (a version that ever existed, even unlisted, cannot be pushed again), or turn on skip-duplicate.');
+      return new NuGetPublisherError('NP2409', `${feed} already has ${what}${context.nugetOrg ? ', or the id is under a prefix reserved by another owner' : ''} (409).${detail(answer)}`, `Bump the version${context.nugetOrg ? ' (a version that ever existed, even unlisted, cannot be pushed again)' : ''}, or turn on skip-duplicate.`);
     case 413:
       return new NuGetPublisherError('NP2413', `${what} is larger than ${feed} accepts (413).${detail(answer)}`, 'Make the package smaller (nuget.org: 250 MB at most).');
     case 429:

@@ -193,6 +193,10 @@ export class FeedTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private async loadPage(node: FeedNode | PackageNode, start: number, signal: AbortSignal): Promise<{ items: TreeNode[]; next?: number }> {
     const feed = node.feedInfo;
     if (node.kind === 'feed') {
+      if (feed.kind === 'v2') {
+        // A V2 push endpoint takes pushes, unlists and relists but cannot be browsed.
+        return { items: [{ kind: 'message', text: 'A V2 push endpoint: publish, unlist and relist work; it cannot be browsed.', detail: 'Add the server\'s V3 index.json URL as another feed to browse it.' }] };
+      }
       if (feed.kind === 'folder') {
         const all = await folderPackages(feed);
         const slice = all.slice(start, start + PAGE_SIZE);

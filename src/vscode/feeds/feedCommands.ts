@@ -61,6 +61,7 @@ export async function addFeed(services: Services, args: AddFeedArgs = {}): Promi
     const picked = await vscode.window.showQuickPick([
       { label: '$(globe) NuGet V3 server', detail: 'nuget.org, Azure Artifacts, GitHub Packages, MyGet, ProGet, Nexus, Artifactory, BaGet… (a service index URL)', feedKind: 'v3' as FeedKind },
       { label: '$(folder) Local folder', detail: 'A folder in the hierarchical layout dotnet restore reads; needs no key', feedKind: 'folder' as FeedKind },
+      { label: '$(cloud-upload) NuGet V2 push URL', detail: 'Push-only (no browsing): a V2 endpoint such as https://packages.example.com/api/v2/package, as older servers and CI scripts use', feedKind: 'v2' as FeedKind },
       { label: '$(server) nuget-server', detail: 'The nuget-server npm package (publishes through /api/publish with a user name and API password)', feedKind: 'nuget-server' as FeedKind },
     ], { title: 'Add Feed (1/3): what kind of feed?' });
     if (!picked) {
@@ -73,7 +74,7 @@ export async function addFeed(services: Services, args: AddFeedArgs = {}): Promi
     source = (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use as Feed', title: 'Add Feed: choose the folder' }))?.[0]?.fsPath;
   } else if (!source) {
     source = (await vscode.window.showInputBox({
-      title: 'Add Feed (2/3): URL', prompt: kind === 'nuget-server' ? 'The server\'s base URL, e.g. https://packages.example.com' : 'The service index URL (it ends in index.json)',
+      title: 'Add Feed (2/3): URL', prompt: kind === 'nuget-server' ? 'The server\'s base URL, e.g. https://packages.example.com' : kind === 'v2' ? 'The V2 push URL (a URL with no path gets api/v2/package)' : 'The service index URL (it ends in index.json)',
       placeHolder: kind === 'nuget-server' ? 'https://packages.example.com' : 'https://pkgs.dev.azure.com/ORG/_packaging/FEED/nuget/v3/index.json',
       ignoreFocusOut: true, validateInput: checkUrl,
     }))?.trim();
@@ -96,7 +97,8 @@ export async function addFeed(services: Services, args: AddFeedArgs = {}): Promi
     throw new NuGetPublisherError('NP3023', parsed.problems.map((problem) => problem.message).join(' ') || 'The feed is not valid.', 'Check the URL or folder and try again.');
   }
   const feed = parsed.feeds[0];
-  if (feed.kind !== 'folder') {
+  // A V2 push endpoint has no index to probe (a push is the only way to reach it).
+  if (feed.kind !== 'folder' && feed.kind !== 'v2') {
     const warning = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking ${feed.source}…` }, () => probe(feed));
     if (warning) {
       const choice = args.name ? 'Add Anyway' : await vscode.window.showWarningMessage(warning, { modal: true }, 'Add Anyway');

@@ -2,15 +2,16 @@
  * "NuGet: Unlist Version…" (DELETE) and "NuGet: Relist Version…" (POST) on {PackagePublish}/{id}/{version},
  * with the key chosen by glob (unlist scope) and a confirmation.
  */
-import { fetch } from 'undici';
 import * as vscode from 'vscode';
 import { noSuchFeed } from '../feeds/feedSettings';
 import { NuGetPublisherError } from '../../core/errors';
 import { describeError } from '../../core/errors';
 import { serviceIndexUrl, type Feed } from '../../core/feeds/feed';
-import { discover, hasResource, resourceUrl } from '../../core/feeds/serviceIndex';
+import { discover, hasResource } from '../../core/feeds/serviceIndex';
 import { authorizationOf } from '../../core/keys/keys';
-import { setListed } from '../../core/publish/listing';
+import { changeListing } from '../../core/publish/listing';
+import { flatVersions } from '../../core/feeds/feedReads';
+import { ConditionalFetcher } from '../../core/track/conditionalFetch';
 import { compareVersions, normalizeVersion, parseVersion } from '../../core/version';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
 import { chooseKey } from '../keys/keyCommands';
@@ -27,25 +28,19 @@ export interface ListingArgs {
 }
 
 /** Versions from the flat container, newest first (undefined when the feed does not say). */
-async function knownVersions(feed: Feed, id: string, headers: Record<string, string>): Promise<string[] | undefined> {
+async function knownVersions(feed: Feed, id: string, authorization: string | undefined): Promise<string[] | undefined> {
+  if (feed.kind === 'v2') {
+    return undefined; // a V2 push endpoint cannot be browsed
+  }
   try {
-    const index = await discover(serviceIndexUrl(feed), { headers });
+    const index = await discover(serviceIndexUrl(feed), { headers: authorization ? { authorization } : undefined });
     if (!hasResource(index, 'packageBase')) {
       return undefined;
     }
-    const url = `${resourceUrl(index, 'packageBase').replace(/\/+$/, '')}/${id.toLowerCase()}/index.json`;
-    if (new URL(url).origin !== new URL(feed.source).origin) {
-      headers = {}; // credentials stay with their origin
-    }
-    const response = await fetch(url, { headers, redirect: 'manual', signal: AbortSignal.timeout(20_000) });
-    if (!response.ok) {
-      return undefined;
-    }
-    const { versions } = (await response.json()) as { versions?: unknown };
-    if (!Array.isArray(versions)) {
-      return undefined;
-    }
-    return versions.filter((version): version is string => typeof version === 'string').sort((a, b) => {
+    // The one feed-reading path (capped, with deadlines); credentials only for the feed's own origin.
+    const origin = new URL(feed.source).origin;
+    const versions = await flatVersions(new ConditionalFetcher((candidate) => (candidate === origin ? authorization : undefined)), index, id);
+    return versions.sort((a, b) => {
       const [pa, pb] = [parseVersion(a), parseVersion(b)];
       return pa && pb ? compareVersions(pb, pa) : b.localeCompare(a);
     });
@@ -84,7 +79,7 @@ export async function setListedCommand(services: Services, listed: boolean, arg?
   const authorization = authorizationOf(key.credential);
   let version = args.version;
   if (!version) {
-    const versions = await knownVersions(feed, id, authorization ? { authorization } : {});
+    const versions = await knownVersions(feed, id, authorization);
     version = versions && versions.length > 0
       ? (await vscode.window.showQuickPick(versions, { title: `${verb} Version (2/2): which version of ${id}?` }))
       : (await vscode.window.showInputBox({ title: `${verb} Version (2/2): version`, prompt: `The version of ${id}`, ignoreFocusOut: true, validateInput: (value) => (parseVersion(value.trim()) ? undefined : 'Enter a version such as 1.2.3.') }))?.trim();
@@ -104,11 +99,13 @@ export async function setListedCommand(services: Services, listed: boolean, arg?
     }
   }
   try {
-    const index = await discover(serviceIndexUrl(feed), { headers: authorization ? { authorization } : undefined });
-    const status = await setListed({ publishUrl: resourceUrl(index, 'publish'), id, version: shown, listed, apiKey: key.credential?.apiKey, authorization, keyOrigin: new URL(feed.source).origin, feedName: feed.name });
-    services.log.info('listing', `${verb.toLowerCase()}ed ${id} ${shown} on ${feed.name} (${status})`);
-    void notify(services.log, 'info', `${verb}ed ${id} ${shown} on ${feed.name}.`);
-    return status;
+    const result = await changeListing({ feed, id, version: shown, listed, apiKey: key.credential?.apiKey, authorization });
+    services.log.info('listing', `${verb.toLowerCase()} ${id} ${shown} on ${feed.name}: ${result.outcome} (${result.status})`);
+    // Say what the feed shows now: some servers delete on DELETE instead of unlisting.
+    void notify(services.log, result.outcome === 'deleted' ? 'warning' : 'info', result.outcome === 'deleted'
+      ? `${feed.name} deleted ${id} ${shown} instead of unlisting it: the version is gone from the feed.`
+      : `${verb}ed ${id} ${shown} on ${feed.name}.${result.note ? ` (${result.note})` : ''}`);
+    return result.status;
   } catch (error) {
     services.log.error('listing', `${verb} ${id} ${shown} on ${feed.name} failed: ${describeError(error)}`);
     void showError(services.log, `${verb} of ${id} ${shown} on ${feed.name} failed. ${describeError(error)}`);

@@ -72,8 +72,9 @@ async function resolvePackage(services: Services, target: vscode.Uri | undefined
     return undefined;
   }
   const path = uri.fsPath;
+  // A .snupkg on its own goes to the feed's symbol server only (never in as a package), as dotnet does.
   if (/\.snupkg$/i.test(path)) {
-    throw new NuGetPublisherError('NP2025', `${basename(path)} is a symbol package.`, 'Publish its .nupkg: the .snupkg beside it goes along.');
+    return path;
   }
   if (/\.nuspec$/i.test(path)) {
     return (await packNuspecCommand(services, uri, { quiet: false, noInspectOffer: true }))?.packagePath;
@@ -216,11 +217,18 @@ export async function publishCommand(services: Services, target?: vscode.Uri, ar
     accepted: `${feed.name} accepted ${name}; it is being processed.`,
     'skipped-duplicate': `${feed.name} already has ${name}; nothing was pushed (skip-duplicate).`,
     'landed-on-earlier-try': `Published ${name} to ${feed.name}: an answer was lost and the retry found the version there, so the first try landed.`,
+    'symbols-only': `Sent the symbols of ${name} to ${feed.name}'s symbol server.`,
   }[report.outcome];
-  const symbolsNote = report.symbols ? (report.symbols.outcome === 'not-sent' ? ` Symbols not published: ${report.symbols.reason}.` : ' Symbols published too.') : '';
+  const symbolResult = report.symbols;
+  const symbolsNote = !symbolResult || report.outcome === 'symbols-only'
+    ? (symbolResult?.outcome === 'failed' ? ` The symbol server refused them: ${symbolResult.reason}` : '')
+    : symbolResult.outcome === 'not-sent' ? ` Symbols not published: ${symbolResult.reason}.`
+      : symbolResult.outcome === 'skipped' ? ' Its symbols were skipped with it.'
+        : symbolResult.outcome === 'failed' ? ` Symbols NOT published: ${symbolResult.reason}`
+          : ' Symbols published too.';
   const validating = feed.kind === 'nuget.org' && report.outcome !== 'skipped-duplicate' ? ' nuget.org now validates and indexes it (usually under 15 minutes).' : '';
   // A feed kind without symbols is expected, not a problem; a symbol server that refused is.
-  const symbolsFailed = report.symbols?.outcome === 'not-sent' && (feed.kind === 'v3' || feed.kind === 'nuget.org');
+  const symbolsFailed = report.symbols?.outcome === 'failed' || (report.symbols?.outcome === 'not-sent' && (feed.kind === 'v3' || feed.kind === 'nuget.org'));
   void notify(services.log, symbolsFailed ? 'warning' : 'info', `${outcome}${symbolsNote}${validating}`);
   services.onPublished.fire(report);
   return report;

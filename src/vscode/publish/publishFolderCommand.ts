@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { NuGetPublisherError } from '../../core/errors';
 import { noSuchFeed } from '../feeds/feedSettings';
 import { feedOrigin } from '../../core/feeds/feed';
 import { keysFor } from '../../core/keys/keys';
@@ -88,6 +89,9 @@ export async function publishFolderCommand(services: Services, target?: vscode.U
       publishOne: async (entry) => {
         const report = await publish({ feed, packagePath: entry.path, credential: keys.get(entry.id)?.credential, signal: controller.signal, symbols: vscode.workspace.getConfiguration('nugetPublisher.publish').get<boolean>('symbols', true) });
         services.onPublished.fire(report);
+        if (report.symbols?.outcome === 'failed') {
+          throw new NuGetPublisherError('NP2051', `${report.id} ${report.version} was published but its symbols were not: ${report.symbols.reason}`, 'Push the .snupkg again once the cause is fixed.');
+        }
         return report.outcome;
       },
     });

@@ -111,7 +111,7 @@ export class TrackerService implements vscode.Disposable {
   }
 
   private followPublish(report: PublishReport): void {
-    if (report.outcome === 'skipped-duplicate') {
+    if (report.outcome === 'skipped-duplicate' || report.outcome === 'symbols-only') {
       return;
     }
     this.track(report.feed, report.id, report.version);
