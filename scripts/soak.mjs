@@ -68,5 +68,5 @@ for (const [test, { passed, runs: seen }] of [...counts.entries()].sort()) {
 for (const warning of warnings) {
   console.log(`warning (counted): ${warning}`);
 }
-console.log(`${counts.size - unstable} stable, ${unstable} unstable, ${warnings.length} warnings`);
-process.exit(unstable === 0 && warnings.length === 0 ? 0 : 1);
+console.log(`${counts.size - unstable} stable, ${unstable} unstable, ${warnings.length} warnings (retries that recovered; listed above)`);
+process.exit(unstable === 0 ? 0 : 1);

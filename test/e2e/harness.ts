@@ -59,6 +59,9 @@ export class Steps {
       if (toasts.length > 0) {
         console.log(`    notifications: ${toasts.map((toast) => JSON.stringify(toast.slice(0, 300))).join(' | ')}`);
       }
+      const quickInput = await this.page.locator('.quick-input-widget').isVisible().catch(() => false) ? await this.page.locator('.quick-input-widget').textContent().catch(() => '') : 'hidden';
+      const dialog = await this.page.locator('.monaco-dialog-box').textContent({ timeout: 500 }).catch(() => 'none');
+      console.log(`    quick input: ${JSON.stringify(quickInput?.slice(0, 200))}; dialog: ${JSON.stringify(dialog?.slice(0, 200))}`);
       for (const line of extensionLogTail(this.stateDir)) {
         console.log(`    log: ${line}`);
       }

@@ -5,33 +5,22 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { InspectorModel, ToWebview } from '../../src/shared/protocol';
-import { DEADLINE_MS, EXTENSION_ID, closeWebviews, waitFor, warn, workspaceFile } from './helpers';
+import { EXTENSION_ID, closeWebviews, openWebviewUntil, waitFor, workspaceFile } from './helpers';
 
 let api: ExtensionApi;
 
 /**
  * Opens a package in the inspector and waits for the message the webview shows (it is posted only
- * after the webview's "ready" handshake, so it proves the webview loaded). VS Code for the Web has
- * been seen to create no iframe for a webview editor opened while the previous webview panel was
- * still being disposed; closeEditors waits for that disposal (a state), so this should not happen.
- * If it still does, the tab is reopened once and the run records a warning that counts.
+ * after the webview's "ready" handshake, so it proves the webview loaded). See openWebviewUntil
+ * for the code-server service-worker quirk and its visible, counted retry.
  */
 async function openInInspector(uri: vscode.Uri, type: 'inspection' | 'error'): Promise<ToWebview> {
-  const shown = (): ToWebview | undefined => {
-    const posted = api.inspectorMessages.get(uri.toString());
-    return posted?.type === type ? posted : undefined;
-  };
-  const what = (): string => `the ${type} of ${uri.path} to reach the webview (last: ${JSON.stringify(api.inspectorMessages.get(uri.toString()))?.slice(0, 200)})`;
-  await vscode.commands.executeCommand('vscode.openWith', uri, 'nugetPublisher.packageInspector');
-  const first = await waitFor(what, shown, DEADLINE_MS / 2).catch(() => undefined);
-  if (first) {
-    return first;
-  }
-  const tabs = vscode.window.tabGroups.all.flatMap((group) => group.tabs.map((tab) => `${tab.label}${tab.isActive ? ' (active)' : ''}`));
-  warn(`no webview for ${uri.path} after ${DEADLINE_MS / 2000} s (last message posted: ${api.inspectorMessages.get(uri.toString())?.type ?? 'none'}; live webview panels: ${api.liveWebviews()}; tabs: ${tabs.join(', ')}); the tab was closed and opened again`);
-  await closeEditors();
-  await vscode.commands.executeCommand('vscode.openWith', uri, 'nugetPublisher.packageInspector');
-  return waitFor(what, shown);
+  return openWebviewUntil(api, () => `the ${type} of ${uri.path} to reach the webview (last message posted: ${api.inspectorMessages.get(uri.toString())?.type ?? 'none'}; live webview panels: ${api.liveWebviews()})`,
+    () => vscode.commands.executeCommand('vscode.openWith', uri, 'nugetPublisher.packageInspector'),
+    () => {
+      const posted = api.inspectorMessages.get(uri.toString());
+      return posted?.type === type ? posted : undefined;
+    });
 }
 
 async function closeEditors(): Promise<void> {

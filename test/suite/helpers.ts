@@ -49,3 +49,28 @@ export async function closeWebviews(api: { liveWebviews(): number }): Promise<vo
   await waitFor('all editors closed', () => vscode.window.tabGroups.all.every((group) => group.tabs.length === 0));
   await waitFor(() => `every webview panel disposed (${api.liveWebviews()} left)`, () => api.liveWebviews() === 0);
 }
+
+/**
+ * Opens a webview (an inspector tab, the keys panel) and waits until it has shown `what`.
+ * code-server serves every webview from one origin, so a new webview can be taken over by the
+ * service worker of the one closed just before it; VS Code's webview host then logs "Found
+ * unexpected service worker controller … Waiting for controllerchange" and may never load (seen
+ * in the browser console of these tests). Closing and opening the tab again recovers, as it would
+ * for a person. Each reopen is a warning that counts (printed by the runner), at most 3 tries.
+ */
+export async function openWebviewUntil<T>(api: { liveWebviews(): number }, what: string | (() => string), open: () => Thenable<unknown>, shown: () => T | undefined): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    await open();
+    const result = await waitFor(what, shown, attempt < 3 ? 20_000 : DEADLINE_MS).catch((error: unknown) => {
+      if (attempt >= 3) {
+        throw error;
+      }
+      return undefined;
+    });
+    if (result) {
+      return result;
+    }
+    warn(`${typeof what === 'string' ? what : what()} did not happen within 20 s (try ${attempt}: the webview did not load); the tab was closed and opened again`);
+    await closeWebviews(api);
+  }
+}

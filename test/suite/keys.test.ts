@@ -3,7 +3,7 @@ import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { ToKeysWebview } from '../../src/shared/keysProtocol';
-import { DEADLINE_MS, EXTENSION_ID, closeWebviews, waitFor, warn } from './helpers';
+import { EXTENSION_ID, closeWebviews, openWebviewUntil, waitFor } from './helpers';
 
 const SECRETS = ['oy2-panel-secret-0000000000000000000001', 'Panel-Basic-Password-9'];
 
@@ -37,14 +37,7 @@ suite('Keys and owners panel in a real VS Code', () => {
     const table = (): ToKeysWebview | undefined => api.keysPanelMessages.slice(before).find((message) => message.type === 'state' && message.keys.length === 2);
     // The panel opens only once every earlier webview panel was disposed (see closeWebviews).
     await closeWebviews(api);
-    await vscode.commands.executeCommand('nugetPublisher.manageKeys');
-    let state = await waitFor('the key table', table, DEADLINE_MS / 2).catch(() => undefined);
-    if (!state) {
-      warn('no webview for the keys panel; the tab was closed and opened again');
-      await closeWebviews(api);
-      await vscode.commands.executeCommand('nugetPublisher.manageKeys');
-      state = await waitFor('the key table', table);
-    }
+    const state = await openWebviewUntil(api, 'the key table in the keys panel', () => vscode.commands.executeCommand('nugetPublisher.manageKeys'), table);
     assert.ok(state.type === 'state');
     const ci = state.keys.find((row) => row.label === 'CI push');
     assert.deepEqual([ci?.expiryState, ci?.glob, ci?.feedName], ['soon', 'Contoso.*', 'nuget.org']);

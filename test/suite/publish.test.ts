@@ -106,6 +106,34 @@ suite('Publishing in a real VS Code', () => {
     assert.deepEqual(search.data.map((hit) => hit.id), ['Contoso.Utils']);
   });
 
+  test('a V2 push URL feed: the package goes by PUT to the V2 endpoint; a lone .snupkg goes to the symbol server only', async function () {
+    this.timeout(120_000);
+    const v2 = await startV3Server({ mode: 'v2' });
+    try {
+      await setFeeds([
+        { name: 'Old server', source: `${v2.base}/api/v2/package`, kind: 'v2' },
+        { name: 'Gallery', source: gallery.index, kind: 'v3' },
+      ]);
+      await api.services.keys.add(record('old push', new URL(v2.base).origin, { glob: '*' }), 'old-server-key-0001');
+      const report = await publish(workspaceFile('packages', 'Contoso.Utils.1.2.3-beta.1.nupkg'), { feed: 'Old server', yes: true });
+      assert.equal(report?.outcome, 'created');
+      assert.deepEqual(v2.requests.map((request) => `${request.method} ${request.url} ${String(request.headers['x-nuget-apikey'])}`), ['PUT /api/v2/package old-server-key-0001']);
+      gallery.requests.length = 0;
+      const symbols = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.snupkg'), { feed: 'Gallery', yes: true });
+      assert.equal(symbols?.outcome, 'symbols-only');
+      assert.deepEqual(gallery.requests.map((request) => `${request.method} ${request.url}`), ['PUT /api/v2/symbolpackage'], 'never sent as the package');
+    } finally {
+      await v2.close();
+      await setFeeds([
+        { name: 'nuget.org', source: 'https://api.nuget.org/v3/index.json', kind: 'nuget.org' },
+        { name: 'Local', source: folderFeed, kind: 'folder' },
+        { name: 'Gallery', source: gallery.index, kind: 'v3' },
+        { name: 'Gallery as nuget.org', source: gallery.index, kind: 'nuget.org' },
+        { name: 'Team', source: nugetServer.base, kind: 'nuget-server' },
+      ]);
+    }
+  });
+
   test('publishes to a V3 feed with the key whose glob covers the id, symbols after the package, warnings shown', async () => {
     gallery.requests.length = 0;
     const mark = api.shownMessages.length;

@@ -155,8 +155,10 @@ export async function chooseKey(services: Services, feed: Feed, packageId: strin
     const why = others.length === 0
       ? `No key is stored for ${feed.name} (${origin}).`
       : `None of the keys for ${feed.name} covers ${packageId}${purpose === 'unlist' ? ' with the unlist scope' : ''} (${others.map((record) => `"${record.label}": ${record.glob}`).join('; ')}).`;
+    services.log.info('keys', `asking for a key: ${why}`);
     const choice = await notify(services.log, 'warning', why, 'Add Key…');
     if (choice !== 'Add Key…') {
+      services.log.info('keys', `no key added (${choice ?? 'the notification was dismissed'})`);
       return undefined;
     }
     const added = await addKey(services, { feed: feed.name });

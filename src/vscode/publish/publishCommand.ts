@@ -133,6 +133,7 @@ export async function publishCommand(services: Services, target?: vscode.Uri, ar
     }
     return undefined;
   }
+  services.log.info('publish', `${packagePath} to ${feed.name} (${feed.kind}): checking`);
   const inspection = await inspectPackageFile(packagePath);
   const { id, version } = inspection.pkg.nuspec.nuspec.metadata;
   await inspection.pkg.close();
