@@ -68,3 +68,15 @@ describe('NuGet reading details', () => {
     assert.equal(diff.dependencies.filter((change) => change.framework === 'net8.0').length, 0, 'net8.0 dependencies did not change');
   });
 });
+
+describe('SPDX from the maintained list', () => {
+  it('knows every current SPDX id and exception, marks deprecated ids, and warns only on unknown ones', async () => {
+    const { checkLicenseExpression } = await import('../../src/core/validate/spdx');
+    assert.deepEqual(checkLicenseExpression('MIT OR Apache-2.0'), { unknownIdentifiers: [], deprecated: [] });
+    assert.deepEqual(checkLicenseExpression('GPL-2.0-or-later WITH Universal-FOSS-exception-1.0').unknownIdentifiers, []);
+    assert.deepEqual(checkLicenseExpression('Unicode-3.0 AND BlueOak-1.0.0').unknownIdentifiers, []);
+    assert.deepEqual(checkLicenseExpression('GPL-2.0').deprecated, [{ id: 'GPL-2.0', replacement: 'GPL-2.0-only' }]);
+    assert.equal(checkLicenseExpression('eCos-2.0').deprecated.length, 1, 'deprecated ids without a named replacement too');
+    assert.deepEqual(checkLicenseExpression('Contoso-Proprietary-1.0').unknownIdentifiers, ['Contoso-Proprietary-1.0']);
+  });
+});

@@ -1,25 +1,30 @@
 /**
  * License expressions (SPDX syntax) as nuget.org accepts them in <license type="expression">.
- * The identifier list covers the licenses most packages use; nuget.org accepts any OSI- or
- * FSF-approved, non-deprecated SPDX identifier, so an unlisted one is only a warning.
+ * Identifiers and exceptions come from the SPDX license list as the maintained npm packages
+ * spdx-license-ids and spdx-exceptions publish it (bundled at build time); deprecated ids are
+ * refused by nuget.org, as NuGet marks them. An id not on the list is a warning (nuget.org checks
+ * OSI/FSF approval itself).
  */
-const COMMON_LICENSES = new Set([
-  '0BSD', 'AFL-3.0', 'AGPL-3.0-only', 'AGPL-3.0-or-later', 'Apache-1.1', 'Apache-2.0', 'APSL-2.0', 'Artistic-2.0',
-  'BSD-2-Clause', 'BSD-3-Clause', 'BSD-3-Clause-Clear', 'BSD-4-Clause', 'BSL-1.0', 'CC-BY-4.0', 'CC-BY-SA-4.0', 'CC0-1.0',
-  'CDDL-1.0', 'CPL-1.0', 'ECL-2.0', 'EFL-2.0', 'EPL-1.0', 'EPL-2.0', 'EUPL-1.1', 'EUPL-1.2', 'GPL-2.0-only',
-  'GPL-2.0-or-later', 'GPL-3.0-only', 'GPL-3.0-or-later', 'ISC', 'LGPL-2.1-only', 'LGPL-2.1-or-later', 'LGPL-3.0-only',
-  'LGPL-3.0-or-later', 'LPPL-1.3c', 'MIT', 'MIT-0', 'MPL-1.1', 'MPL-2.0', 'MS-PL', 'MS-RL', 'NCSA', 'ODbL-1.0', 'OFL-1.1',
-  'OpenSSL', 'OSL-3.0', 'PHP-3.01', 'PostgreSQL', 'Python-2.0', 'Ruby', 'Unlicense', 'UPL-1.0', 'Vim', 'W3C', 'WTFPL',
-  'X11', 'Zlib', 'ZPL-2.1', 'BlueOak-1.0.0', 'Apache-2.0 WITH LLVM-exception',
-]);
+import deprecatedLicenseIds from 'spdx-license-ids/deprecated.json';
+import licenseIds from 'spdx-license-ids/index.json';
+import exceptionIds from 'spdx-exceptions/index.json';
+import deprecatedExceptionIds from 'spdx-exceptions/deprecated.json';
 
-const EXCEPTIONS = new Set(['LLVM-exception', 'Classpath-exception-2.0', 'GCC-exception-3.1', 'Autoconf-exception-3.0', 'Bison-exception-2.2', 'Font-exception-2.0', 'Qt-LGPL-exception-1.1', 'OpenJDK-assembly-exception-1.0', 'WxWindows-exception-3.1']);
+const COMMON_LICENSES = new Set<string>(licenseIds);
+const EXCEPTIONS = new Set<string>([...exceptionIds, ...deprecatedExceptionIds]);
+const DEPRECATED_IDS = new Set<string>(deprecatedLicenseIds);
 
-/** Deprecated SPDX ids and what replaces them. */
-const DEPRECATED: Readonly<Record<string, string>> = {
+/** What replaces the deprecated ids people still write (the rest: see spdx.org/licenses). */
+const REPLACEMENTS: Readonly<Record<string, string>> = {
   'GPL-2.0': 'GPL-2.0-only', 'GPL-3.0': 'GPL-3.0-only', 'LGPL-2.1': 'LGPL-2.1-only', 'LGPL-3.0': 'LGPL-3.0-only',
   'AGPL-3.0': 'AGPL-3.0-only', 'GPL-2.0+': 'GPL-2.0-or-later', 'GPL-3.0+': 'GPL-3.0-or-later', 'LGPL-2.1+': 'LGPL-2.1-or-later',
+  'LGPL-2.0': 'LGPL-2.0-only', 'GPL-1.0': 'GPL-1.0-only', 'AGPL-1.0': 'AGPL-1.0-only', 'GFDL-1.3': 'GFDL-1.3-only',
 };
+
+/** The replacement named for a deprecated id. */
+function replacementOf(id: string): string | undefined {
+  return REPLACEMENTS[id] ?? (DEPRECATED_IDS.has(id) || DEPRECATED_IDS.has(id.replace(/\+$/, '')) ? 'a current SPDX identifier (spdx.org/licenses)' : undefined);
+}
 
 export interface LicenseExpressionCheck {
   readonly syntaxError?: string;
@@ -78,8 +83,9 @@ export function checkLicenseExpression(expression: string): LicenseExpressionChe
       return `operators must be upper case: write "${token.toUpperCase()}"`;
     }
     at++;
-    if (DEPRECATED[token]) {
-      deprecated.push({ id: token, replacement: DEPRECATED[token] });
+    const replacement = replacementOf(token);
+    if (replacement) {
+      deprecated.push({ id: token, replacement });
     } else if (!COMMON_LICENSES.has(token.replace(/\+$/, ''))) {
       unknownIdentifiers.push(token);
     }
