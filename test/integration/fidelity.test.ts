@@ -195,3 +195,44 @@ describe('fidelity: what we pack, NuGet reads back', () => {
     }
   });
 });
+
+describe('fidelity: native packing agrees with today\'s NuGet (dotnet pack with NuspecFile)', () => {
+  it('gives the same entry names and the same reading by NuGet.Packaging for the same nuspecs', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { basename, dirname, join } = await import('node:path');
+    const { packNuspec } = await import('../../src/core/pack/packNuspec');
+    const { parseProperties } = await import('../../src/core/pack/tokens');
+    const { depPackage, tokensPackage } = await import('../helpers/packFixtures');
+    const { dotnetEnv } = await import('../helpers/dotnetFixtures');
+    const { entryNames } = await import('../helpers/zipEntries');
+    const root = mkdtempSync(join(tmpdir(), 'np-pack-parity-'));
+    for (const [nuspecPath, properties] of [[tokensPackage(root, true), 'id=Contoso.Tokens;version=1.0.0;author=Jane'], [depPackage(root), '']] as const) {
+      const folder = dirname(nuspecPath);
+      const ours = join(root, `ours-${basename(folder)}`);
+      const theirs = join(root, `theirs-${basename(folder)}`);
+      mkdirSync(ours);
+      mkdirSync(theirs);
+      const native = await packNuspec({ nuspecPath, outputDir: ours, properties: properties ? parseProperties(properties) : {} });
+      // A project beside the nuspec's folder (its build output must not be packed) that packs only
+      // the nuspec; the SDK's own framework restores with no download.
+      const projectFolder = join(root, `project-${basename(folder)}`);
+      mkdirSync(projectFolder);
+      const project = join(projectFolder, 'Pack.csproj');
+      writeFileSync(project, `<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework><NuspecFile>${nuspecPath}</NuspecFile><NuspecBasePath>${folder}</NuspecBasePath><NuspecProperties>${properties}</NuspecProperties><IncludeBuildOutput>false</IncludeBuildOutput><EnableDefaultItems>false</EnableDefaultItems><NoWarn>NU5100;NU5128;NU5110;NU5111</NoWarn></PropertyGroup></Project>`);
+      writeFileSync(join(projectFolder, 'NuGet.Config'), '<?xml version="1.0" encoding="utf-8"?><configuration><packageSources><clear /></packageSources></configuration>');
+      const home = join(root, 'home');
+      mkdirSync(home, { recursive: true });
+      execFileSync('dotnet', ['pack', project, `-p:PackageOutputPath=${theirs}/`], { env: dotnetEnv(home), stdio: 'pipe', timeout: 240_000 });
+      const reference = join(theirs, basename(native.packagePath));
+      const names = async (path: string): Promise<string[]> => (await entryNames(path)).sort();
+      assert.deepEqual(await names(native.packagePath), await names(reference), 'the same zip entry names');
+      const read = nugetReading<NuGetReading>([native.packagePath, reference]);
+      const [mine, dotnets] = [read.get(native.packagePath)!, read.get(reference)!];
+      for (const field of ['id', 'originalVersion', 'authors', 'description', 'license', 'licenseUrl', 'dependencyGroups', 'files'] as const) {
+        assert.deepEqual(mine[field], dotnets[field], `${basename(nuspecPath)}: ${field}`);
+      }
+    }
+  });
+});

@@ -9,9 +9,9 @@ function relationshipId(seed: string, deterministic: boolean): string {
 }
 
 /** 32 hex digits naming the core-properties part (stable in deterministic mode). */
-export function corePropertiesName(id: string, version: string, deterministic: boolean): string {
-  const bytes = deterministic ? createHash('sha256').update(`${id.toLowerCase()}/${version.toLowerCase()}`).digest() : randomBytes(16);
-  return `package/services/metadata/core-properties/${bytes.toString('hex').slice(0, 32)}.psmdcp`;
+/** The core-properties part: "nuget.psmdcp" in a deterministic pack, as today's NuGet (dotnet pack) names it; a random name otherwise, as NuGet.exe does. */
+export function corePropertiesName(_id: string, _version: string, deterministic: boolean): string {
+  return `package/services/metadata/core-properties/${deterministic ? 'nuget' : randomBytes(16).toString('hex')}.psmdcp`;
 }
 
 export function relsXml(nuspecName: string, psmdcpName: string, deterministic: boolean): string {

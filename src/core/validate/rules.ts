@@ -2,6 +2,23 @@
  * nuget.org pre-publish rule checks (../shared/docs/nuget-facts.md "Rules a pre-publish check
  * should apply") plus package-content checks. Each finding has a stable code, a severity
  * (error = nuget.org would refuse it) and a message naming cause and fix.
+ *
+ * Where each error-severity rule comes from (the README's rule table says the same):
+ *   NP0001-NP0003 id             NuGet.Packaging PackageIdValidator; the gallery's id rule (ASCII, 100 chars)
+ *   NP0004 $token$ left          nuget pack refuses unreplaced tokens
+ *   NP0010-NP0012 version        NuGet.Versioning parse; the gallery's 64-character limit
+ *   NP0020-NP0025 fields         nuspec schema (required id/version/authors/description); gallery metadata lengths
+ *   NP0032-NP0038 license        NU5030 (file missing), NU5031 (extension: .txt, .md or none), NU5035 (licenseUrl with
+ *                                <license>), gallery license validation (SPDX, deprecated ids, licenseUrl must be
+ *                                NuGet's https://licenses.nuget.org/<expression, percent-encoded>)
+ *   NP0041-NP0043 icon           NU5046 (missing), NU5045 (not PNG/JPEG), gallery 1 MB limit
+ *   NP0050-NP0052 readme         NU5039 (missing), gallery Markdown and 1 MB limits
+ *   NP0070 size                  gallery upload limit (250 MB)
+ *   NP0073 empty                 NU5017 (no files and no dependencies)
+ *   NP0074 symbol package        gallery symbol package validation (allowed file types)
+ *   NP0077-NP0080 dependencies   NuGet.Packaging dependency id and VersionRange parsing
+ * The fidelity test (test/integration/fidelity.test.ts) checks that no real package nuget.org
+ * accepted gets any of these errors.
  */
 import { parseFramework } from '../frameworks';
 import { FRAMEWORK_ROLES, type PackageFile } from '../nupkg/files';
