@@ -21,12 +21,12 @@ import { dotnetPackArgs, findDotnet, isProjectFile, producedPackages } from './c
 import { packNuspec } from './core/pack/packNuspec';
 import { parseProperties } from './core/pack/tokens';
 import { FEED_KINDS, folderPath, guessKind, isUrlSource, type Feed, type FeedKind } from './core/feeds/feed';
-import type { Credential } from './core/keys/keys';
+import { authorizationOf, type Credential } from './core/keys/keys';
 import { changeListing } from './core/publish/listing';
 import { publish } from './core/publish/publish';
 import { describeDiff, diffPackages, snapshot } from './core/diff/packageDiff';
 import { buildPlan, describePlan, findPackages, runPlan } from './core/plan/publishPlan';
-import { ConditionalFetcher } from './core/track/conditionalFetch';
+import { feedFetcher } from './core/feeds/feedAccess';
 
 const USAGE = [
   'usage: nuget-publisher inspect <file.nupkg|file.snupkg> [--json]',
@@ -262,12 +262,16 @@ async function publishPlan(args: string[]): Promise<number> {
   if (packages.length === 0) {
     throw new UsageError(`no .nupkg under ${positional[0]}`);
   }
-  const plan = await buildPlan({ feed, packages, fetcher: new ConditionalFetcher() });
+  // Reads carry the same credentials as the pushes (--user + the key variable: Basic), so a feed
+  // that wants them even to read (GitHub Packages, Azure Artifacts) is checked, not guessed.
+  const credential = credentialFrom(feed, options);
+  const readAuthorization = authorizationOf(credential);
+  const credentials = readAuthorization ? (): string => readAuthorization : undefined;
+  const plan = await buildPlan({ feed, packages, fetcher: feedFetcher(feed, credentials), credentials });
   out(`plan (${options.has('--dry-run') ? 'dry run: nothing is published' : 'publishing'}):\n${describePlan(plan).map((line) => `  ${line}`).join('\n')}\n`);
   if (options.has('--dry-run')) {
     return plan.entries.some((entry) => entry.action === 'blocked') ? 2 : 0;
   }
-  const credential = credentialFrom(feed, options);
   const results = await runPlan(plan, {
     continueOnError: options.has('--continue-on-error'),
     publishOne: async (entry) => {

@@ -50,7 +50,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const onPublished = new vscode.EventEmitter<PublishReport>();
     context.subscriptions.push(keys, onPublished);
     const tracker = new TrackerService(context, log, keys, onPublished.event);
-    const feedTree = new FeedTreeProvider(new ConditionalFetcher(), keys);
+    // Reads carry the Basic credentials stored for the feed's origin (GitHub Packages and Azure Artifacts need them).
+    const feedTree = new FeedTreeProvider(new ConditionalFetcher((origin) => keys.readAuthorizationFor(origin)), keys);
     context.subscriptions.push(tracker, feedTree, vscode.window.createTreeView('nugetPublisher.feeds', { treeDataProvider: feedTree, showCollapseAll: true }));
     const services: Services = { context, log, packageProblems, keys, onPublished, tracker, feedTree };
     readFeeds(log); // reports unusable feed entries once, in the log

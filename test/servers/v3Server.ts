@@ -72,6 +72,8 @@ export interface V3ServerOptions {
   readonly symbolStatus?: number;
   /** DELETE removes the version (a server configured to hard-delete) instead of unlisting it. */
   readonly deleteRemoves?: boolean;
+  /** Every read (index, flat container, registration, search) needs this Authorization header, as GitHub Packages and Azure Artifacts do. */
+  readonly readAuthorization?: string;
 }
 
 /**
@@ -117,6 +119,11 @@ export async function startV3Server(options: V3ServerOptions = {}): Promise<V3Se
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', async () => {
       const body = Buffer.concat(chunks);
+      if (req.method === 'GET' && options.readAuthorization && req.headers.authorization !== options.readAuthorization) {
+        requests.push({ method: 'GET', url: req.url ?? '', headers: req.headers, body, parts: [] });
+        res.writeHead(401, { 'www-authenticate': 'Basic realm="feed"' }).end();
+        return;
+      }
       if (req.method === 'GET' && req.url === '/v3/index.json' && options.mode === 'v2') {
         res.writeHead(404).end();
         return;

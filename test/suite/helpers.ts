@@ -50,6 +50,7 @@ export async function closeWebviews(api: { liveWebviews(): number }): Promise<vo
   await waitFor(() => `every webview panel disposed (${api.liveWebviews()} left)`, () => api.liveWebviews() === 0);
 }
 
+
 /**
  * Opens a webview (an inspector tab, the keys panel) and waits until it has shown `what`.
  * code-server serves every webview from one origin, so a new webview can be taken over by the

@@ -208,6 +208,37 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
     assert.match(label(down[0]), /^Cannot load: NP3005: .*cannot be reached/);
   });
 
+  test('a private feed that wants credentials to read: an Add Key… node without a key, browsing with one', async function () {
+    this.timeout(60_000);
+    const basic = `Basic ${Buffer.from('octocat:ghp_private-0001').toString('base64')}`;
+    const privateFeed = await startV3Server({ readAuthorization: basic });
+    try {
+      privateFeed.catalog.add('Contoso.Private', ['1.0.0', '1.1.0']);
+      await configure('feeds', [{ name: 'Private', source: privateFeed.index, kind: 'v3' }]);
+      api.services.feedTree.refresh();
+      const refused = await children(await feedNode('Private'));
+      assert.equal(refused.length, 1);
+      assert.match(label(refused[0]), /^Private wants credentials to read: Add Key…$/);
+      assert.deepEqual(api.services.feedTree.getTreeItem(refused[0]).command?.command, 'nugetPublisher.addKey');
+      await api.services.keys.add({ label: 'octocat', origin: new URL(privateFeed.index).origin, feedName: 'Private', scheme: 'basic', username: 'octocat', scopes: [], glob: '*', created: new Date().toISOString() }, 'ghp_private-0001');
+      api.services.feedTree.refresh();
+      const packages = await children(await feedNode('Private'));
+      assert.deepEqual(packages.map(label), ['Contoso.Private']);
+      assert.deepEqual((await children(packages[0])).map(label), ['1.1.0', '1.0.0']);
+      assert.ok(privateFeed.catalog.reads.length > 0 && privateFeed.requests.every((request) => request.method !== 'GET' || request.url === '/v3/index.json'), 'reads carried the credentials after the key was added');
+    } finally {
+      await privateFeed.close();
+      await configure('feeds', [
+        { name: 'Indexing', source: indexing.index, kind: 'v3' },
+        { name: 'Owned', source: indexing.index, kind: 'nuget.org', owners: ['fabrikam'] },
+        { name: 'Team', source: nugetServer.base, kind: 'nuget-server' },
+        { name: 'Local', source: folderFeed, kind: 'folder' },
+        { name: 'Down', source: 'http://127.0.0.1:9/v3/index.json', kind: 'v3' },
+      ]);
+      api.services.feedTree.refresh();
+    }
+  });
+
   test('Download and Inspect opens a feed\'s version in the inspector', async function () {
     this.timeout(60_000);
     const team = await children(await feedNode('Team'));

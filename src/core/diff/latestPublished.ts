@@ -3,12 +3,13 @@
  * as a local file: a folder feed's own file, or a download from the flat container.
  */
 import { existsSync } from 'node:fs';
-import { folderPath, serviceIndexUrl, type Feed } from '../feeds/feed';
+import { folderPath, type Feed } from '../feeds/feed';
+import { discoverFeed } from '../feeds/feedAccess';
 import { downloadVersion } from '../feeds/download';
 import { folderVersions } from '../feeds/explorerModel';
 import { downloadPath, folderFeedLocation } from '../feeds/packagePaths';
 import { flatVersions, sameVersion } from '../feeds/feedReads';
-import { discover, hasResource } from '../feeds/serviceIndex';
+import { hasResource } from '../feeds/serviceIndex';
 import type { ConditionalFetcher } from '../track/conditionalFetch';
 import { compareVersions, parseVersion } from '../version';
 
@@ -28,7 +29,7 @@ export async function latestPublished(options: { feed: Feed; id: string; excludi
     const { nupkg: path } = await folderFeedLocation(folderPath(feed.source), id, version);
     return existsSync(path) ? { version, path } : undefined;
   }
-  const index = await discover(serviceIndexUrl(feed));
+  const index = await discoverFeed(feed, options.authorization ? () => options.authorization : undefined);
   if (!hasResource(index, 'packageBase')) {
     return undefined;
   }

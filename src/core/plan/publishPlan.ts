@@ -8,10 +8,11 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NuGetPublisherError, describeError } from '../errors';
-import { folderPath, serviceIndexUrl, type Feed } from '../feeds/feed';
+import { folderPath, type Feed } from '../feeds/feed';
+import { discoverFeed, type ReadCredentials } from '../feeds/feedAccess';
 import { folderVersions } from '../feeds/explorerModel';
 import { flatVersions, sameVersion } from '../feeds/feedReads';
-import { discover, hasResource } from '../feeds/serviceIndex';
+import { hasResource } from '../feeds/serviceIndex';
 import { inspectPackageFile } from '../inspect';
 import type { ConditionalFetcher } from '../track/conditionalFetch';
 import { compareVersions, normalizeVersion, parseVersion } from '../version';
@@ -111,11 +112,11 @@ function findCycle(remaining: ReadonlyMap<string, ReadonlySet<string>>, byId: Re
 }
 
 /** Does the feed already have this version (listed or not)? Reads only. */
-export async function feedHasVersion(feed: Feed, fetcher: ConditionalFetcher, id: string, version: string): Promise<boolean> {
+export async function feedHasVersion(feed: Feed, fetcher: ConditionalFetcher, id: string, version: string, credentials?: ReadCredentials): Promise<boolean> {
   if (feed.kind === 'folder') {
     return (await folderVersions({ ...feed, source: folderPath(feed.source) }, id)).some((candidate) => sameVersion(candidate.version, version));
   }
-  const index = await discover(serviceIndexUrl(feed));
+  const index = await discoverFeed(feed, credentials);
   if (!hasResource(index, 'packageBase')) {
     return false;
   }
@@ -123,7 +124,7 @@ export async function feedHasVersion(feed: Feed, fetcher: ConditionalFetcher, id
 }
 
 /** Reads every package, orders them, and checks rules and the feed. Makes no request that writes. */
-export async function buildPlan(options: { feed: Feed; packages: readonly string[]; fetcher: ConditionalFetcher; keyFor?: (id: string) => string | undefined }): Promise<Plan> {
+export async function buildPlan(options: { feed: Feed; packages: readonly string[]; fetcher: ConditionalFetcher; keyFor?: (id: string) => string | undefined; credentials?: ReadCredentials }): Promise<Plan> {
   const read: { path: string; id: string; version: string; dependsOn: string[]; errors: string[] }[] = [];
   for (const path of options.packages) {
     const inspection = await inspectPackageFile(path);
@@ -155,7 +156,7 @@ export async function buildPlan(options: { feed: Feed; packages: readonly string
       reason = `depends on ${entry.dependsOn.filter((id) => blockedIds.has(id.toLowerCase())).join(', ')}, which cannot be published`;
     } else {
       try {
-        if (await feedHasVersion(options.feed, options.fetcher, entry.id, entry.version)) {
+        if (await feedHasVersion(options.feed, options.fetcher, entry.id, entry.version, options.credentials)) {
           action = 'skip-existing';
           reason = `${options.feed.name} already has ${entry.id} ${version}`;
         }

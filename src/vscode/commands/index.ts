@@ -79,7 +79,7 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
   'nugetPublisher.refreshFeeds': ({ feedTree }) => (node?: unknown) => feedTree.refresh((node as { kind?: string })?.kind === 'feed' || (node as { kind?: string })?.kind === 'package' ? (node as Parameters<typeof feedTree.refresh>[0]) : undefined),
   'nugetPublisher.loadMore': ({ feedTree }) => (node?: unknown) => feedTree.loadMore(node as MoreNode),
   'nugetPublisher.publishToFeed': (services) => (node?: unknown) => publishCommand(services, undefined, { feed: (node as { feed?: string })?.feed }),
-  'nugetPublisher.openOnGallery': () => (node?: unknown) => openOnGallery(node),
+  'nugetPublisher.openOnGallery': (services) => (node?: unknown) => openOnGallery(services, node),
   'nugetPublisher.copyInstallCommand': (services) => (node?: unknown) => copyInstall(services, node, 'command'),
   'nugetPublisher.copyPackageReference': (services) => (node?: unknown) => copyInstall(services, node, 'reference'),
   'nugetPublisher.downloadAndInspect': (services) => (node?: unknown) => downloadAndInspect(services, node),

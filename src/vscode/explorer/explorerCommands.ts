@@ -4,11 +4,11 @@ import * as vscode from 'vscode';
 import { noSuchFeed } from '../feeds/feedSettings';
 import { NuGetPublisherError } from '../../core/errors';
 import { openExternalSafely } from '../openExternal';
-import { feedOrigin, folderPath, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
+import { feedOrigin, folderPath, type Feed } from '../../core/feeds/feed';
 import { downloadPath, folderFeedLocation } from '../../core/feeds/packagePaths';
 import { downloadVersion } from '../../core/feeds/download';
 import { packageDetailsUrl } from '../../core/feeds/feedReads';
-import { discover } from '../../core/feeds/serviceIndex';
+import { discoverFeed } from '../../core/feeds/feedAccess';
 import { parseVersion } from '../../core/version';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
 import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
@@ -52,13 +52,13 @@ export async function copyInstall(services: Services, arg: unknown, form: 'comma
   return text;
 }
 
-export async function openOnGallery(arg: unknown): Promise<string | undefined> {
+export async function openOnGallery(services: Services, arg: unknown): Promise<string | undefined> {
   const { feed: name, id, version } = targetOf(arg);
   const feed = requireFeed(name);
   if (!id || feed.kind === 'folder') {
     return undefined;
   }
-  const url = packageDetailsUrl(await discover(serviceIndexUrl(feed)), id, version);
+  const url = packageDetailsUrl(await discoverFeed(feed, (origin) => services.keys.readAuthorizationFor(origin, feed)), id, version);
   if (!url) {
     throw new NuGetPublisherError('NP3022', `${feed.name} has no package pages (no PackageDetailsUriTemplate/5.1.0).`, 'Browse the feed in its own web UI.');
   }
@@ -77,7 +77,7 @@ export async function downloadAndInspect(services: Services, arg: unknown): Prom
     // id and version come from the tree (folder names) or a command argument: contained in the feed.
     file = vscode.Uri.file((await folderFeedLocation(folderPath(feed.source), id, version)).nupkg);
   } else {
-    const index = await discover(serviceIndexUrl(feed));
+    const index = await discoverFeed(feed, (origin) => services.keys.readAuthorizationFor(origin, feed));
     // The id and version come from the feed: checked, and the file kept inside the downloads folder.
     const target = vscode.Uri.file(downloadPath(join(services.context.globalStorageUri.fsPath, 'downloads'), id, version));
     const authorization = await services.keys.readAuthorization(feed);

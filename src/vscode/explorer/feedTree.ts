@@ -5,10 +5,10 @@
  * or an empty tree.
  */
 import * as vscode from 'vscode';
-import { describeError } from '../../core/errors';
-import { feedOrigin, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
+import { describeError, NuGetPublisherError } from '../../core/errors';
+import { feedOrigin, type Feed } from '../../core/feeds/feed';
 import { feedPackages, folderPackages, folderVersions, packageVersions, PAGE_SIZE, type PackageInfo, type VersionInfo } from '../../core/feeds/explorerModel';
-import { discover } from '../../core/feeds/serviceIndex';
+import { discoverFeed } from '../../core/feeds/feedAccess';
 import type { ConditionalFetcher } from '../../core/track/conditionalFetch';
 import { readFeeds } from '../feeds/feedSettings';
 import type { KeyStore } from '../keys/keyStore';
@@ -152,7 +152,12 @@ export class FeedTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         if (this.controller.signal.aborted) {
           return [];
         }
-        // Not cached: Refresh (or expanding again) tries once more.
+        // Not cached: Refresh (or expanding again) tries once more. A feed that wants credentials
+        // to read gets an "Add Key…" action on the error node.
+        const code = error instanceof NuGetPublisherError ? error.code : '';
+        if (code === 'NP3006' || code === 'NP4003') {
+          return [{ kind: 'message', text: `${node.feedInfo.name} wants credentials to read: Add Key…`, detail: describeError(error), error: true, command: { command: 'nugetPublisher.addKey', title: 'Add Key…', arguments: [{ feed: node.feedInfo.name }] } }];
+        }
         return [{ kind: 'message', text: `Cannot load: ${describeError(error)}`, detail: describeError(error), error: true }];
       }
       this.loaded.set(key, entry);
@@ -202,7 +207,7 @@ export class FeedTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         const slice = all.slice(start, start + PAGE_SIZE);
         return { items: slice.map((info) => this.packageNode(feed, info)), next: start + PAGE_SIZE < all.length ? start + PAGE_SIZE : undefined };
       }
-      const index = await discover(serviceIndexUrl(feed), { signal });
+      const index = await discoverFeed(feed, (origin) => this.keys.readAuthorizationFor(origin, feed), { signal });
       if (feed.kind === 'nuget.org' && !feed.owners?.length) {
         return { items: [{ kind: 'message', text: 'Set your owner names to list your packages', detail: 'Add "owners": ["your-user-or-organization"] to this feed in the nugetPublisher.feeds setting.', command: { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['nugetPublisher.feeds'] } }] };
       }
@@ -232,7 +237,7 @@ export class FeedTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
     const cacheKey = this.key(node);
     let versions = this.versionCache.get(cacheKey);
     if (!versions || start === 0) {
-      versions = feed.kind === 'folder' ? await folderVersions(feed, node.id) : await packageVersions(this.fetcher, await discover(serviceIndexUrl(feed), { signal }), node.id, signal);
+      versions = feed.kind === 'folder' ? await folderVersions(feed, node.id) : await packageVersions(this.fetcher, await discoverFeed(feed, (origin) => this.keys.readAuthorizationFor(origin, feed), { signal }), node.id, signal);
       this.versionCache.set(cacheKey, versions);
     }
     const slice = versions.slice(start, start + PAGE_SIZE);

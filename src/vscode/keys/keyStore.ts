@@ -41,9 +41,14 @@ export class KeyStore implements vscode.Disposable {
    */
   public async readAuthorization(feed: Feed): Promise<string | undefined> {
     const origin = feedOrigin(feed);
+    return origin ? this.readAuthorizationFor(origin, feed) : undefined;
+  }
+
+  /** The Authorization header for reads of an origin (Basic credentials stored for it), or undefined. */
+  public async readAuthorizationFor(origin: string, feed?: Feed): Promise<string | undefined> {
     const record = this.list().find((candidate) => candidate.origin === origin && candidate.scheme === 'basic');
     const secret = record ? await this.secret(record) : undefined;
-    return record && secret ? authorizationOf(credentialFor(record, secret, presetFor(feed))) : undefined;
+    return record && secret ? authorizationOf(credentialFor(record, secret, presetFor(feed ?? { name: origin, source: origin, kind: 'v3' }))) : undefined;
   }
 
   public async add(record: KeyRecord, secret: string): Promise<void> {

@@ -6,9 +6,8 @@
  */
 import * as vscode from 'vscode';
 import { openExternalSafely } from '../openExternal';
-import { serviceIndexUrl } from '../../core/feeds/feed';
 import { packageDetailsUrl, search, type SearchHit } from '../../core/feeds/feedReads';
-import { discover, hasResource, resourceUrl } from '../../core/feeds/serviceIndex';
+import { hasResource, resourceUrl } from '../../core/feeds/serviceIndex';
 import { KeysPanelController, ownersFeed } from '../../core/keys/keysPanel';
 import type { KeyRecord } from '../../core/keys/keys';
 import { ConditionalFetcher } from '../../core/track/conditionalFetch';
@@ -17,6 +16,7 @@ import { isFromKeysWebview, type OwnersFeed, type ToKeysWebview } from '../../sh
 import { readFeeds } from '../feeds/feedSettings';
 import { notify } from '../log';
 import { scrubDeep } from '../../core/secrets/scrubber';
+import { discoverFeed, type ReadCredentials } from '../../core/feeds/feedAccess';
 import type { Services } from '../services';
 import { renderHtml, webviewOptions } from '../webview/html';
 import { removeKey, replaceKey, testKey, addKey } from './keyCommands';
@@ -30,7 +30,7 @@ function reminderDays(): number {
   return Math.max(0, vscode.workspace.getConfiguration('nugetPublisher.keys').get<number>('expiryReminderDays', 10));
 }
 
-async function loadOwners(fetcher: ConditionalFetcher): Promise<OwnersFeed[]> {
+async function loadOwners(fetcher: ConditionalFetcher, credentials: ReadCredentials): Promise<OwnersFeed[]> {
   const result: OwnersFeed[] = [];
   for (const feed of readFeeds().feeds) {
     if (feed.kind === 'folder' || feed.kind === 'nuget-server') {
@@ -46,7 +46,7 @@ async function loadOwners(fetcher: ConditionalFetcher): Promise<OwnersFeed[]> {
       continue;
     }
     try {
-      const index = await discover(serviceIndexUrl(feed));
+      const index = await discoverFeed(feed, credentials);
       const hits = new Map<string, SearchHit[]>();
       for (const owner of feed.owners) {
         hits.set(owner, (await search(fetcher, index, { q: `owner:${owner}`, take: 200 })).data);
@@ -98,7 +98,9 @@ export class KeysPanel implements vscode.Disposable {
 
   private constructor(private readonly panel: vscode.WebviewPanel, services: Services) {
     this.scrub = (text) => services.log.scrub(text);
-    const fetcher = new ConditionalFetcher();
+    // Owners are read with the credentials stored for each feed's origin.
+    const credentials: ReadCredentials = (origin) => services.keys.readAuthorizationFor(origin);
+    const fetcher = new ConditionalFetcher(credentials);
     const ref = (record: KeyRecord): { origin: string; label: string } => ({ origin: record.origin, label: record.label });
     this.controller = new KeysPanelController({
       records: () => services.keys.list(),
@@ -111,7 +113,7 @@ export class KeysPanel implements vscode.Disposable {
       removeKey: (record) => removeKey(services, ref(record)),
       updateKey: (record, changes) => services.keys.update(record, changes),
       openExternal: (url) => openExternalSafely(url),
-      owners: () => loadOwners(fetcher),
+      owners: () => loadOwners(fetcher, credentials),
       showError: (message) => void notify(services.log, 'error', message),
     });
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'icon.png');

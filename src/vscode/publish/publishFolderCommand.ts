@@ -12,7 +12,7 @@ import { feedOrigin } from '../../core/feeds/feed';
 import { keysFor } from '../../core/keys/keys';
 import { buildPlan, describePlan, findPackages, runPlan, type PlanResult } from '../../core/plan/publishPlan';
 import { publish } from '../../core/publish/publish';
-import { ConditionalFetcher } from '../../core/track/conditionalFetch';
+import { feedFetcher } from '../../core/feeds/feedAccess';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
 import { chooseKey, type ChosenKey } from '../keys/keyCommands';
 import { notify, showError } from '../log';
@@ -54,7 +54,7 @@ export async function publishFolderCommand(services: Services, target?: vscode.U
   }
   const origin = feedOrigin(feed);
   const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${packages.length} packages for ${feed.name}…` }, () => buildPlan({
-    feed, packages, fetcher: new ConditionalFetcher(), keyFor: (id) => (origin ? keysFor(services.keys.list(), origin, id)[0]?.label : undefined),
+    feed, packages, fetcher: feedFetcher(feed, (candidate) => services.keys.readAuthorizationFor(candidate, feed)), credentials: (candidate) => services.keys.readAuthorizationFor(candidate, feed), keyFor: (id) => (origin ? keysFor(services.keys.list(), origin, id)[0]?.label : undefined),
   }));
   const lines = describePlan(plan);
   services.log.info('plan', `publish plan for ${feed.name}:\n${lines.join('\n')}`);
