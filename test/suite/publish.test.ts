@@ -42,6 +42,17 @@ async function publish(uri: vscode.Uri, args: Record<string, unknown>): Promise<
   return vscode.commands.executeCommand<PublishReport | undefined>('nugetPublisher.publishPackage', uri, args);
 }
 
+/** The feeds this suite works with (set at the start, and again after a test that changes them). */
+function publishFeeds(): unknown[] {
+  return [
+    { name: 'nuget.org', source: 'https://api.nuget.org/v3/index.json', kind: 'nuget.org' },
+    { name: 'Local', source: folderFeed, kind: 'folder' },
+    { name: 'Gallery', source: gallery.index, kind: 'v3' },
+    { name: 'Gallery as nuget.org', source: gallery.index, kind: 'nuget.org' },
+    { name: 'Team', source: nugetServer.base, kind: 'nuget-server' },
+  ];
+}
+
 suite('Publishing in a real VS Code', () => {
   suiteSetup(async function () {
     this.timeout(60_000);
@@ -50,13 +61,7 @@ suite('Publishing in a real VS Code', () => {
     otherHost = await startV3Server();
     nugetServer = await startNugetServer({ users: [{ username: 'alice', password: NS_PASSWORD, role: 'publish' }] });
     folderFeed = mkdtempSync(join(tmpdir(), 'np-folder-feed-'));
-    await setFeeds([
-      { name: 'nuget.org', source: 'https://api.nuget.org/v3/index.json', kind: 'nuget.org' },
-      { name: 'Local', source: folderFeed, kind: 'folder' },
-      { name: 'Gallery', source: gallery.index, kind: 'v3' },
-      { name: 'Gallery as nuget.org', source: gallery.index, kind: 'nuget.org' },
-      { name: 'Team', source: nugetServer.base, kind: 'nuget-server' },
-    ]);
+    await setFeeds(publishFeeds());
     await api.services.keys.add(record('gallery push', new URL(gallery.index).origin, { glob: 'Contoso.*' }), GALLERY_KEY);
     await api.services.keys.add(record('alice', new URL(nugetServer.base).origin, { scheme: 'basic', username: 'alice', scopes: [] }), NS_PASSWORD);
   });
@@ -124,13 +129,7 @@ suite('Publishing in a real VS Code', () => {
       assert.deepEqual(gallery.requests.map((request) => `${request.method} ${request.url}`), ['PUT /api/v2/symbolpackage'], 'never sent as the package');
     } finally {
       await v2.close();
-      await setFeeds([
-        { name: 'nuget.org', source: 'https://api.nuget.org/v3/index.json', kind: 'nuget.org' },
-        { name: 'Local', source: folderFeed, kind: 'folder' },
-        { name: 'Gallery', source: gallery.index, kind: 'v3' },
-        { name: 'Gallery as nuget.org', source: gallery.index, kind: 'nuget.org' },
-        { name: 'Team', source: nugetServer.base, kind: 'nuget-server' },
-      ]);
+      await setFeeds(publishFeeds());
     }
   });
 

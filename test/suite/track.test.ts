@@ -58,6 +58,17 @@ function label(node: TreeNode): string {
   return typeof item.label === 'string' ? item.label : item.label?.label ?? '';
 }
 
+/** The feeds this suite works with (set at the start, and again after a test that changes them). */
+function trackFeeds(): unknown[] {
+  return [
+    { name: 'Indexing', source: indexing.index, kind: 'v3' },
+    { name: 'Owned', source: indexing.index, kind: 'nuget.org', owners: ['fabrikam'] },
+    { name: 'Team', source: nugetServer.base, kind: 'nuget-server' },
+    { name: 'Local', source: folderFeed, kind: 'folder' },
+    { name: 'Down', source: 'http://127.0.0.1:9/v3/index.json', kind: 'v3' },
+  ];
+}
+
 suite('Tracking and the Feeds view in a real VS Code', () => {
   suiteSetup(async function () {
     this.timeout(60_000);
@@ -69,13 +80,7 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
     nugetServer = await startNugetServer({ users: [{ username: 'alice', password: 'Track-Pass-1', role: 'publish' }] });
     folderFeed = mkdtempSync(join(tmpdir(), 'np-track-folder-'));
     await configure('tracker.firstPollSeconds', 1);
-    await configure('feeds', [
-      { name: 'Indexing', source: indexing.index, kind: 'v3' },
-      { name: 'Owned', source: indexing.index, kind: 'nuget.org', owners: ['fabrikam'] },
-      { name: 'Team', source: nugetServer.base, kind: 'nuget-server' },
-      { name: 'Local', source: folderFeed, kind: 'folder' },
-      { name: 'Down', source: 'http://127.0.0.1:9/v3/index.json', kind: 'v3' },
-    ]);
+    await configure('feeds', trackFeeds());
     await api.services.keys.add({ label: 'indexing', origin: new URL(indexing.index).origin, feedName: 'Indexing', scheme: 'apikey', scopes: [], glob: '*', created: new Date().toISOString() }, 'indexing-key-0001');
     await api.services.keys.add({ label: 'alice', origin: new URL(nugetServer.base).origin, feedName: 'Team', scheme: 'basic', username: 'alice', scopes: [], glob: '*', created: new Date().toISOString() }, 'Track-Pass-1');
   });
@@ -228,13 +233,7 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
       assert.ok(privateFeed.catalog.reads.length > 0 && privateFeed.requests.every((request) => request.method !== 'GET' || request.url === '/v3/index.json'), 'reads carried the credentials after the key was added');
     } finally {
       await privateFeed.close();
-      await configure('feeds', [
-        { name: 'Indexing', source: indexing.index, kind: 'v3' },
-        { name: 'Owned', source: indexing.index, kind: 'nuget.org', owners: ['fabrikam'] },
-        { name: 'Team', source: nugetServer.base, kind: 'nuget-server' },
-        { name: 'Local', source: folderFeed, kind: 'folder' },
-        { name: 'Down', source: 'http://127.0.0.1:9/v3/index.json', kind: 'v3' },
-      ]);
+      await configure('feeds', trackFeeds());
       api.services.feedTree.refresh();
     }
   });
