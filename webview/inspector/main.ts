@@ -155,7 +155,7 @@ if (saved) {
 // VS Code is still wiring the webview up, e.g. when another webview closes at that moment).
 let attempts = 0;
 const sayReady = (): void => {
-  if (heard || attempts++ >= 20) {
+  if (heard || attempts++ >= 120) {
     return;
   }
   api.postMessage({ type: 'ready' });

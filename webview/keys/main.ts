@@ -210,11 +210,14 @@ function render(): void {
   }
 }
 
+let heard = false;
+
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const message = event.data;
   if (!isToKeysWebview(message)) {
     return;
   }
+  heard = true;
   if (message.type === 'state') {
     save({ keys: message });
     render();
@@ -238,7 +241,17 @@ document.addEventListener('click', (event) => {
 if (state.keys) {
   render();
 }
-post({ type: 'ready' });
+// Handshake: say "ready" until the extension answers. A single "ready" can be lost while VS Code
+// is still wiring the webview up (seen in VS Code for the Web): the panel then stayed empty.
+let attempts = 0;
+const sayReady = (): void => {
+  if (heard || attempts++ >= 120) {
+    return;
+  }
+  post({ type: 'ready' });
+  setTimeout(sayReady, 500);
+};
+sayReady();
 if (state.tab === 1) {
   post({ type: 'loadOwners' });
 }
