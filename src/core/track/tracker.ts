@@ -6,9 +6,10 @@
  * → 1 min → 2 min) while nothing changes and starts again at 15 s after progress. The state is
  * plain data saved after every change, so tracking resumes after a reload.
  */
-import { describeError } from '../errors';
+import { describeError, NuGetPublisherError } from '../errors';
+import { displayUrl } from '../secrets/scrubber';
 import { flatVersions, packageDetailsUrl, registrationHas, sameVersion, searchHas } from '../feeds/feedReads';
-import { discover, hasResource, type ServiceIndex } from '../feeds/serviceIndex';
+import { hasResource, parseServiceIndex, type ServiceIndex } from '../feeds/serviceIndex';
 import { normalizeVersion, parseVersion } from '../version';
 import type { ConditionalFetcher } from './conditionalFetch';
 
@@ -216,7 +217,13 @@ export class Tracker {
 
   /** Reads the feed: flat container, then registration, then search. */
   private async observeFeed(pkg: TrackedPackage): Promise<Observation> {
-    const index = await discover(pkg.source);
+    // The index through the tracker's fetcher: it carries the feed's read credentials (private
+    // feeds want them even for the index) and a 304 costs nothing.
+    const document = await this.options.fetcher.json<unknown>(pkg.source);
+    if (document === undefined) {
+      throw new NuGetPublisherError('NP3007', `${displayUrl(pkg.source)} answered 404: it is not a service index (any more).`, 'Check the feed URL.');
+    }
+    const index = parseServiceIndex(pkg.source, JSON.stringify(document));
     return { seen: await this.observeIndex(pkg, index), packageUrl: packageDetailsUrl(index, pkg.id, pkg.version) };
   }
 
