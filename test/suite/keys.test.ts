@@ -37,7 +37,12 @@ suite('Keys and owners panel in a real VS Code', () => {
     const table = (): ToKeysWebview | undefined => api.keysPanelMessages.slice(before).find((message) => message.type === 'state' && message.keys.length === 2);
     // The panel opens only once every earlier webview panel was disposed (see closeWebviews).
     await closeWebviews(api);
-    const state = await openWebviewUntil(api, 'the key table in the keys panel', () => vscode.commands.executeCommand('nugetPublisher.manageKeys'), table);
+    const posted = (): string => {
+      const since = api.keysPanelMessages.slice(before);
+      const last = since.filter((message) => message.type === 'state').pop();
+      return `${since.length} message(s) posted since, last state with ${last && last.type === 'state' ? last.keys.length : 'no'} key(s); ${api.services.keys.list().length} key(s) stored`;
+    };
+    const state = await openWebviewUntil(api, () => `the key table in the keys panel (${posted()})`, () => vscode.commands.executeCommand('nugetPublisher.manageKeys'), table);
     assert.ok(state.type === 'state');
     const ci = state.keys.find((row) => row.label === 'CI push');
     assert.deepEqual([ci?.expiryState, ci?.glob, ci?.feedName], ['soon', 'Contoso.*', 'nuget.org']);
