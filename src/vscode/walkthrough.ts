@@ -4,6 +4,7 @@
  * keys that are set on success and remembered in global state.
  */
 import * as vscode from 'vscode';
+import { stateWriter } from './stateWriter';
 
 export type WalkthroughStep = 'feedAdded' | 'keyStored' | 'packed' | 'inspected' | 'published' | 'tracked';
 
@@ -26,5 +27,7 @@ export function markDone(step: WalkthroughStep): void {
   }
   done.add(step);
   void vscode.commands.executeCommand('setContext', `nugetPublisher.walkthrough.${step}`, true);
-  void context?.globalState.update(STATE_KEY, [...done]);
+  if (context) {
+    void stateWriter(context.globalState).write(STATE_KEY, () => [...done]);
+  }
 }

@@ -7,6 +7,7 @@ import { daysUntilExpiry } from '../../core/keys/keys';
 import { expiryText } from '../../core/keys/keysPanel';
 import { notify } from '../log';
 import type { Services } from '../services';
+import { stateWriter } from '../stateWriter';
 
 const STATE_KEY = 'nugetPublisher.keyReminders';
 const DAY_MS = 86_400_000;
@@ -33,7 +34,7 @@ export async function remindExpiringKeys(services: Services, now: Date = new Dat
       }
     });
   }
-  await services.context.globalState.update(STATE_KEY, last);
+  await stateWriter(services.context.globalState).write<Record<string, number>>(STATE_KEY, (stored) => ({ ...stored, ...last }));
   return reminded;
 }
 

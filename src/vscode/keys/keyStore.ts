@@ -8,6 +8,7 @@ import { NuGetPublisherError } from '../../core/errors';
 import { feedOrigin, type Feed } from '../../core/feeds/feed';
 import { authorizationOf, credentialFor, presetFor, secretName, type KeyRecord } from '../../core/keys/keys';
 import type { Log } from '../log';
+import { stateWriter } from '../stateWriter';
 
 const STATE_KEY = 'nugetPublisher.keys';
 
@@ -18,8 +19,7 @@ export class KeyStore implements vscode.Disposable {
   public constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log) {}
 
   public list(): KeyRecord[] {
-    const stored = this.context.globalState.get<unknown>(STATE_KEY);
-    return Array.isArray(stored) ? (stored as KeyRecord[]).filter((record) => typeof record?.origin === 'string' && typeof record?.label === 'string') : [];
+    return recordsOf(this.context.globalState.get<unknown>(STATE_KEY));
   }
 
   public find(origin: string, label: string): KeyRecord | undefined {
@@ -58,7 +58,7 @@ export class KeyStore implements vscode.Disposable {
     }
     // The secret first: metadata without a value would be a key that cannot work.
     await this.context.secrets.store(secretName(record.origin, record.label), secret);
-    await this.save([...this.list(), record]);
+    await this.save((records) => [...records, record]);
     this.log.info('keys', `added key "${record.label}" for ${record.origin} (glob ${record.glob})`);
   }
 
@@ -81,22 +81,27 @@ export class KeyStore implements vscode.Disposable {
       await this.context.secrets.store(secretName(updated.origin, updated.label), value);
       await this.context.secrets.delete(secretName(record.origin, record.label));
     }
-    await this.save(this.list().map((candidate) => (candidate.origin === record.origin && candidate.label === record.label ? updated : candidate)));
+    await this.save((records) => records.map((candidate) => (candidate.origin === record.origin && candidate.label === record.label ? updated : candidate)));
     return updated;
   }
 
   public async remove(record: Pick<KeyRecord, 'origin' | 'label'>): Promise<void> {
     await this.context.secrets.delete(secretName(record.origin, record.label));
-    await this.save(this.list().filter((candidate) => !(candidate.origin === record.origin && candidate.label === record.label)));
+    await this.save((records) => records.filter((candidate) => !(candidate.origin === record.origin && candidate.label === record.label)));
     this.log.info('keys', `removed key "${record.label}" for ${record.origin}`);
   }
 
-  private async save(records: KeyRecord[]): Promise<void> {
-    await this.context.globalState.update(STATE_KEY, records);
+  /** The change is applied to the records as they are when its turn comes (see stateWriter.ts). */
+  private async save(change: (records: KeyRecord[]) => KeyRecord[]): Promise<void> {
+    await stateWriter(this.context.globalState).write<unknown>(STATE_KEY, (stored) => change(recordsOf(stored)));
     this.changed.fire();
   }
 
   public dispose(): void {
     this.changed.dispose();
   }
+}
+
+function recordsOf(stored: unknown): KeyRecord[] {
+  return Array.isArray(stored) ? (stored as KeyRecord[]).filter((record) => typeof record?.origin === 'string' && typeof record?.label === 'string') : [];
 }

@@ -15,6 +15,7 @@ import { fileTrackerStore } from '../../core/track/trackerFile';
 import { readFeeds } from '../feeds/feedSettings';
 import type { KeyStore } from '../keys/keyStore';
 import { notify, type Log } from '../log';
+import { stateWriter } from '../stateWriter';
 
 const STATE_KEY = 'nugetPublisher.tracked';
 const WARN_AFTER_MS = 15 * 60_000;
@@ -58,7 +59,7 @@ export class TrackerService implements vscode.Disposable {
       store: fileTrackerStore(join(context.globalStorageUri.fsPath, 'tracked.json'), {
         load: () => this.context.globalState.get<TrackedPackage[]>(STATE_KEY, []),
         save: async (list) => {
-          await this.context.globalState.update(STATE_KEY, list);
+          await stateWriter(this.context.globalState).write(STATE_KEY, () => list);
         },
       }),
       giveUpMs: () => Math.max(0.1, settings().get<number>('giveUpMinutes', 60)) * 60_000,
