@@ -59,15 +59,27 @@ describe('nuspec parsing is linear and bounded', () => {
     });
   }
 
-  it('an accepted 4 MB nuspec (800,000 references) parses within 1 s of CPU', () => {
-    const text = nuspecXml(BASIC_METADATA.replace('A sample.', '&amp;&#x2713;'.repeat(300_000)));
-    assert.ok(text.length > 4_000_000 - 500_000);
-    let description = '';
-    const cpu = cpuMsOf(() => {
-      description = parseNuspecText(text).nuspec.metadata.description;
-    });
-    assert.equal(description.slice(0, 4), '&✓&✓');
-    assert.ok(cpu < 1000, `CPU ${Math.round(cpu)} ms`);
+  // Linear, measured as a ratio on this machine (a quadratic parser makes 4x the input cost 16x),
+  // with a wide ceiling against a freeze; absolute speed is for `npm run bench`.
+  it('an accepted 4 MB nuspec (800,000 references) parses in time linear in its size', () => {
+    const parse = (repeats: number): { cpu: number; description: string } => {
+      const text = nuspecXml(BASIC_METADATA.replace('A sample.', '&amp;&#x2713;'.repeat(repeats)));
+      let description = '';
+      const cpu = cpuMsOf(() => {
+        description = parseNuspecText(text).nuspec.metadata.description;
+      });
+      assert.ok(repeats < 300_000 || text.length > 3_500_000, 'the 4 MB case is 4 MB');
+      return { cpu, description };
+    };
+    parse(20_000); // warm-up, so the JIT is not measured
+    // The least of a few runs each: a garbage collection inside one run is not the parser.
+    const quarter = Math.min(...[1, 2, 3].map(() => parse(75_000).cpu));
+    const runs = [parse(300_000), parse(300_000)];
+    const full = { ...runs[0], cpu: Math.min(...runs.map((run) => run.cpu)) };
+    assert.equal(full.description.slice(0, 4), '&✓&✓');
+    assert.equal(full.description.length, 600_000);
+    assert.ok(full.cpu / quarter < 8, `4x the input took ${(full.cpu / quarter).toFixed(1)}x the CPU (${Math.round(quarter)} ms, ${Math.round(full.cpu)} ms)`);
+    assert.ok(full.cpu < 5000, `CPU ${Math.round(full.cpu)} ms for 4 MB`);
   });
 });
 
