@@ -56,11 +56,16 @@ export function fileKind(stats: Stats): string {
   return stats.isFile() ? 'a file' : stats.isDirectory() ? 'a folder' : stats.isFIFO() ? 'a named pipe (FIFO)' : stats.isSocket() ? 'a socket' : stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
 }
 
-/** Throws NP0900 unless `path` is a regular file (folders, FIFOs, sockets and devices refused). */
-export async function assertRegularFile(path: string): Promise<number> {
+/**
+ * Throws NP0900 unless `path` is a regular file (folders, FIFOs, sockets and devices refused);
+ * `refuse` words the error for its caller (the zip reader says "not a package file").
+ */
+export async function assertRegularFile(path: string, refuse: (kind: string) => never = (kind) => {
+  throw new NuGetPublisherError('NP0900', `${path} is ${kind}, not a file that can be read.`, 'Choose a regular file.');
+}): Promise<number> {
   const stats = await stat(path);
   if (!stats.isFile()) {
-    throw new NuGetPublisherError('NP0900', `${path} is ${fileKind(stats)}, not a file that can be read.`, 'Choose a regular file.');
+    refuse(fileKind(stats));
   }
   return stats.size;
 }

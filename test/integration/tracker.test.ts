@@ -9,16 +9,12 @@ import { strict as assert } from 'node:assert';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { publish } from '../../src/core/publish/publish';
 import { ConditionalFetcher } from '../../src/core/track/conditionalFetch';
-import { Tracker, isComplete, type TrackedPackage, type TrackerEvent } from '../../src/core/track/tracker';
+import { Tracker, isComplete, type TrackerEvent } from '../../src/core/track/tracker';
 import { dotnetFixtures } from '../helpers/dotnetFixtures';
 import { FakeClock } from '../helpers/fakeClock';
+import { memoryStore } from '../helpers/memoryTrackerStore';
 import { startNugetServer, type NugetServer } from '../servers/nugetServer';
 import { startV3Server, type V3Server } from '../servers/v3Server';
-
-function memoryStore(initial: readonly TrackedPackage[] = []): { load(): readonly TrackedPackage[]; save(list: readonly TrackedPackage[]): void; saved: readonly TrackedPackage[] } {
-  const store = { saved: initial, load: () => store.saved, save: (list: readonly TrackedPackage[]) => { store.saved = list; } };
-  return store;
-}
 
 /** A tracker on the fake clock; `advance` moves time and waits for every check it started. */
 function onClock(clock: FakeClock, options: Omit<ConstructorParameters<typeof Tracker>[0], 'now' | 'scheduler'>): { tracker: Tracker; advance(ms: number): Promise<void> } {

@@ -8,17 +8,13 @@ import { describe, it } from 'node:test';
 import { ConditionalFetcher } from '../../src/core/track/conditionalFetch';
 import { Tracker, isComplete, type Observation, type StageName, type TrackedPackage, type TrackerEvent } from '../../src/core/track/tracker';
 import { FakeClock } from '../helpers/fakeClock';
+import { memoryStore } from '../helpers/memoryTrackerStore';
 import { tempDir } from '../helpers/temp';
 import { fileTrackerStore } from '../../src/core/track/trackerFile';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const MINUTE = 60_000;
-
-function memoryStore(initial: readonly TrackedPackage[] = []): { load(): readonly TrackedPackage[]; save(list: readonly TrackedPackage[]): void; saved: readonly TrackedPackage[] } {
-  const store = { saved: initial, load: () => store.saved, save: (list: readonly TrackedPackage[]) => { store.saved = list; } };
-  return store;
-}
 
 /** A feed whose views show the version from a given time on (null: never), and the checks it saw. */
 function scriptedFeed(clock: FakeClock, pushedAt: number, availableAfter: Record<StageName, number | null>): { observe: (pkg: TrackedPackage) => Promise<Observation>; checks: number[] } {

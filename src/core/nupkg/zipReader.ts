@@ -9,11 +9,11 @@
  * produce (zip bombs), path traversal / absolute names, duplicate names, oversized reads.
  */
 import { constants } from 'node:fs';
-import { open, stat, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
 import { PackageReadError } from '../errors';
 import { crc32 } from './crc32';
-import { fileKind } from '../fsSafe';
+import { assertRegularFile, fileKind } from '../fsSafe';
 
 export interface ZipEntry {
   /**
@@ -62,14 +62,6 @@ function fail(code: string, cause: string, fix: string = NOT_A_ZIP_FIX): never {
   throw new PackageReadError(code, cause, fix);
 }
 
-/** Refuses folders, FIFOs, sockets and devices before anything opens them. */
-async function assertRegularFile(path: string): Promise<void> {
-  const stats = await stat(path);
-  if (!stats.isFile()) {
-    fail('NP0900', `${path} is ${fileKind(stats)}, not a package file.`, 'Choose a .nupkg or .snupkg file.');
-  }
-}
-
 export class ZipArchive {
   private constructor(
     private readonly handle: FileHandle,
@@ -83,7 +75,7 @@ export class ZipArchive {
     let handle: FileHandle;
     try {
       // stat before open: opening a FIFO for reading blocks until a writer comes (forever).
-      await assertRegularFile(path);
+      await assertRegularFile(path, (kind) => fail('NP0900', `${path} is ${kind}, not a package file.`, 'Choose a .nupkg or .snupkg file.'));
       // O_NONBLOCK: a FIFO swapped in after the stat still cannot block the open.
       handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     } catch (error) {
