@@ -26,6 +26,14 @@ const pureUnit = {
   }],
 };
 
+// Settings are read in one place (src/vscode/config.ts): defaults and limits once, cached per change.
+const settingsInConfigOnly = {
+  'no-restricted-syntax': ['error', {
+    selector: "MemberExpression[property.name='getConfiguration']",
+    message: 'Read settings through src/vscode/config.ts (readSettings), where defaults and limits live.',
+  }],
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', 'test-artifacts/**', '.sample/**'] },
   ...tseslint.configs.recommended,
@@ -41,6 +49,7 @@ export default tseslint.config(
   },
   { files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/cli.ts'], rules: noVscode },
   { files: ['webview/**/*.ts'], rules: noVscode },
+  { files: ['src/**/*.ts'], ignores: ['src/vscode/config.ts'], rules: settingsInConfigOnly },
   { files: ['test/unit/**/*.ts'], rules: pureUnit },
   // CommonJS preloads (node --require) must use require().
   { files: ['**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },

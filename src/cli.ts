@@ -24,9 +24,10 @@ import { FEED_KINDS, folderPath, guessKind, isUrlSource, type Feed, type FeedKin
 import { authorizationOf, type Credential } from './core/keys/keys';
 import { changeListing } from './core/publish/listing';
 import { publish } from './core/publish/publish';
+import { mayPublish, preparePublish, type PreparedPackage } from './core/publish/prepare';
 import { describeDiff, diffPackages, snapshot } from './core/diff/packageDiff';
 import { buildPlan, describePlan, findPackages, runPlan } from './core/plan/publishPlan';
-import { feedFetcher } from './core/feeds/feedAccess';
+import { FeedClient } from './core/feeds/feedClient';
 
 const USAGE = [
   'usage: nuget-publisher inspect <file.nupkg|file.snupkg> [--json]',
@@ -34,10 +35,11 @@ const USAGE = [
   '                            [--version V] [--configuration C]   (the last two for projects)',
   '       nuget-publisher push <file.nupkg|file.snupkg> --source URL|DIR [--kind nuget.org|v3|v2|folder|nuget-server] [--user NAME]',
   '                            [--api-key-env NAME] [--symbols] [--symbol-source URL] [--skip-duplicate] [--no-service-endpoint]',
+  '                            [--no-checks]   (push even what nuget.org\'s rules would refuse; printed)',
   '       nuget-publisher unlist|relist <id> <version> --source URL [--api-key-env NAME] [--no-service-endpoint]',
   '       nuget-publisher diff <older.nupkg> <newer.nupkg>',
   '       nuget-publisher publish-plan <folder> --source URL|DIR [--kind K] [--user NAME] [--api-key-env NAME]',
-  '                            [--dry-run] [--continue-on-error] [--skip-duplicate] [--symbols]',
+  '                            [--dry-run] [--continue-on-error] [--skip-duplicate] [--symbols] [--no-checks]',
   '  The API key (or, with --user, the password) is read from the environment variable NAME',
   '  (default NUGET_API_KEY), never from an argument. A source ending in .json is a V3 service index;',
   '  any other http(s) source is a V2 push URL (a URL with no path gets api/v2/package appended).',
@@ -204,16 +206,43 @@ function credentialFrom(feed: Feed, options: Map<string, string>): Credential | 
   return { apiKey: secret };
 }
 
+/** Prints what the rule gate found; false when nuget.org would refuse the package (and --no-checks was not given). */
+function passesGate(feed: Feed, prepared: PreparedPackage, override: boolean): boolean {
+  const gate = mayPublish(feed, prepared.findings, { override });
+  const name = `${prepared.id} ${prepared.version}`;
+  const list = gate.errors.map((error) => `  ${error.code}: ${error.message}\n`).join('');
+  if (gate.errors.length === 0) {
+    return true;
+  }
+  if (override) {
+    err(`${name}: rule checks overridden (--no-checks): ${gate.summary}\n${list}`);
+    return true;
+  }
+  if (gate.verdict === 'no') {
+    err(`error NP2060: ${name} cannot go to ${feed.name}: ${gate.summary}; nuget.org would refuse it and nothing was sent.\n${list}  fix: fix them and pack again, or pass --no-checks to push anyway.\n`);
+    return false;
+  }
+  err(`warning: ${name} does not pass nuget.org's rules: ${gate.summary}; ${feed.name} may accept it.\n${list}`);
+  return true;
+}
+
 async function push(args: string[]): Promise<number> {
-  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user', '--symbol-source'], ['--symbols', '--skip-duplicate', '--no-service-endpoint']);
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user', '--symbol-source'], ['--symbols', '--skip-duplicate', '--no-service-endpoint', '--no-checks']);
   const source = options.get('--source');
   if (positional.length !== 1 || !source) {
     throw new UsageError('push takes one package and --source');
   }
   const feed = feedFrom(source, options.get('--kind'));
+  const packagePath = resolve(positional[0]);
+  // Opened once: identity, rule findings and symbols; the same rule gate as in VS Code.
+  const prepared = await preparePublish(packagePath);
+  if (!passesGate(feed, prepared, options.has('--no-checks'))) {
+    return 2;
+  }
   const report = await publish({
     feed,
-    packagePath: resolve(positional[0]),
+    packagePath,
+    prepared,
     credential: credentialFrom(feed, options),
     skipDuplicate: options.has('--skip-duplicate'),
     symbols: options.has('--symbols') || options.has('--symbol-source'),
@@ -252,7 +281,7 @@ async function compare(args: string[]): Promise<number> {
 }
 
 async function publishPlan(args: string[]): Promise<number> {
-  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user', '--symbol-source'], ['--dry-run', '--continue-on-error', '--skip-duplicate', '--symbols', '--no-service-endpoint']);
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user', '--symbol-source'], ['--dry-run', '--continue-on-error', '--skip-duplicate', '--symbols', '--no-service-endpoint', '--no-checks']);
   const source = options.get('--source');
   if (positional.length !== 1 || !source) {
     throw new UsageError('publish-plan takes one folder and --source');
@@ -267,15 +296,19 @@ async function publishPlan(args: string[]): Promise<number> {
   const credential = credentialFrom(feed, options);
   const readAuthorization = authorizationOf(credential);
   const credentials = readAuthorization ? (): string => readAuthorization : undefined;
-  const plan = await buildPlan({ feed, packages, fetcher: feedFetcher(feed, credentials), credentials });
+  const override = options.has('--no-checks');
+  if (override) {
+    err('rule checks overridden (--no-checks): packages that nuget.org would refuse are pushed anyway\n');
+  }
+  const plan = await buildPlan({ client: new FeedClient(feed, credentials), packages, override });
   out(`plan (${options.has('--dry-run') ? 'dry run: nothing is published' : 'publishing'}):\n${describePlan(plan).map((line) => `  ${line}`).join('\n')}\n`);
   if (options.has('--dry-run')) {
-    return plan.entries.some((entry) => entry.action === 'blocked') ? 2 : 0;
+    return plan.entries.some((entry) => entry.action === 'blocked' || entry.action === 'unreadable') ? 2 : 0;
   }
   const results = await runPlan(plan, {
     continueOnError: options.has('--continue-on-error'),
     publishOne: async (entry) => {
-      const report = await publish({ feed, packagePath: entry.path, credential, skipDuplicate: options.has('--skip-duplicate'), symbols: options.has('--symbols') || options.has('--symbol-source'), symbolSource: options.get('--symbol-source'), noServiceEndpoint: options.has('--no-service-endpoint') });
+      const report = await publish({ feed, packagePath: entry.path, prepared: entry.prepared, credential, skipDuplicate: options.has('--skip-duplicate'), symbols: options.has('--symbols') || options.has('--symbol-source'), symbolSource: options.get('--symbol-source'), noServiceEndpoint: options.has('--no-service-endpoint') });
       if (report.symbols?.outcome === 'failed') {
         throw new NuGetPublisherError('NP2051', `${report.id} ${report.version} was published (${report.outcome}) but its symbols were not: ${report.symbols.reason}`, 'Push the .snupkg again once the cause is fixed.');
       }

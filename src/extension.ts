@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import { removeTempsNow } from './core/tempFiles';
 import { registerCommands, commandFactories } from './vscode/commands/index';
-import { readSettings } from './vscode/config';
+import { readSettings, watchSettings } from './vscode/config';
 import { InspectorEditorProvider, lastPostedMessages, liveInspectorPanels } from './vscode/inspector/inspectorEditor';
 import type { ToWebview } from './shared/protocol';
 import { createLog, shownMessages, showError, type Log } from './vscode/log';
@@ -15,7 +15,6 @@ import { remindExpiringKeys, scheduleExpiryReminders } from './vscode/keys/expir
 import type { ToKeysWebview } from './shared/keysProtocol';
 import { FeedTreeProvider } from './vscode/explorer/feedTree';
 import { TrackerService } from './vscode/track/trackerService';
-import { ConditionalFetcher } from './core/track/conditionalFetch';
 import { readFeeds } from './vscode/feeds/feedSettings';
 import type { PublishReport } from './core/publish/publish';
 import { NuspecDiagnostics } from './vscode/nuspecDiagnostics';
@@ -44,6 +43,8 @@ export interface ExtensionApi {
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
   const log = createLog(context);
   try {
+    // First, so that the settings cache is dropped before any other listener reads a changed setting.
+    context.subscriptions.push(watchSettings());
     const packageProblems = new PackageProblems();
     context.subscriptions.push(packageProblems);
     const keys = new KeyStore(context, log);
@@ -51,7 +52,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push(keys, onPublished);
     const tracker = new TrackerService(context, log, keys, onPublished.event);
     // Reads carry the Basic credentials stored for the feed's origin (GitHub Packages and Azure Artifacts need them).
-    const feedTree = new FeedTreeProvider(new ConditionalFetcher((origin) => keys.readAuthorizationFor(origin)), keys);
+    const feedTree = new FeedTreeProvider(keys);
     context.subscriptions.push(tracker, feedTree, vscode.window.createTreeView('nugetPublisher.feeds', { treeDataProvider: feedTree, showCollapseAll: true }));
     const services: Services = { context, log, packageProblems, keys, onPublished, tracker, feedTree };
     readFeeds(log); // reports unusable feed entries once, in the log
@@ -75,7 +76,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
         }
       }
     }));
-    log.info('activate', `NuGet Publisher ${context.extension.packageJSON.version as string} on VS Code ${vscode.version}; settings ${JSON.stringify(readSettings())}`);
+    log.info('activate', `NuGet Publisher ${context.extension.packageJSON.version as string} on VS Code ${vscode.version}; settings ${JSON.stringify({ ...readSettings(), feeds: undefined })}`);
     context.subscriptions.push(
       ...registerCommands(services),
       InspectorEditorProvider.register(services),

@@ -53,13 +53,18 @@ export function createLog(context: vscode.ExtensionContext): Log {
 /** Every notification text shown through `notify` (scrubbed): the tests scan them for secrets. */
 export const shownMessages: string[] = [];
 
-/** Shows a notification whose text is scrubbed of secrets and recorded. */
-export function notify<T extends string>(log: Log, level: 'info' | 'warning' | 'error', message: string, ...items: T[]): Thenable<T | undefined> {
-  const text = log.scrub(message);
-  shownMessages.push(`${level}: ${text}`);
+/** Records what the user was shown (a notification, or the reason at the top of an input box). */
+export function recordShown(kind: 'info' | 'warning' | 'error' | 'prompt', text: string): void {
+  shownMessages.push(`${kind}: ${text}`);
   if (shownMessages.length > 500) {
     shownMessages.shift();
   }
+}
+
+/** Shows a notification whose text is scrubbed of secrets and recorded. */
+export function notify<T extends string>(log: Log, level: 'info' | 'warning' | 'error', message: string, ...items: T[]): Thenable<T | undefined> {
+  const text = log.scrub(message);
+  recordShown(level, text);
   const show = level === 'info' ? vscode.window.showInformationMessage : level === 'warning' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
   return show(text, ...items) as Thenable<T | undefined>;
 }

@@ -74,7 +74,7 @@ export class NuspecDiagnostics extends DisposableStore implements vscode.CodeAct
     if (!isNuspec(document)) {
       return;
     }
-    if (!readSettings().enableNuspecLinting) {
+    if (!readSettings().diagnostics.enableNuspecLinting) {
       this.collection.delete(document.uri);
       return;
     }

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { E2EContext } from './context';
-import { ARTIFACTS, UI_TIMEOUT, answerDialog, chooseFile, chooseInQuickPick, closeAllEditors, expectState, expectText, runCommand } from './harness';
+import { answerDialog, ARTIFACTS, chooseFile, chooseInQuickPick, closeAllEditors, expectNotification, expectState, expectText, runCommand, UI_TIMEOUT } from './harness';
 
 export async function compareFeature({ page, steps, releaseV1, releaseV2 }: E2EContext): Promise<void> {
   await steps.step('"NuGet: Compare Packages…" shows the two versions side by side and names the dropped framework', async () => {
@@ -11,7 +11,7 @@ export async function compareFeature({ page, steps, releaseV1, releaseV2 }: E2EC
     await chooseFile(page, releaseV2);
     await page.locator('.tab', { hasText: 'Contoso.Release: 1.0.0 ↔ 2.0.0 (1 breaking)' }).waitFor({ timeout: UI_TIMEOUT });
     await expectText(page.locator('.monaco-diff-editor').first(), /lib\/netstandard2\.0\/Contoso\.Release\.dll/);
-    await page.locator('.notification-toast', { hasText: 'Target framework netstandard2.0 is dropped' }).waitFor({ timeout: UI_TIMEOUT });
+    await expectNotification(page, 'Target framework netstandard2.0 is dropped');
     await page.screenshot({ path: join(ARTIFACTS, 'release-diff.png') });
   });
   await closeAllEditors(page);

@@ -213,9 +213,26 @@ export async function answerDialog(page: Page, text: string | RegExp, button: st
   await dialog.waitFor({ state: 'detached', timeout: UI_TIMEOUT });
 }
 
-/** Clicks a button on the notification toast that shows `text`. */
-export async function clickToastButton(page: Page, text: string | RegExp, button: string): Promise<void> {
+/**
+ * Waits until VS Code has shown a notification with `text`. VS Code hides an information or
+ * warning toast after 10-12 s and keeps it in the notification center, so a toast that came and
+ * went while the machine was busy is looked up there: the notification was shown either way.
+ */
+export async function expectNotification(page: Page, text: string | RegExp, timeout = UI_TIMEOUT): Promise<void> {
   const toast = page.locator('.notification-toast', { hasText: text });
-  await toast.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
-  await toast.locator('a.monaco-button', { hasText: button }).first().click();
+  const listed = page.locator('.notifications-center .notification-list-item', { hasText: text });
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    if (await toast.waitFor({ state: 'visible', timeout: Math.min(10_000, Math.max(1, deadline - Date.now())) }).then(() => true, () => false)) {
+      return;
+    }
+    await runCommand(page, 'Notifications: Show Notifications');
+    const inCenter = await listed.first().waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false);
+    await runCommand(page, 'Notifications: Hide Notifications');
+    if (inCenter) {
+      return;
+    }
+  }
+  const seen = await page.locator('.notification-toast').allTextContents().catch(() => []);
+  throw new Error(`no notification showing ${String(text)} within ${timeout} ms; toasts seen: ${JSON.stringify(seen)}`);
 }

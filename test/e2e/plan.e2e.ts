@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { E2EContext } from './context';
-import { ARTIFACTS, UI_TIMEOUT, chooseFile, chooseInQuickPick, closeAllEditors, expectText, runCommand } from './harness';
+import { ARTIFACTS, chooseFile, chooseInQuickPick, closeAllEditors, expectNotification, expectText, runCommand, UI_TIMEOUT } from './harness';
 
 export async function planFeature({ page, steps, planFolder, folderFeed }: E2EContext): Promise<void> {
   await steps.step('"NuGet: Publish Folder…" plans four packages dependencies first, then publishes them', async () => {
@@ -14,7 +14,7 @@ export async function planFeature({ page, steps, planFolder, folderFeed }: E2ECo
     await expectText(dialog, /1\. Contoso\.Release 1\.0\.0.*2\. Plan\.Base 1\.0\.0.*3\. Plan\.Lib 1\.0\.0 → Local: publish, after Plan\.Base.*4\. Plan\.App 1\.0\.0 → Local: publish, after Plan\.Lib/s);
     await page.screenshot({ path: join(ARTIFACTS, 'publish-plan.png') });
     await dialog.locator('a.monaco-button', { hasText: 'Publish, Stop on Error' }).click();
-    await page.locator('.notification-toast', { hasText: 'Published 4 packages to Local; 0 skipped.' }).waitFor({ timeout: UI_TIMEOUT });
+    await expectNotification(page, 'Published 4 packages to Local; 0 skipped.');
     for (const id of ['plan.base', 'plan.lib', 'plan.app', 'contoso.release']) {
       if (!existsSync(join(folderFeed, id, '1.0.0', `${id}.1.0.0.nupkg`))) {
         throw new Error(`${id} 1.0.0 is not in the folder feed`);

@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { TEAM_PASSWORD, type E2EContext } from './context';
-import { ARTIFACTS, UI_TIMEOUT, answerDialog, answerInputBox, chooseInQuickPick, clickToastButton, closeAllEditors, fillQuickInput, runCommand } from './harness';
+import { answerDialog, answerInputBox, ARTIFACTS, chooseInQuickPick, closeAllEditors, expectNotification, fillQuickInput, runCommand, UI_TIMEOUT } from './harness';
 
 export async function publishFeature({ page, steps, folderFeed, nugetServer }: E2EContext): Promise<void> {
   await steps.step('"NuGet: Publish package" to a local folder feed: pick the package and the feed, confirm', async () => {
@@ -10,7 +10,7 @@ export async function publishFeature({ page, steps, folderFeed, nugetServer }: E
     await chooseInQuickPick(page, 'which package?', 'Contoso.Core.2.0.0.nupkg');
     await chooseInQuickPick(page, 'to which feed?', 'Local');
     await answerDialog(page, 'Publish Contoso.Core 2.0.0 to Local?', 'Publish');
-    await page.locator('.notification-toast', { hasText: 'Published Contoso.Core 2.0.0 to Local.' }).waitFor({ timeout: UI_TIMEOUT });
+    await expectNotification(page, 'Published Contoso.Core 2.0.0 to Local.');
     const written = join(folderFeed, 'contoso.core', '2.0.0', 'contoso.core.2.0.0.nupkg');
     if (!existsSync(written)) {
       throw new Error(`${written} was not written`);
@@ -21,7 +21,8 @@ export async function publishFeature({ page, steps, folderFeed, nugetServer }: E
     await runCommand(page, 'NuGet: Publish package');
     await chooseInQuickPick(page, 'which package?', 'Contoso.Utils.1.2.3-beta.1.nupkg');
     await chooseInQuickPick(page, 'to which feed?', 'Team');
-    await clickToastButton(page, 'No key is stored for Team', 'Add Key…');
+    // No key yet: the publish asks for one right away, the reason above the first question.
+    await page.locator('.quick-input-widget', { hasText: 'No key is stored for Team' }).waitFor({ timeout: UI_TIMEOUT });
     await answerInputBox(page, 'Add Key for Team (1/5)'); // the proposed name "Team key"
     await answerInputBox(page, 'Add Key for Team (2/5)', 'alice');
     await page.locator('.quick-input-widget', { hasText: 'Add Key for Team (3/5)' }).waitFor({ timeout: UI_TIMEOUT });
@@ -35,7 +36,7 @@ export async function publishFeature({ page, steps, folderFeed, nugetServer }: E
     await answerInputBox(page, 'Add Key for Team (4/5)'); // glob: *
     await answerInputBox(page, 'Add Key for Team (5/5)'); // no expiry
     await answerDialog(page, 'Publish Contoso.Utils 1.2.3-beta.1+build.5 to Team?', 'Publish');
-    await page.locator('.notification-toast', { hasText: 'Published Contoso.Utils 1.2.3-beta.1+build.5 to Team.' }).waitFor({ timeout: UI_TIMEOUT });
+    await expectNotification(page, 'Published Contoso.Utils 1.2.3-beta.1+build.5 to Team.');
     await page.screenshot({ path: join(ARTIFACTS, 'published.png') });
     const flat = (await (await fetch(`${nugetServer.base}/v3/package/contoso.utils/index.json`)).json()) as { versions: string[] };
     if (flat.versions.length !== 1) {

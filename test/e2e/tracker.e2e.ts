@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { GALLERY_KEY, type E2EContext } from './context';
-import { ARTIFACTS, UI_TIMEOUT, answerDialog, answerInputBox, chooseInQuickPick, clickToastButton, expectState, runCommand } from './harness';
+import { answerDialog, answerInputBox, ARTIFACTS, chooseInQuickPick, expectNotification, expectState, runCommand, UI_TIMEOUT } from './harness';
 
 export async function trackerFeature({ page, steps, gallery }: E2EContext): Promise<void> {
   await steps.step('after a push the status bar follows validation and indexing, and resumes after a window reload', async () => {
@@ -14,7 +14,7 @@ export async function trackerFeature({ page, steps, gallery }: E2EContext): Prom
     await runCommand(page, 'NuGet: Publish package');
     await chooseInQuickPick(page, 'which package?', 'Contoso.Core.2.0.0.nupkg');
     await chooseInQuickPick(page, 'to which feed?', 'Gallery');
-    await clickToastButton(page, 'No key is stored for Gallery', 'Add Key…');
+    await page.locator('.quick-input-widget', { hasText: 'No key is stored for Gallery' }).waitFor({ timeout: UI_TIMEOUT });
     await answerInputBox(page, 'Add Key for Gallery (1/4)');
     await answerInputBox(page, 'Add Key for Gallery (2/4)', GALLERY_KEY);
     await answerInputBox(page, 'Add Key for Gallery (3/4)');
@@ -31,7 +31,7 @@ export async function trackerFeature({ page, steps, gallery }: E2EContext): Prom
     const mark = gallery.catalog.reads.length;
     await expectState('the reloaded window to poll the flat container', async () => gallery.catalog.reads.slice(mark).some((read) => read.url.includes('/contoso.core/index.json')));
     gallery.catalog.reveal('Contoso.Core', '2.0.0');
-    await page.locator('.notification-toast', { hasText: 'Contoso.Core 2.0.0 is now searchable on Gallery' }).waitFor({ timeout: UI_TIMEOUT });
+    await expectNotification(page, 'Contoso.Core 2.0.0 is now searchable on Gallery');
     await status.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   });
 }

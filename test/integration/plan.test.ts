@@ -1,12 +1,12 @@
 /** Release diff and the multi-package publish plan (ordering, cycles, skip existing, dry run), core and CLI. */
 import { strict as assert } from 'node:assert';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { diffPackages, describeDiff, snapshot } from '../../src/core/diff/packageDiff';
 import { buildPlan, orderByDependencies, runPlan } from '../../src/core/plan/publishPlan';
 import { publish } from '../../src/core/publish/publish';
-import { ConditionalFetcher } from '../../src/core/track/conditionalFetch';
+import { FeedClient } from '../../src/core/feeds/feedClient';
 import { makePackage } from '../helpers/makePackage';
 import { tempDir } from '../helpers/temp';
 import { runCliAsync } from '../helpers/cli';
@@ -80,7 +80,7 @@ describe('publish plan', () => {
     makePackage(failing, 'Fail.Child', '1.0.0', { dependencies: { 'Fail.Base': '1.0.0' } });
     makePackage(failing, 'Other.Free', '1.0.0');
     const feed = { name: 'Gallery', source: server.index, kind: 'v3' as const };
-    const plan = await buildPlan({ feed, packages: [join(failing, 'Fail.Base.1.0.0.nupkg'), join(failing, 'Fail.Child.1.0.0.nupkg'), join(failing, 'Other.Free.1.0.0.nupkg')], fetcher: new ConditionalFetcher() });
+    const plan = await buildPlan({ client: new FeedClient(feed), packages: [join(failing, 'Fail.Base.1.0.0.nupkg'), join(failing, 'Fail.Child.1.0.0.nupkg'), join(failing, 'Other.Free.1.0.0.nupkg')] });
     assert.deepEqual(plan.entries.map((entry) => entry.id), ['Fail.Base', 'Other.Free', 'Fail.Child']);
     const publishOne = async (entry: { path: string }): Promise<string> => (await publish({ feed, packagePath: entry.path, credential: { apiKey: 'k-1234' }, backoffMs: 1 })).outcome;
     server.script.push({ status: 500 }, { status: 500 }, { status: 500 });
@@ -90,5 +90,61 @@ describe('publish plan', () => {
     const goOn = await runPlan(plan, { publishOne, continueOnError: true });
     assert.deepEqual(goOn.map((result) => `${result.entry.id}: ${result.outcome}`), ['Fail.Base: failed', 'Other.Free: published', 'Fail.Child: not-run']);
     assert.match(goOn[2].message ?? '', /a dependency \(Fail\.Base\) failed/);
+  });
+});
+
+describe('one publish preparation and one rule gate (CLI push and publish-plan)', () => {
+  let server: V3Server;
+  before(async () => {
+    server = await startV3Server();
+  });
+  after(async () => server?.close());
+
+  it('a package that cannot be read is listed as not published, by file name and reason; the rest is planned and published', async () => {
+    const folder = tempDir();
+    makePackage(folder, 'Readable.One', '1.0.0');
+    const broken = join(folder, 'Broken.1.0.0.nupkg');
+    writeFileSync(broken, 'this is not a zip archive');
+    server.requests.length = 0;
+    const dry = await cli(['publish-plan', folder, '--source', server.index, '--dry-run']);
+    assert.equal(dry.code, 2, 'a dry run with an unreadable package exits non-zero');
+    assert.match(dry.stdout, /1\. Readable\.One 1\.0\.0 → .*: publish/);
+    assert.ok(dry.stdout.includes(`2. ${broken} → not published: it cannot be read as a package (`), dry.stdout);
+    assert.equal(server.requests.length, 0);
+    const real = await cli(['publish-plan', folder, '--source', server.index], { NUGET_API_KEY: 'plan-key-456' });
+    assert.equal(real.code, 2, 'the run exits non-zero: one file was not published');
+    assert.match(real.stdout, /Readable\.One 1\.0\.0: published/);
+    assert.match(real.stdout, /Broken\.1\.0\.0\.nupkg : failed \(.+\)/);
+    assert.deepEqual(server.requests.map((request) => request.method), ['PUT'], 'the readable package went out');
+  });
+
+  it('CLI push to nuget.org stops a package that fails the rules before sending anything; --no-checks pushes it and says so', async () => {
+    const folder = tempDir();
+    const refused = makePackage(folder, 'Gate.Refused', '1.0.0', { license: 'NOT A LICENSE(' });
+    server.requests.length = 0;
+    const stopped = await cli(['push', refused, '--source', server.index, '--kind', 'nuget.org'], { NUGET_API_KEY: 'gate-key-789' });
+    assert.equal(stopped.code, 2, stopped.stderr);
+    assert.match(stopped.stderr, /NP2060: Gate\.Refused 1\.0\.0 cannot go to .*: 1 check failed \(NP0035\); nuget\.org would refuse it and nothing was sent/);
+    assert.match(stopped.stderr, /--no-checks/);
+    assert.equal(server.requests.length, 0, 'nothing was sent');
+    const forced = await cli(['push', refused, '--source', server.index, '--kind', 'nuget.org', '--no-checks'], { NUGET_API_KEY: 'gate-key-789' });
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.match(forced.stderr, /rule checks overridden \(--no-checks\): 1 check failed \(NP0035\)/);
+    assert.deepEqual(server.requests.map((request) => request.method), ['PUT']);
+  });
+
+  it('another feed may take such a package: the CLI warns and pushes; the plan to nuget.org blocks it unless --no-checks', async () => {
+    const folder = tempDir();
+    const refused = makePackage(folder, 'Gate.Elsewhere', '1.0.0', { license: 'NOT A LICENSE(' });
+    server.requests.length = 0;
+    const pushed = await cli(['push', refused, '--source', server.index], { NUGET_API_KEY: 'gate-key-789' });
+    assert.equal(pushed.code, 0, pushed.stderr);
+    assert.match(pushed.stderr, /warning: Gate\.Elsewhere 1\.0\.0 does not pass nuget\.org's rules: 1 check failed \(NP0035\); .* may accept it/);
+    const blocked = await cli(['publish-plan', folder, '--source', server.index, '--kind', 'nuget.org', '--dry-run']);
+    assert.equal(blocked.code, 2);
+    assert.match(blocked.stdout, /Gate\.Elsewhere 1\.0\.0 → .*: BLOCKED \(1 rule error: NP0035/);
+    const overridden = await cli(['publish-plan', folder, '--source', server.index, '--kind', 'nuget.org', '--dry-run', '--no-checks']);
+    assert.match(overridden.stderr, /rule checks overridden \(--no-checks\)/);
+    assert.match(overridden.stdout, /Gate\.Elsewhere 1\.0\.0 → .*: skip \(already there\)/, 'the version pushed above is seen on the feed');
   });
 });

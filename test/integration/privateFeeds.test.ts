@@ -4,7 +4,11 @@
  * so existing versions are seen, not guessed; without credentials the plan says the feed wants them.
  */
 import { strict as assert } from 'node:assert';
+import { existsSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
+import { latestPublished } from '../../src/core/diff/latestPublished';
+import { FeedClient } from '../../src/core/feeds/feedClient';
+import { publish } from '../../src/core/publish/publish';
 import { runCliAsync } from '../helpers/cli';
 import { makePackage } from '../helpers/makePackage';
 import { tempDir } from '../helpers/temp';
@@ -40,5 +44,33 @@ describe('private feeds: reads with credentials', () => {
   it('without credentials the plan says the feed wants them (it does not guess)', async () => {
     const result = await runCliAsync(['publish-plan', folder, '--source', server.index, '--dry-run']);
     assert.match(result.stdout, /could not check the feed \(NP3006: .*wants credentials/);
+  });
+
+  it('one feed client does every read of the auth-only feed with its credentials: index, versions, browse, search, download, latest published', async () => {
+    const feed = { name: 'Private', source: server.index, kind: 'v3' as const };
+    const pushed = makePackage(tempDir(), 'Contoso.Browse', '2.0.0');
+    await publish({ feed, packagePath: pushed, credential: { basic: { username: USER, password: TOKEN }, apiKey: TOKEN } });
+    server.requests.length = 0;
+    const asked: string[] = [];
+    const client = new FeedClient(feed, (origin) => {
+      asked.push(origin);
+      return BASIC;
+    });
+    assert.ok((await client.serviceIndex()).resources.length > 0);
+    assert.deepEqual(await client.versions('Contoso.Private'), ['1.0.0']);
+    assert.equal(await client.hasVersion('contoso.private', '1.0.0.0'), true, 'versions compare as NuGet does');
+    assert.deepEqual((await client.packageVersions('Contoso.Browse')).map((info) => info.version), ['2.0.0']);
+    assert.ok((await client.packages('', 0)).items.some((info) => info.id === 'Contoso.Browse'), 'the Feeds view lists it');
+    assert.ok((await client.search({ q: 'Contoso' })).data.some((hit) => hit.id === 'Contoso.Browse'));
+    const downloads = tempDir();
+    const latest = await latestPublished({ client, id: 'Contoso.Browse', excludingVersion: '3.0.0', downloadFolder: downloads });
+    assert.equal(latest?.version, '2.0.0', 'Compare with Published Version finds and downloads it');
+    assert.ok(latest && existsSync(latest.path) && latest.path.startsWith(downloads));
+    assert.ok(asked.length > 0 && asked.every((origin) => origin === new URL(server.index).origin), `credentials were asked for the feed's origin only: ${asked.join(', ')}`);
+    const anonymousReads = server.requests.filter((request) => request.method === 'GET' && request.headers.authorization !== BASIC);
+    assert.equal(anonymousReads.length, 0, `every read the server recorded carried the credentials: ${anonymousReads.map((request) => request.url).join(', ')}`);
+    // Without credentials the same client reads nothing, and says why.
+    const anonymous = new FeedClient(feed);
+    await assert.rejects(anonymous.versions('Contoso.Browse'), /wants credentials/);
   });
 });

@@ -181,9 +181,15 @@ suite('Publishing in a real VS Code', () => {
     try {
       const mark = api.shownMessages.length;
       const pending = publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Gallery', yes: true });
-      await waitFor('the "no key" warning', () => messagesSince(mark).find((message) => message.includes(`No key is stored for Gallery (${new URL(otherHost.index).origin})`)));
-      await vscode.commands.executeCommand('notifications.clearAll');
-      assert.equal(await pending, undefined);
+      await waitFor('the "no key" reason above the Add Key questions', () => messagesSince(mark).find((message) => message === `prompt: No key is stored for Gallery (${new URL(otherHost.index).origin}).`));
+      // Cancel the questions (the input box may not be on screen yet when the reason is recorded).
+      let settled = false;
+      const outcome = pending.finally(() => { settled = true; });
+      await waitFor('the publish to end once the Add Key questions are cancelled', () => {
+        void vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+        return settled;
+      });
+      assert.equal(await outcome, undefined);
       assert.equal(otherHost.requests.length, 0, 'nothing was sent to the other host');
       assert.equal(gallery.requests.length, 0);
     } finally {

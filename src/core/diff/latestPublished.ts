@@ -3,14 +3,10 @@
  * as a local file: a folder feed's own file, or a download from the flat container.
  */
 import { existsSync } from 'node:fs';
-import { folderPath, type Feed } from '../feeds/feed';
-import { discoverFeed } from '../feeds/feedAccess';
-import { downloadVersion } from '../feeds/download';
-import { folderVersions } from '../feeds/explorerModel';
+import { folderPath } from '../feeds/feed';
+import type { FeedClient } from '../feeds/feedClient';
 import { downloadPath, folderFeedLocation } from '../feeds/packagePaths';
-import { flatVersions, sameVersion } from '../feeds/feedReads';
-import { hasResource } from '../feeds/serviceIndex';
-import type { ConditionalFetcher } from '../track/conditionalFetch';
+import { sameVersion } from '../feeds/feedReads';
 import { compareVersions, parseVersion } from '../version';
 
 function newest(versions: readonly string[], excluding: string): string | undefined {
@@ -19,26 +15,19 @@ function newest(versions: readonly string[], excluding: string): string | undefi
     .sort((a, b) => compareVersions(parseVersion(b)!, parseVersion(a)!))[0];
 }
 
-export async function latestPublished(options: { feed: Feed; id: string; excludingVersion: string; fetcher: ConditionalFetcher; downloadFolder: string; authorization?: string }): Promise<{ version: string; path: string } | undefined> {
-  const { feed, id } = options;
-  if (feed.kind === 'folder') {
-    const version = newest((await folderVersions(feed, id)).map((entry) => entry.version), options.excludingVersion);
-    if (!version) {
-      return undefined;
-    }
-    const { nupkg: path } = await folderFeedLocation(folderPath(feed.source), id, version);
-    return existsSync(path) ? { version, path } : undefined;
-  }
-  const index = await discoverFeed(feed, options.authorization ? () => options.authorization : undefined);
-  if (!hasResource(index, 'packageBase')) {
-    return undefined;
-  }
-  const version = newest(await flatVersions(options.fetcher, index, id), options.excludingVersion);
+export async function latestPublished(options: { client: FeedClient; id: string; excludingVersion: string; downloadFolder: string; signal?: AbortSignal }): Promise<{ version: string; path: string } | undefined> {
+  const { client, id } = options;
+  const { feed } = client;
+  const version = newest(await client.versions(id, options.signal), options.excludingVersion);
   if (!version) {
     return undefined;
   }
+  if (feed.kind === 'folder') {
+    const { nupkg: path } = await folderFeedLocation(folderPath(feed.source), id, version);
+    return existsSync(path) ? { version, path } : undefined;
+  }
   // The version comes from the feed: checked, and kept inside the downloads folder.
   const path = downloadPath(options.downloadFolder, id, version);
-  await downloadVersion(index, id, version, path, { feedOrigin: new URL(feed.source).origin, authorization: options.authorization });
+  await client.download(id, version, path, options.signal);
   return { version, path };
 }

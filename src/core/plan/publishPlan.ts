@@ -6,15 +6,11 @@
  * also the dry run.
  */
 import { readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { NuGetPublisherError, describeError } from '../errors';
-import { folderPath, type Feed } from '../feeds/feed';
-import { discoverFeed, type ReadCredentials } from '../feeds/feedAccess';
-import { folderVersions } from '../feeds/explorerModel';
-import { flatVersions, sameVersion } from '../feeds/feedReads';
-import { hasResource } from '../feeds/serviceIndex';
-import { inspectPackageFile } from '../inspect';
-import type { ConditionalFetcher } from '../track/conditionalFetch';
+import type { Feed } from '../feeds/feed';
+import type { FeedClient } from '../feeds/feedClient';
+import { mayPublish, preparePublish, type PreparedPackage } from '../publish/prepare';
 import { compareVersions, normalizeVersion, parseVersion } from '../version';
 
 export interface PlanEntry {
@@ -24,9 +20,12 @@ export interface PlanEntry {
   /** Ids of other packages in the plan this one depends on. */
   readonly dependsOn: readonly string[];
   readonly errors: readonly string[];
-  readonly action: 'publish' | 'skip-existing' | 'blocked';
+  /** 'unreadable': the file could not be read as a package (the reason names why); never published. */
+  readonly action: 'publish' | 'skip-existing' | 'blocked' | 'unreadable';
   readonly reason?: string;
   readonly keyLabel?: string;
+  /** The package as preparePublish read it, so that publishing does not open it again. */
+  readonly prepared?: PreparedPackage;
 }
 
 export interface Plan {
@@ -112,29 +111,25 @@ function findCycle(remaining: ReadonlyMap<string, ReadonlySet<string>>, byId: Re
 }
 
 /** Does the feed already have this version (listed or not)? Reads only. */
-export async function feedHasVersion(feed: Feed, fetcher: ConditionalFetcher, id: string, version: string, credentials?: ReadCredentials): Promise<boolean> {
-  if (feed.kind === 'folder') {
-    return (await folderVersions({ ...feed, source: folderPath(feed.source) }, id)).some((candidate) => sameVersion(candidate.version, version));
-  }
-  const index = await discoverFeed(feed, credentials);
-  if (!hasResource(index, 'packageBase')) {
-    return false;
-  }
-  return (await flatVersions(fetcher, index, id)).some((candidate) => sameVersion(candidate, version));
-}
-
-/** Reads every package, orders them, and checks rules and the feed. Makes no request that writes. */
-export async function buildPlan(options: { feed: Feed; packages: readonly string[]; fetcher: ConditionalFetcher; keyFor?: (id: string) => string | undefined; credentials?: ReadCredentials }): Promise<Plan> {
-  const read: { path: string; id: string; version: string; dependsOn: string[]; errors: string[] }[] = [];
+/**
+ * Reads every package once, orders them, and checks rules and the feed. Makes no request that
+ * writes. A file that cannot be read as a package is listed as unreadable (with its reason) and
+ * the rest is planned. `override` is the CLI's --no-checks: rule errors then block nothing.
+ */
+export async function buildPlan(options: { client: FeedClient; packages: readonly string[]; keyFor?: (id: string) => string | undefined; override?: boolean }): Promise<Plan> {
+  const feed = options.client.feed;
+  const read: { path: string; id: string; version: string; dependsOn: readonly string[]; errors: string[]; refusedByRules: boolean; prepared: PreparedPackage }[] = [];
+  const unreadable: PlanEntry[] = [];
   for (const path of options.packages) {
-    const inspection = await inspectPackageFile(path);
+    let prepared: PreparedPackage;
     try {
-      const m = inspection.pkg.nuspec.nuspec.metadata;
-      const dependsOn = [...new Set(m.dependencyGroups.flatMap((group) => group.dependencies.map((dependency) => dependency.id)))];
-      read.push({ path, id: m.id, version: m.version, dependsOn, errors: inspection.diagnostics.filter((diagnostic) => diagnostic.severity === 'error').map((diagnostic) => `${diagnostic.code}: ${diagnostic.message}`) });
-    } finally {
-      await inspection.pkg.close();
+      prepared = await preparePublish(path);
+    } catch (error) {
+      unreadable.push({ path, id: basename(path), version: '', dependsOn: [], errors: [], action: 'unreadable', reason: describeError(error) });
+      continue;
     }
+    const gate = mayPublish(feed, prepared.findings, { override: options.override });
+    read.push({ path, id: prepared.id, version: prepared.version, dependsOn: prepared.dependsOn, prepared, errors: gate.errors.map((diagnostic) => `${diagnostic.code}: ${diagnostic.message}`), refusedByRules: gate.verdict === 'no' });
   }
   const key = (entry: { id: string; version: string }): string => `${entry.id.toLowerCase()} ${(parseVersion(entry.version) ? normalizeVersion(parseVersion(entry.version)!) : entry.version).toLowerCase()}`;
   const duplicates = read.filter((entry, index) => read.findIndex((other) => key(other) === key(entry)) !== index);
@@ -148,7 +143,7 @@ export async function buildPlan(options: { feed: Feed; packages: readonly string
     const version = parsed ? normalizeVersion(parsed) : entry.version;
     let action: PlanEntry['action'] = 'publish';
     let reason: string | undefined;
-    if (entry.errors.length > 0 && options.feed.kind === 'nuget.org') {
+    if (entry.refusedByRules) {
       action = 'blocked';
       reason = `${entry.errors.length} rule error${entry.errors.length === 1 ? '' : 's'}: ${entry.errors[0]}`;
     } else if (entry.dependsOn.some((id) => blockedIds.has(id.toLowerCase()))) {
@@ -156,9 +151,9 @@ export async function buildPlan(options: { feed: Feed; packages: readonly string
       reason = `depends on ${entry.dependsOn.filter((id) => blockedIds.has(id.toLowerCase())).join(', ')}, which cannot be published`;
     } else {
       try {
-        if (await feedHasVersion(options.feed, options.fetcher, entry.id, entry.version, options.credentials)) {
+        if (await options.client.hasVersion(entry.id, entry.version)) {
           action = 'skip-existing';
-          reason = `${options.feed.name} already has ${entry.id} ${version}`;
+          reason = `${feed.name} already has ${entry.id} ${version}`;
         }
       } catch (error) {
         reason = `could not check the feed (${describeError(error)}); publishing will tell`;
@@ -167,13 +162,16 @@ export async function buildPlan(options: { feed: Feed; packages: readonly string
     if (action === 'blocked') {
       blockedIds.add(entry.id.toLowerCase());
     }
-    entries.push({ path: entry.path, id: entry.id, version, dependsOn: entry.dependsOn.filter((id) => read.some((other) => other.id.toLowerCase() === id.toLowerCase())), errors: entry.errors, action, reason, keyLabel: options.keyFor?.(entry.id) });
+    entries.push({ path: entry.path, id: entry.id, version, dependsOn: entry.dependsOn.filter((id) => read.some((other) => other.id.toLowerCase() === id.toLowerCase())), errors: entry.errors, action, reason, keyLabel: options.keyFor?.(entry.id), prepared: entry.prepared });
   }
-  return { feed: options.feed, entries };
+  return { feed, entries: [...entries, ...unreadable] };
 }
 
 export function describePlan(plan: Plan): string[] {
   return plan.entries.map((entry, index) => {
+    if (entry.action === 'unreadable') {
+      return `${index + 1}. ${entry.path} → not published: it cannot be read as a package (${entry.reason})`;
+    }
     const what = entry.action === 'publish' ? `publish${entry.keyLabel ? ` with key "${entry.keyLabel}"` : ''}` : entry.action === 'skip-existing' ? 'skip (already there)' : 'BLOCKED';
     const after = entry.dependsOn.length ? `, after ${entry.dependsOn.join(', ')}` : '';
     return `${index + 1}. ${entry.id} ${entry.version} → ${plan.feed.name}: ${what}${after}${entry.reason && entry.action !== 'skip-existing' ? ` (${entry.reason})` : ''}`;

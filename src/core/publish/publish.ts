@@ -10,11 +10,10 @@ import { folderPath, isNugetOrgHost, NUGET_ORG_SYMBOL_PUSH, nugetServerBase, ser
 import { pushToFolder } from '../feeds/folderFeed';
 import { discover, hasResource, resourceUrl } from '../feeds/serviceIndex';
 import { authorizationOf, type Credential } from '../keys/keys';
-import { openPackage } from '../nupkg/package';
-import { normalizeVersion, parseVersion } from '../version';
 import { publishToNugetServer } from './nugetServerPublish';
 import { endpointKeyOrigin } from './keySafety';
 import { pushPackage, type PushOptions, type PushResult } from './push';
+import { preparePublish, symbolsPathFor, type PreparedPackage } from './prepare';
 
 export interface PublishProgress {
   readonly what: 'package' | 'symbols';
@@ -40,6 +39,8 @@ export interface PublishOptions {
   /** Symbol pushes get 404 until the package is known: how often (at most 3) and how long between tries. */
   readonly symbolAttempts?: number;
   readonly symbolDelayMs?: number;
+  /** The package as preparePublish read it (then it is not opened again). */
+  readonly prepared?: PreparedPackage;
 }
 
 export type SymbolOutcome = PushResult['outcome'] | 'not-sent' | 'skipped' | 'failed';
@@ -64,32 +65,7 @@ export function publishFailed(report: PublishReport): boolean {
   return report.symbols?.outcome === 'failed';
 }
 
-export interface PackageIdentity {
-  readonly id: string;
-  readonly version: string;
-  readonly normalizedVersion: string;
-  /** A symbol package (.snupkg, or a nuspec with the SymbolsPackage type): never sent as a package. */
-  readonly isSymbolPackage: boolean;
-}
-
-export async function readIdentity(packagePath: string): Promise<PackageIdentity> {
-  const pkg = await openPackage(packagePath);
-  try {
-    const { id, version, packageTypes } = pkg.nuspec.nuspec.metadata;
-    const parsed = parseVersion(version);
-    if (!id || !parsed) {
-      throw new NuGetPublisherError('NP2020', `${packagePath} has no valid id and version.`, 'Fix the nuspec and pack again.');
-    }
-    const isSymbolPackage = pkg.kind === 'snupkg' || packageTypes.some((type) => type.name.toLowerCase() === 'symbolspackage');
-    return { id, version, normalizedVersion: normalizeVersion(parsed), isSymbolPackage };
-  } finally {
-    await pkg.close();
-  }
-}
-
-export function symbolsPathFor(packagePath: string): string | undefined {
-  return /\.nupkg$/i.test(packagePath) && !/\.symbols\.nupkg$/i.test(packagePath) ? packagePath.replace(/\.nupkg$/i, '.snupkg') : undefined;
-}
+export { symbolsPathFor } from './prepare';
 
 async function exists(path: string | undefined): Promise<boolean> {
   return path !== undefined && (await stat(path).then((info) => info.isFile(), () => false));
@@ -112,7 +88,9 @@ async function endpoints(options: PublishOptions, authorization: string | undefi
 }
 
 export async function publish(options: PublishOptions): Promise<PublishReport> {
-  const { isSymbolPackage, ...identity } = await readIdentity(options.packagePath);
+  const prepared = options.prepared?.path === options.packagePath ? options.prepared : await preparePublish(options.packagePath);
+  const { isSymbolPackage } = prepared;
+  const identity = { id: prepared.id, version: prepared.version, normalizedVersion: prepared.normalizedVersion };
   const { feed } = options;
   if (isSymbolPackage && (feed.kind === 'folder' || feed.kind === 'nuget-server')) {
     throw new NuGetPublisherError('NP2050', `${basename(options.packagePath)} is a symbol package and ${feed.name} (${feed.kind === 'folder' ? 'a folder feed' : 'nuget-server'}) has no symbol server; it was not published, and never goes in as a package.`, 'Publish the .nupkg; push symbol packages to a feed with a symbol server (or --symbol-source).');

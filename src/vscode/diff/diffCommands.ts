@@ -10,7 +10,6 @@ import * as vscode from 'vscode';
 import { describeDiff, diffPackages, snapshot, snapshotText, type PackageDiff } from '../../core/diff/packageDiff';
 import { latestPublished } from '../../core/diff/latestPublished';
 import type { Feed } from '../../core/feeds/feed';
-import { feedFetcher } from '../../core/feeds/feedAccess';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
 import { notify } from '../log';
 import type { Services } from '../services';
@@ -59,7 +58,7 @@ export async function showDiff(services: Services, olderPath: string, newerPath:
 export async function compareWithPublished(services: Services, packagePath: string, feed: Feed): Promise<PackageDiff | undefined> {
   const target = await snapshot(packagePath);
   const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Fetching the latest ${target.id} from ${feed.name}…` }, () => latestPublished({
-    feed, id: target.id, excludingVersion: target.version, fetcher: feedFetcher(feed, (origin) => services.keys.readAuthorizationFor(origin, feed)), downloadFolder: vscode.Uri.joinPath(services.context.globalStorageUri, 'downloads').fsPath,
+    client: services.keys.clientFor(feed), id: target.id, excludingVersion: target.version, downloadFolder: vscode.Uri.joinPath(services.context.globalStorageUri, 'downloads').fsPath,
   }));
   if (!found) {
     void notify(services.log, 'info', `${feed.name} has no other version of ${target.id}: this is its first release there.`);

@@ -4,11 +4,8 @@ import * as vscode from 'vscode';
 import { noSuchFeed } from '../feeds/feedSettings';
 import { NuGetPublisherError } from '../../core/errors';
 import { openExternalSafely } from '../openExternal';
-import { feedOrigin, folderPath, type Feed } from '../../core/feeds/feed';
+import { folderPath, type Feed } from '../../core/feeds/feed';
 import { downloadPath, folderFeedLocation } from '../../core/feeds/packagePaths';
-import { downloadVersion } from '../../core/feeds/download';
-import { packageDetailsUrl } from '../../core/feeds/feedReads';
-import { discoverFeed } from '../../core/feeds/feedAccess';
 import { parseVersion } from '../../core/version';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
 import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
@@ -58,7 +55,7 @@ export async function openOnGallery(services: Services, arg: unknown): Promise<s
   if (!id || feed.kind === 'folder') {
     return undefined;
   }
-  const url = packageDetailsUrl(await discoverFeed(feed, (origin) => services.keys.readAuthorizationFor(origin, feed)), id, version);
+  const url = await services.keys.clientFor(feed).detailsUrl(id, version);
   if (!url) {
     throw new NuGetPublisherError('NP3022', `${feed.name} has no package pages (no PackageDetailsUriTemplate/5.1.0).`, 'Browse the feed in its own web UI.');
   }
@@ -77,14 +74,12 @@ export async function downloadAndInspect(services: Services, arg: unknown): Prom
     // id and version come from the tree (folder names) or a command argument: contained in the feed.
     file = vscode.Uri.file((await folderFeedLocation(folderPath(feed.source), id, version)).nupkg);
   } else {
-    const index = await discoverFeed(feed, (origin) => services.keys.readAuthorizationFor(origin, feed));
     // The id and version come from the feed: checked, and the file kept inside the downloads folder.
     const target = vscode.Uri.file(downloadPath(join(services.context.globalStorageUri.fsPath, 'downloads'), id, version));
-    const authorization = await services.keys.readAuthorization(feed);
     const url = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Downloading ${id} ${version}…`, cancellable: true }, async (_progress, token) => {
       const controller = new AbortController();
       token.onCancellationRequested(() => controller.abort());
-      return downloadVersion(index, id, version, target.fsPath, { feedOrigin: feedOrigin(feed)!, authorization, signal: controller.signal });
+      return services.keys.clientFor(feed).download(id, version, target.fsPath, controller.signal);
     });
     services.log.info('explorer', `downloaded ${url} to ${target.fsPath}`);
     file = target;

@@ -7,9 +7,7 @@
 import * as vscode from 'vscode';
 import { describeError, NuGetPublisherError } from '../../core/errors';
 import { feedOrigin, type Feed } from '../../core/feeds/feed';
-import { feedPackages, folderPackages, folderVersions, packageVersions, PAGE_SIZE, type PackageInfo, type VersionInfo } from '../../core/feeds/explorerModel';
-import { discoverFeed } from '../../core/feeds/feedAccess';
-import type { ConditionalFetcher } from '../../core/track/conditionalFetch';
+import { folderPackages, PAGE_SIZE, type PackageInfo, type VersionInfo } from '../../core/feeds/explorerModel';
 import { readFeeds } from '../feeds/feedSettings';
 import type { KeyStore } from '../keys/keyStore';
 
@@ -41,7 +39,7 @@ export class FeedTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
   private controller = new AbortController();
   private readonly disposables: vscode.Disposable[] = [];
 
-  public constructor(private readonly fetcher: ConditionalFetcher, private readonly keys: KeyStore) {
+  public constructor(private readonly keys: KeyStore) {
     this.disposables.push(this.changed, vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration('nugetPublisher.feeds')) {
         this.refresh();
@@ -207,7 +205,7 @@ export class FeedTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         const slice = all.slice(start, start + PAGE_SIZE);
         return { items: slice.map((info) => this.packageNode(feed, info)), next: start + PAGE_SIZE < all.length ? start + PAGE_SIZE : undefined };
       }
-      const index = await discoverFeed(feed, (origin) => this.keys.readAuthorizationFor(origin, feed), { signal });
+      const client = this.keys.clientFor(feed);
       if (feed.kind === 'nuget.org' && !feed.owners?.length) {
         return { items: [{ kind: 'message', text: 'Set your owner names to list your packages', detail: 'Add "owners": ["your-user-or-organization"] to this feed in the nugetPublisher.feeds setting.', command: { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['nugetPublisher.feeds'] } }] };
       }
@@ -217,7 +215,7 @@ export class FeedTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         const items: TreeNode[] = [];
         for (const owner of feed.owners) {
           for (let skip = 0, more = true; more; ) {
-            const page = await feedPackages(this.fetcher, index, `owner:${owner}`, skip, signal);
+            const page = await client.packages(`owner:${owner}`, skip, signal);
             for (const info of page.items) {
               if (!seen.has(info.id.toLowerCase())) {
                 seen.add(info.id.toLowerCase());
@@ -230,14 +228,14 @@ export class FeedTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
         }
         return { items: items.length ? items : [{ kind: 'message', text: `No packages for ${feed.owners.join(', ')}` }] };
       }
-      const page = await feedPackages(this.fetcher, index, '', start, signal);
+      const page = await client.packages('', start, signal);
       const items = page.items.map((info) => this.packageNode(feed, info));
       return { items: items.length || start > 0 ? items : [{ kind: 'message', text: 'No packages yet' }], next: page.next };
     }
     const cacheKey = this.key(node);
     let versions = this.versionCache.get(cacheKey);
     if (!versions || start === 0) {
-      versions = feed.kind === 'folder' ? await folderVersions(feed, node.id) : await packageVersions(this.fetcher, await discoverFeed(feed, (origin) => this.keys.readAuthorizationFor(origin, feed), { signal }), node.id, signal);
+      versions = await this.keys.clientFor(feed).packageVersions(node.id, signal);
       this.versionCache.set(cacheKey, versions);
     }
     const slice = versions.slice(start, start + PAGE_SIZE);

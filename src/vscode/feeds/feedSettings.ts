@@ -8,12 +8,10 @@ import * as vscode from 'vscode';
 import { NuGetPublisherError } from '../../core/errors';
 import { parseFeedSetting, type Feed, type FeedProblem } from '../../core/feeds/feed';
 import type { Log } from '../log';
-
-const SECTION = 'nugetPublisher';
-const KEY = 'feeds';
+import { readSettings, userFeedsValue, writeUserFeeds } from '../config';
 
 export function readFeeds(log?: Log): { feeds: Feed[]; problems: FeedProblem[] } {
-  const result = parseFeedSetting(vscode.workspace.getConfiguration(SECTION).get<unknown>(KEY));
+  const result = parseFeedSetting(readSettings().feeds);
   result.problems.forEach((problem) => log?.warn('feeds', problem.message));
   return result;
 }
@@ -27,26 +25,19 @@ export function findFeed(name: string): Feed | undefined {
   return readFeeds().feeds.find((feed) => feed.name.toLowerCase() === name.toLowerCase());
 }
 
-/** The list in the user settings (not the merged value: a workspace list must not be copied there). */
-function userFeedList(): unknown[] {
-  const inspected = vscode.workspace.getConfiguration(SECTION).inspect<unknown[]>(KEY);
-  const list = inspected?.globalValue ?? inspected?.defaultValue ?? [];
-  return Array.isArray(list) ? [...list] : [];
-}
-
 export async function addUserFeed(feed: Feed): Promise<void> {
-  const list = userFeedList().filter((entry) => String((entry as { name?: unknown })?.name ?? '').toLowerCase() !== feed.name.toLowerCase());
+  const list = userFeedsValue().filter((entry) => String((entry as { name?: unknown })?.name ?? '').toLowerCase() !== feed.name.toLowerCase());
   list.push({ name: feed.name, source: feed.source, kind: feed.kind, ...(feed.owners ? { owners: feed.owners } : {}) });
-  await vscode.workspace.getConfiguration(SECTION).update(KEY, list, vscode.ConfigurationTarget.Global);
+  await writeUserFeeds(list);
 }
 
 export async function removeUserFeed(name: string): Promise<boolean> {
-  const list = userFeedList();
+  const list = userFeedsValue();
   const kept = list.filter((entry) => String((entry as { name?: unknown })?.name ?? '').toLowerCase() !== name.toLowerCase());
   if (kept.length === list.length) {
     return false;
   }
-  await vscode.workspace.getConfiguration(SECTION).update(KEY, kept, vscode.ConfigurationTarget.Global);
+  await writeUserFeeds(kept);
   return true;
 }
 

@@ -117,7 +117,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       local = await localCopy(uri);
       const inspection = await inspectPackageFile(local.path);
       try {
-        const model = await buildInspectorModel(inspection, readSettings().maxPreviewBytes);
+        const model = await buildInspectorModel(inspection, readSettings().inspector.maxPreviewBytes);
         packageProblems.showFindings(uri, inspection.diagnostics);
         log.info('inspector', `opened ${fileName} (${model.metadata.id} ${model.metadata.version}) in ${Date.now() - started} ms: ${inspection.diagnostics.length} finding(s)`);
         markDone('inspected');

@@ -8,13 +8,14 @@ import { expiryText } from '../../core/keys/keysPanel';
 import { notify } from '../log';
 import type { Services } from '../services';
 import { stateWriter } from '../stateWriter';
+import { readSettings } from '../config';
 
 const STATE_KEY = 'nugetPublisher.keyReminders';
 const DAY_MS = 86_400_000;
 
 /** Shows the reminders due now; returns the keys reminded of (for tests). */
 export async function remindExpiringKeys(services: Services, now: Date = new Date()): Promise<string[]> {
-  const days = Math.max(0, vscode.workspace.getConfiguration('nugetPublisher.keys').get<number>('expiryReminderDays', 10));
+  const days = readSettings().keys.expiryReminderDays;
   const last = services.context.globalState.get<Record<string, number>>(STATE_KEY, {});
   const reminded: string[] = [];
   for (const record of services.keys.list()) {

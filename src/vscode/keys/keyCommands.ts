@@ -11,7 +11,7 @@ import { feedOrigin, type Feed } from '../../core/feeds/feed';
 import { checkExpiry, checkGlob, checkLabel, credentialFor, daysUntilExpiry, keysFor, presetFor, SCOPE_LABELS, KEY_SCOPES, type Credential, type KeyPurpose, type KeyRecord, type KeyScope } from '../../core/keys/keys';
 import { testCredential, type KeyCheck } from '../../core/keys/testKey';
 import { findFeed, pickFeed, readFeeds } from '../feeds/feedSettings';
-import { notify } from '../log';
+import { notify, recordShown } from '../log';
 import type { Services } from '../services';
 
 /** Arguments for scripted use (tests, other commands); every missing value is asked for. */
@@ -23,6 +23,8 @@ export interface AddKeyArgs {
   readonly scopes?: readonly KeyScope[];
   readonly owner?: string;
   readonly expires?: string;
+  /** Why the key is asked for (e.g. a publish found none): shown above the first question. */
+  readonly reason?: string;
 }
 
 function isoDate(date: Date): string {
@@ -48,10 +50,14 @@ export async function addKey(services: Services, args: AddKeyArgs = {}): Promise
     return undefined;
   }
   const preset = presetFor(feed);
-  const steps = preset.scheme === 'basic' ? 5 : 4;
+  // label, [user name], value, glob, [scopes], expiry: every question carries its number.
+  const steps = 4 + (preset.scheme === 'basic' ? 1 : 0) + (preset.hasScopes && !args.scopes ? 1 : 0);
   const existing = services.keys.list();
+  if (args.reason) {
+    recordShown('prompt', services.log.scrub(args.reason));
+  }
   const label = args.label ?? (await vscode.window.showInputBox({
-    title: step(feed, 1, steps), prompt: `A name for this key. ${preset.hint}`, value: existing.some((record) => record.origin === origin) ? '' : `${feed.name} key`,
+    title: step(feed, 1, steps), prompt: `${args.reason ? `${services.log.scrub(args.reason)} ` : ''}A name for this key. ${preset.hint}`, value: existing.some((record) => record.origin === origin) ? '' : `${feed.name} key`,
     ignoreFocusOut: true, validateInput: (value) => checkLabel(value, existing, origin),
   }))?.trim();
   if (!label) {
@@ -69,7 +75,7 @@ export async function addKey(services: Services, args: AddKeyArgs = {}): Promise
     }
   }
   const secret = await vscode.window.showInputBox({
-    title: step(feed, steps - 2, steps), prompt: `${preset.secretPrompt}. It is kept only in VS Code's secret storage and sent only to ${origin}.`,
+    title: step(feed, preset.scheme === 'basic' ? 3 : 2, steps), prompt: `${preset.secretPrompt}. It is kept only in VS Code's secret storage and sent only to ${origin}.`,
     password: true, ignoreFocusOut: true,
     validateInput: (value) => (!value.trim() ? 'Paste the value.' : /\s/.test(value.trim()) ? 'The value contains white space; paste it again.' : undefined),
   });
@@ -78,7 +84,7 @@ export async function addKey(services: Services, args: AddKeyArgs = {}): Promise
   }
   services.log.protect(secret.trim());
   const glob = args.glob ?? (await vscode.window.showInputBox({
-    title: step(feed, steps - 1, steps), prompt: 'Package ids this key may push (glob, as on nuget.org): * for all, Contoso.* for a prefix; several separated by commas.',
+    title: step(feed, preset.scheme === 'basic' ? 4 : 3, steps), prompt: 'Package ids this key may push (glob, as on nuget.org): * for all, Contoso.* for a prefix; several separated by commas.',
     value: '*', ignoreFocusOut: true, validateInput: checkGlob,
   }))?.trim();
   if (!glob || checkGlob(glob)) {
@@ -87,7 +93,7 @@ export async function addKey(services: Services, args: AddKeyArgs = {}): Promise
   let scopes: readonly KeyScope[] = args.scopes ?? [];
   if (!args.scopes && preset.hasScopes) {
     const picked = await vscode.window.showQuickPick(KEY_SCOPES.map((scope) => ({ label: SCOPE_LABELS[scope], description: `package:${scope}`, picked: scope !== 'pushversion', scope })), {
-      title: `Add Key for ${feed.name}: the scopes you gave it on the website`, canPickMany: true, ignoreFocusOut: true,
+      title: `${step(feed, steps - 1, steps)}: the scopes you gave it on the website`, canPickMany: true, ignoreFocusOut: true,
     });
     if (!picked || picked.length === 0) {
       return undefined;
@@ -155,13 +161,13 @@ export async function chooseKey(services: Services, feed: Feed, packageId: strin
     const why = others.length === 0
       ? `No key is stored for ${feed.name} (${origin}).`
       : `None of the keys for ${feed.name} covers ${packageId}${purpose === 'unlist' ? ' with the unlist scope' : ''} (${others.map((record) => `"${record.label}": ${record.glob}`).join('; ')}).`;
+    // The user chose this feed a moment ago: ask for the key right here, with the reason on top,
+    // rather than in a toast that VS Code hides after a few seconds.
     services.log.info('keys', `asking for a key: ${why}`);
-    const choice = await notify(services.log, 'warning', why, 'Add Key…');
-    if (choice !== 'Add Key…') {
-      services.log.info('keys', `no key added (${choice ?? 'the notification was dismissed'})`);
-      return undefined;
+    const added = await addKey(services, { feed: feed.name, reason: why });
+    if (!added) {
+      services.log.info('keys', 'no key added (the questions were cancelled)');
     }
-    const added = await addKey(services, { feed: feed.name });
     if (!added || keysFor([added], origin, packageId, purpose).length === 0) {
       if (added) {
         void notify(services.log, 'warning', `The new key's pattern ${added.glob} does not cover ${packageId}.`);

@@ -9,6 +9,7 @@ import { feedOrigin, type Feed } from '../../core/feeds/feed';
 import { authorizationOf, credentialFor, presetFor, secretName, type KeyRecord } from '../../core/keys/keys';
 import type { Log } from '../log';
 import { stateWriter } from '../stateWriter';
+import { FeedClient } from '../../core/feeds/feedClient';
 
 const STATE_KEY = 'nugetPublisher.keys';
 
@@ -16,7 +17,23 @@ export class KeyStore implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<void>();
   public readonly onDidChange = this.changed.event;
 
+  private readonly clients = new Map<string, FeedClient>();
+
   public constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log) {}
+
+  /**
+   * The feed client for a configured feed, reading with the Basic key stored for its origin. One
+   * per feed definition, so that its conditional-request cache lives as long as the window.
+   */
+  public clientFor(feed: Feed): FeedClient {
+    const key = JSON.stringify([feed.name, feed.source, feed.kind]);
+    let client = this.clients.get(key);
+    if (!client) {
+      client = new FeedClient(feed, (origin) => this.readAuthorizationFor(origin, feed));
+      this.clients.set(key, client);
+    }
+    return client;
+  }
 
   public list(): KeyRecord[] {
     return recordsOf(this.context.globalState.get<unknown>(STATE_KEY));

@@ -6,20 +6,21 @@
  */
 import * as vscode from 'vscode';
 import { openExternalSafely } from '../openExternal';
-import { packageDetailsUrl, search, type SearchHit } from '../../core/feeds/feedReads';
+import { packageDetailsUrl, type SearchHit } from '../../core/feeds/feedReads';
+import type { Feed } from '../../core/feeds/feed';
 import { hasResource, resourceUrl } from '../../core/feeds/serviceIndex';
 import { KeysPanelController, ownersFeed } from '../../core/keys/keysPanel';
 import type { KeyRecord } from '../../core/keys/keys';
-import { ConditionalFetcher } from '../../core/track/conditionalFetch';
 import { describeError } from '../../core/errors';
 import { isFromKeysWebview, type OwnersFeed, type ToKeysWebview } from '../../shared/keysProtocol';
 import { readFeeds } from '../feeds/feedSettings';
 import { notify } from '../log';
 import { scrubDeep } from '../../core/secrets/scrubber';
-import { discoverFeed, type ReadCredentials } from '../../core/feeds/feedAccess';
+import type { FeedClient } from '../../core/feeds/feedClient';
 import type { Services } from '../services';
 import { renderHtml, webviewOptions } from '../webview/html';
 import { removeKey, replaceKey, testKey, addKey } from './keyCommands';
+import { readSettings } from '../config';
 
 export const KEYS_VIEW_TYPE = 'nugetPublisher.keys';
 
@@ -27,10 +28,10 @@ export const KEYS_VIEW_TYPE = 'nugetPublisher.keys';
 export const keysPanelMessages: ToKeysWebview[] = [];
 
 function reminderDays(): number {
-  return Math.max(0, vscode.workspace.getConfiguration('nugetPublisher.keys').get<number>('expiryReminderDays', 10));
+  return readSettings().keys.expiryReminderDays;
 }
 
-async function loadOwners(fetcher: ConditionalFetcher, credentials: ReadCredentials): Promise<OwnersFeed[]> {
+async function loadOwners(clientFor: (feed: Feed) => FeedClient): Promise<OwnersFeed[]> {
   const result: OwnersFeed[] = [];
   for (const feed of readFeeds().feeds) {
     if (feed.kind === 'folder' || feed.kind === 'nuget-server') {
@@ -46,10 +47,11 @@ async function loadOwners(fetcher: ConditionalFetcher, credentials: ReadCredenti
       continue;
     }
     try {
-      const index = await discoverFeed(feed, credentials);
+      const client = clientFor(feed);
+      const index = await client.serviceIndex();
       const hits = new Map<string, SearchHit[]>();
       for (const owner of feed.owners) {
-        hits.set(owner, (await search(fetcher, index, { q: `owner:${owner}`, take: 200 })).data);
+        hits.set(owner, (await client.search({ q: `owner:${owner}`, take: 200 })).data);
       }
       const ownerTemplate = hasResource(index, 'ownerDetails') ? resourceUrl(index, 'ownerDetails') : undefined;
       result.push(ownersFeed(feed, hits, {
@@ -98,9 +100,6 @@ export class KeysPanel implements vscode.Disposable {
 
   private constructor(private readonly panel: vscode.WebviewPanel, services: Services) {
     this.scrub = (text) => services.log.scrub(text);
-    // Owners are read with the credentials stored for each feed's origin.
-    const credentials: ReadCredentials = (origin) => services.keys.readAuthorizationFor(origin);
-    const fetcher = new ConditionalFetcher(credentials);
     const ref = (record: KeyRecord): { origin: string; label: string } => ({ origin: record.origin, label: record.label });
     this.controller = new KeysPanelController({
       records: () => services.keys.list(),
@@ -113,7 +112,8 @@ export class KeysPanel implements vscode.Disposable {
       removeKey: (record) => removeKey(services, ref(record)),
       updateKey: (record, changes) => services.keys.update(record, changes),
       openExternal: (url) => openExternalSafely(url),
-      owners: () => loadOwners(fetcher, credentials),
+      // Owners are read through each feed's client, with the credentials stored for its origin.
+      owners: () => loadOwners((feed) => services.keys.clientFor(feed)),
       showError: (message) => void notify(services.log, 'error', message),
     });
     panel.iconPath = vscode.Uri.joinPath(services.context.extensionUri, 'media', 'icon.png');

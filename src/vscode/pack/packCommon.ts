@@ -2,6 +2,7 @@
 import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
+import { readSettings } from '../config';
 
 /** Running dotnet or writing packages needs a trusted workspace; says so when it is not. */
 export function requireTrust(action: string): boolean {
@@ -33,6 +34,6 @@ export async function offerInspect(packages: readonly string[]): Promise<void> {
 
 /** The nugetPublisher.pack.outputDirectory setting (relative to the workspace folder), or the fallback. */
 export function configuredOutputDir(file: vscode.Uri, fallback: string): string {
-  const configured = vscode.workspace.getConfiguration('nugetPublisher.pack').get<string>('outputDirectory', '');
+  const configured = readSettings().pack.outputDirectory;
   return configured ? join(vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath ?? dirname(file.fsPath), configured) : fallback;
 }

@@ -12,6 +12,7 @@ import { showError } from '../log';
 import type { Services } from '../services';
 import { configuredOutputDir, offerInspect, requireTrust } from './packCommon';
 import { markDone } from '../walkthrough';
+import { readSettings } from '../config';
 
 export interface PackNuspecArgs {
   readonly properties?: PackProperties;
@@ -62,7 +63,7 @@ export async function packNuspecCommand(services: Services, target?: vscode.Uri,
   if (!properties) {
     return undefined;
   }
-  const settings = vscode.workspace.getConfiguration('nugetPublisher.pack');
+  const settings = readSettings().pack;
   const outputDir = args.outputDir ?? configuredOutputDir(nuspec, dirname(nuspec.fsPath));
   try {
     const result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Packing ${basename(nuspec.fsPath)}`, cancellable: true }, async (progress, token) => {
@@ -72,8 +73,8 @@ export async function packNuspecCommand(services: Services, target?: vscode.Uri,
       await vscode.workspace.fs.createDirectory(vscode.Uri.file(outputDir));
       return packNuspec({
         nuspecPath: nuspec.fsPath, outputDir, properties, signal: controller.signal,
-        symbols: args.symbols ?? settings.get<boolean>('includeSymbols', false),
-        deterministic: settings.get<boolean>('deterministic', true),
+        symbols: args.symbols ?? settings.includeSymbols,
+        deterministic: settings.deterministic,
         onProgress: (done, total) => {
           const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
           progress.report({ increment: percent - reported, message: `${percent}%` });

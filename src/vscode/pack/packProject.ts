@@ -10,6 +10,7 @@ import { describeError } from '../../core/errors';
 import type { Services } from '../services';
 import { configuredOutputDir, offerInspect, requireTrust } from './packCommon';
 import { markDone } from '../walkthrough';
+import { readSettings } from '../config';
 
 export const TASK_TYPE = 'nugetPublisher';
 
@@ -42,7 +43,7 @@ async function pickProject(): Promise<vscode.Uri | undefined> {
 }
 
 async function askOptions(project: vscode.Uri, args: PackProjectArgs): Promise<Required<Omit<PackProjectArgs, 'quiet' | 'version'>> & { version?: string } | undefined> {
-  const settings = vscode.workspace.getConfiguration('nugetPublisher.pack');
+  const settings = readSettings().pack;
   let configuration = args.configuration;
   let version = args.version;
   if (!args.quiet) {
@@ -57,7 +58,7 @@ async function askOptions(project: vscode.Uri, args: PackProjectArgs): Promise<R
   }
   configuration ??= 'Release';
   const outputDir = args.outputDir ?? configuredOutputDir(project, join(dirname(project.fsPath), 'bin', configuration));
-  return { configuration, version: version || undefined, symbols: args.symbols ?? settings.get<boolean>('includeSymbols', false), outputDir };
+  return { configuration, version: version || undefined, symbols: args.symbols ?? settings.includeSymbols, outputDir };
 }
 
 export async function packProject(services: Services, target?: vscode.Uri, args: PackProjectArgs = {}): Promise<PackOutcome | undefined> {

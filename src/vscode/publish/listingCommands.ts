@@ -6,12 +6,9 @@ import * as vscode from 'vscode';
 import { noSuchFeed } from '../feeds/feedSettings';
 import { NuGetPublisherError } from '../../core/errors';
 import { describeError } from '../../core/errors';
-import { serviceIndexUrl, type Feed } from '../../core/feeds/feed';
-import { discover, hasResource } from '../../core/feeds/serviceIndex';
+import type { FeedClient } from '../../core/feeds/feedClient';
 import { authorizationOf } from '../../core/keys/keys';
 import { changeListing } from '../../core/publish/listing';
-import { flatVersions } from '../../core/feeds/feedReads';
-import { ConditionalFetcher } from '../../core/track/conditionalFetch';
 import { compareVersions, normalizeVersion, parseVersion } from '../../core/version';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
 import { chooseKey } from '../keys/keyCommands';
@@ -27,19 +24,13 @@ export interface ListingArgs {
   readonly yes?: boolean;
 }
 
-/** Versions from the flat container, newest first (undefined when the feed does not say). */
-async function knownVersions(feed: Feed, id: string, authorization: string | undefined): Promise<string[] | undefined> {
-  if (feed.kind === 'v2') {
+/** Versions from the feed's client, newest first (undefined when the feed does not say). */
+async function knownVersions(client: FeedClient, id: string): Promise<string[] | undefined> {
+  if (client.feed.kind === 'v2') {
     return undefined; // a V2 push endpoint cannot be browsed
   }
   try {
-    const index = await discover(serviceIndexUrl(feed), { headers: authorization ? { authorization } : undefined });
-    if (!hasResource(index, 'packageBase')) {
-      return undefined;
-    }
-    // The one feed-reading path (capped, with deadlines); credentials only for the feed's own origin.
-    const origin = new URL(feed.source).origin;
-    const versions = await flatVersions(new ConditionalFetcher((candidate) => (candidate === origin ? authorization : undefined)), index, id);
+    const versions = await client.versions(id);
     return versions.sort((a, b) => {
       const [pa, pb] = [parseVersion(a), parseVersion(b)];
       return pa && pb ? compareVersions(pb, pa) : b.localeCompare(a);
@@ -79,7 +70,7 @@ export async function setListedCommand(services: Services, listed: boolean, arg?
   const authorization = authorizationOf(key.credential);
   let version = args.version;
   if (!version) {
-    const versions = await knownVersions(feed, id, authorization);
+    const versions = await knownVersions(services.keys.clientFor(feed), id);
     version = versions && versions.length > 0
       ? (await vscode.window.showQuickPick(versions, { title: `${verb} Version (2/2): which version of ${id}?` }))
       : (await vscode.window.showInputBox({ title: `${verb} Version (2/2): version`, prompt: `The version of ${id}`, ignoreFocusOut: true, validateInput: (value) => (parseVersion(value.trim()) ? undefined : 'Enter a version such as 1.2.3.') }))?.trim();

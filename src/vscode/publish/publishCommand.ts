@@ -10,9 +10,9 @@ import * as vscode from 'vscode';
 import { noSuchFeed } from '../feeds/feedSettings';
 import { NuGetPublisherError } from '../../core/errors';
 import { describeError } from '../../core/errors';
-import { inspectPackageFile } from '../../core/inspect';
 import { isProjectFile } from '../../core/pack/dotnetPack';
-import { publish, symbolsPathFor, type PublishReport } from '../../core/publish/publish';
+import { publish, type PublishReport } from '../../core/publish/publish';
+import { mayPublish, preparePublish } from '../../core/publish/prepare';
 import type { Feed } from '../../core/feeds/feed';
 import type { Diagnostic } from '../../core/validate/diagnostic';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
@@ -24,6 +24,7 @@ import { requireTrust } from '../pack/packCommon';
 import { packNuspecCommand } from '../pack/packNuspecCommand';
 import { packProject } from '../pack/packProject';
 import type { Services } from '../services';
+import { readSettings } from '../config';
 
 /** For scripted use (tests, the feed explorer); anything missing is asked for. */
 export interface PublishArgs {
@@ -94,16 +95,15 @@ async function resolvePackage(services: Services, target: vscode.Uri | undefined
   return path;
 }
 
-/** Rule errors block nuget.org (it would refuse the package); elsewhere the user may go on. */
-async function passesChecks(log: Log, feed: Feed, packageName: string, diagnostics: readonly Diagnostic[], args: PublishArgs, uri: vscode.Uri): Promise<boolean> {
-  const errors = diagnostics.filter((diagnostic) => diagnostic.severity === 'error');
-  if (errors.length === 0) {
+/** The core's rule gate, with the user's answer where another feed may take the package anyway. */
+async function passesChecks(log: Log, feed: Feed, packageName: string, findings: readonly Diagnostic[], args: PublishArgs, uri: vscode.Uri): Promise<boolean> {
+  const gate = mayPublish(feed, findings);
+  if (gate.verdict === 'yes') {
     return true;
   }
-  const list = errors.slice(0, 5).map((error) => `• ${error.code}: ${error.message}`).join('\n') + (errors.length > 5 ? `\n…and ${errors.length - 5} more` : '');
-  if (feed.kind === 'nuget.org') {
+  if (gate.verdict === 'no') {
     // Not modal: there is nothing to decide, only something to fix.
-    void notify(log, 'error', `${packageName} cannot go to nuget.org: ${errors.length} check${errors.length === 1 ? '' : 's'} failed (${errors.slice(0, 3).map((error) => error.code).join(', ')}). nuget.org would refuse it; fix them and pack again.`, 'Open in Inspector').then(async (choice) => {
+    void notify(log, 'error', `${packageName} cannot go to nuget.org: ${gate.summary}. nuget.org would refuse it; fix them and pack again.`, 'Open in Inspector').then(async (choice) => {
       if (choice) {
         await vscode.commands.executeCommand('vscode.openWith', uri, INSPECTOR_VIEW_TYPE);
       }
@@ -113,6 +113,8 @@ async function passesChecks(log: Log, feed: Feed, packageName: string, diagnosti
   if (args.publishAnyway !== undefined) {
     return args.publishAnyway;
   }
+  const { errors } = gate;
+  const list = errors.slice(0, 5).map((error) => `• ${error.code}: ${error.message}`).join('\n') + (errors.length > 5 ? `\n…and ${errors.length - 5} more` : '');
   const choice = await vscode.window.showWarningMessage(`${packageName} fails ${errors.length} check${errors.length === 1 ? '' : 's'} that nuget.org applies.`, { modal: true, detail: `${list}\n\n${feed.name} may accept it anyway.` }, 'Publish Anyway');
   return choice === 'Publish Anyway';
 }
@@ -134,12 +136,12 @@ export async function publishCommand(services: Services, target?: vscode.Uri, ar
     return undefined;
   }
   services.log.info('publish', `${packagePath} to ${feed.name} (${feed.kind}): checking`);
-  const inspection = await inspectPackageFile(packagePath);
-  const { id, version } = inspection.pkg.nuspec.nuspec.metadata;
-  await inspection.pkg.close();
-  services.packageProblems.showFindings(packageUri, inspection.diagnostics);
+  // The package is opened once: identity, findings and symbols all come from this read.
+  const prepared = await preparePublish(packagePath);
+  const { id, version } = prepared;
+  services.packageProblems.showFindings(packageUri, prepared.findings);
   const name = `${id} ${version}`;
-  if (!(await passesChecks(services.log, feed, name, inspection.diagnostics, args, packageUri))) {
+  if (!(await passesChecks(services.log, feed, name, prepared.findings, args, packageUri))) {
     services.log.info('publish', `${name} to ${feed.name}: stopped by the rule checks`);
     return undefined;
   }
@@ -147,11 +149,11 @@ export async function publishCommand(services: Services, target?: vscode.Uri, ar
   if (!key) {
     return undefined;
   }
-  const settings = vscode.workspace.getConfiguration('nugetPublisher.publish');
-  const symbols = args.symbols ?? settings.get<boolean>('symbols', true);
-  const skipDuplicate = args.skipDuplicate ?? settings.get<boolean>('skipDuplicate', false);
-  const symbolsPath = symbolsPathFor(packagePath);
-  const withSymbols = symbols && symbolsPath !== undefined && (await stat(symbolsPath).then((info) => info.isFile(), () => false));
+  const settings = readSettings().publish;
+  const symbols = args.symbols ?? settings.symbols;
+  const skipDuplicate = args.skipDuplicate ?? settings.skipDuplicate;
+  const symbolsPath = prepared.symbolsPath;
+  const withSymbols = symbols && symbolsPath !== undefined;
   if (!args.yes) {
     const detail = [
       `Feed: ${feed.source}`,
@@ -183,7 +185,7 @@ export async function publishCommand(services: Services, target?: vscode.Uri, ar
       let shown = 0;
       let lastReport = 0;
       return publish({
-        feed, packagePath, credential: key.credential, skipDuplicate, symbols: withSymbols, signal: controller.signal,
+        feed, packagePath, prepared, credential: key.credential, skipDuplicate, symbols: withSymbols, signal: controller.signal,
         onProgress: ({ what, sent, total }) => {
           const now = Date.now();
           if (now - lastReport < 100 && sent < total) {

@@ -12,12 +12,12 @@ import { feedOrigin } from '../../core/feeds/feed';
 import { keysFor } from '../../core/keys/keys';
 import { buildPlan, describePlan, findPackages, runPlan, type PlanResult } from '../../core/plan/publishPlan';
 import { publish } from '../../core/publish/publish';
-import { feedFetcher } from '../../core/feeds/feedAccess';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
 import { chooseKey, type ChosenKey } from '../keys/keyCommands';
 import { notify, showError } from '../log';
 import { requireTrust } from '../pack/packCommon';
 import type { Services } from '../services';
+import { readSettings } from '../config';
 
 export interface PublishFolderArgs {
   readonly feed?: string;
@@ -54,7 +54,7 @@ export async function publishFolderCommand(services: Services, target?: vscode.U
   }
   const origin = feedOrigin(feed);
   const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${packages.length} packages for ${feed.name}…` }, () => buildPlan({
-    feed, packages, fetcher: feedFetcher(feed, (candidate) => services.keys.readAuthorizationFor(candidate, feed)), credentials: (candidate) => services.keys.readAuthorizationFor(candidate, feed), keyFor: (id) => (origin ? keysFor(services.keys.list(), origin, id)[0]?.label : undefined),
+    client: services.keys.clientFor(feed), packages, keyFor: (id) => (origin ? keysFor(services.keys.list(), origin, id)[0]?.label : undefined),
   }));
   const lines = describePlan(plan);
   services.log.info('plan', `publish plan for ${feed.name}:\n${lines.join('\n')}`);
@@ -87,7 +87,7 @@ export async function publishFolderCommand(services: Services, target?: vscode.U
       continueOnError, signal: controller.signal,
       onStep: (index, entry) => progress.report({ message: `${index + 1}/${plan.entries.length}: ${entry.id} ${entry.version}`, increment: 100 / plan.entries.length }),
       publishOne: async (entry) => {
-        const report = await publish({ feed, packagePath: entry.path, credential: keys.get(entry.id)?.credential, signal: controller.signal, symbols: vscode.workspace.getConfiguration('nugetPublisher.publish').get<boolean>('symbols', true) });
+        const report = await publish({ feed, packagePath: entry.path, prepared: entry.prepared, credential: keys.get(entry.id)?.credential, signal: controller.signal, symbols: readSettings().publish.symbols });
         services.onPublished.fire(report);
         if (report.symbols?.outcome === 'failed') {
           throw new NuGetPublisherError('NP2051', `${report.id} ${report.version} was published but its symbols were not: ${report.symbols.reason}`, 'Push the .snupkg again once the cause is fixed.');

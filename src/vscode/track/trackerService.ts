@@ -16,6 +16,7 @@ import { readFeeds } from '../feeds/feedSettings';
 import type { KeyStore } from '../keys/keyStore';
 import { notify, type Log } from '../log';
 import { stateWriter } from '../stateWriter';
+import { readSettings, type Settings } from '../config';
 
 const STATE_KEY = 'nugetPublisher.tracked';
 const WARN_AFTER_MS = 15 * 60_000;
@@ -52,7 +53,7 @@ export class TrackerService implements vscode.Disposable {
       const feed = readFeeds().feeds.find((candidate) => feedOrigin(candidate) === origin);
       return feed ? keys.readAuthorization(feed) : undefined;
     });
-    const settings = (): vscode.WorkspaceConfiguration => vscode.workspace.getConfiguration('nugetPublisher.tracker');
+    const settings = (): Settings['tracker'] => readSettings().tracker;
     this.tracker = new Tracker({
       fetcher,
       // A file first (durable at once, see trackerFile.ts), globalState as well (older versions read it).
@@ -62,9 +63,9 @@ export class TrackerService implements vscode.Disposable {
           await stateWriter(this.context.globalState).write(STATE_KEY, () => list);
         },
       }),
-      giveUpMs: () => Math.max(0.1, settings().get<number>('giveUpMinutes', 60)) * 60_000,
+      giveUpMs: () => settings().giveUpMinutes * 60_000,
       intervalsMs: () => {
-        const first = Math.max(1, settings().get<number>('firstPollSeconds', 15)) * 1000;
+        const first = settings().firstPollSeconds * 1000;
         return [first, first * 2, first * 4, first * 8];
       },
       onEvent: (event) => this.onEvent(event),
@@ -121,8 +122,8 @@ export class TrackerService implements vscode.Disposable {
   private onEvent(event: TrackerEvent): void {
     if (event.type === 'stage') {
       this.log.info('tracker', `${event.pkg.id} ${event.pkg.version} on ${event.pkg.feedName}: ${STAGE_LABELS[event.stage]} after ${minutes((event.pkg.reached[event.stage] ?? Date.now()) - event.pkg.pushedAt)}`);
-      const settings = vscode.workspace.getConfiguration('nugetPublisher.tracker');
-      const wanted = (event.stage === 'downloadable' && settings.get<boolean>('notifyDownloadable', true)) || (event.stage === 'searchable' && settings.get<boolean>('notifySearchable', true));
+      const settings = readSettings().tracker;
+      const wanted = (event.stage === 'downloadable' && settings.notifyDownloadable) || (event.stage === 'searchable' && settings.notifySearchable);
       if (wanted) {
         this.pending.push({ stage: event.stage, pkg: event.pkg });
         this.flushTimer ??= setTimeout(() => this.flush(), 1500);
