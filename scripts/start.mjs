@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,7 +34,9 @@ const { startCodeServer } = require(join(root, 'out', 'test', 'codeServer.js'));
 const { installVsix } = require(join(root, 'out', 'test', 'e2e', 'harness.js'));
 const { createSampleWorkspace } = require(join(root, 'out', 'test', 'helpers', 'sampleWorkspace.js'));
 
-const sample = join(root, '.sample');
+// Outside the clone: a workspace inside a Git repository makes VS Code offer that repository
+// ("A git repository was found in the parent folders") on the first screen.
+const sample = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'nuget-publisher', 'sample');
 const stateDir = join(sample, 'code-server');
 const workspaceDir = join(sample, 'workspace');
 mkdirSync(workspaceDir, { recursive: true });
@@ -45,6 +48,11 @@ installVsix(stateDir);
 const feed = join(sample, 'local-feed');
 mkdirSync(feed, { recursive: true });
 const settings = {
+  // A newcomer's first screen: the walkthrough (opened by the extension on its first run) and the
+  // sample workspace's README, not the quiet workbench the tests use.
+  'workbench.startupEditor': 'readme',
+  'workbench.welcomePage.walkthroughs.openOnInstall': true,
+  'git.openRepositoryInParentFolders': 'never',
   'nugetPublisher.feeds': [
     { name: 'nuget.org', source: 'https://api.nuget.org/v3/index.json', kind: 'nuget.org' },
     { name: 'Local feed', source: feed, kind: 'folder' },

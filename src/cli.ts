@@ -10,24 +10,17 @@
  * Exit codes: 0 success (inspect: a readable package, even with diagnostics), 1 usage error,
  * 2 failure with a one-line cause on stderr.
  */
-import { spawn } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
 import { describeError, NuGetPublisherError, toUserError } from './core/errors';
-import { fsFailure, makeFolder } from './core/fsSafe';
+import { fsFailure } from './core/fsSafe';
 import { displayUrl, escapeControl, SecretScrubber } from './core/secrets/scrubber';
 import { cleanUpOnSignals } from './core/tempFiles';
-import { inspectPackageFile, summarize, type InspectSummary } from './core/inspect';
-import { dotnetPackArgs, findDotnet, isProjectFile, producedPackages } from './core/pack/dotnetPack';
-import { packNuspec } from './core/pack/packNuspec';
-import { parseProperties } from './core/pack/tokens';
 import { FEED_KINDS, folderPath, guessKind, isUrlSource, type Feed, type FeedKind } from './core/feeds/feed';
 import { authorizationOf, type Credential } from './core/keys/keys';
-import { changeListing } from './core/publish/listing';
-import { publish } from './core/publish/publish';
-import { mayPublish, preparePublish, type PreparedPackage } from './core/publish/prepare';
-import { describeDiff, diffPackages, snapshot } from './core/diff/packageDiff';
-import { buildPlan, describePlan, findPackages, runPlan } from './core/plan/publishPlan';
-import { FeedClient } from './core/feeds/feedClient';
+import type { InspectSummary } from './core/inspect';
+import type { PreparedPackage } from './core/publish/prepare';
+// Each verb loads what it needs when it runs (dynamic imports, evaluated lazily in the bundle):
+// `inspect` never loads the HTTP stack, the packer or the diff, so the CLI starts quickly.
 
 const USAGE = [
   'usage: nuget-publisher inspect <file.nupkg|file.snupkg> [--json]',
@@ -93,6 +86,9 @@ async function pack(args: string[]): Promise<number> {
   }
   const input = resolve(positional[0]);
   const output = resolve(options.get('--output') ?? dirname(input));
+  const [{ spawn }, { makeFolder }, { dotnetPackArgs, findDotnet, isProjectFile, producedPackages }, { packNuspec }, { parseProperties }] = await Promise.all([
+    import('node:child_process'), import('./core/fsSafe'), import('./core/pack/dotnetPack'), import('./core/pack/packNuspec'), import('./core/pack/tokens'),
+  ]);
   if (isProjectFile(input)) {
     await findDotnet();
     await makeFolder(output, 'NP1032', 'the output folder');
@@ -153,6 +149,7 @@ async function inspect(args: string[]): Promise<number> {
     err(`${USAGE}\n`);
     return 1;
   }
+  const { inspectPackageFile, summarize } = await import('./core/inspect');
   const inspection = await inspectPackageFile(files[0]);
   try {
     const summary = summarize(inspection);
@@ -207,7 +204,8 @@ function credentialFrom(feed: Feed, options: Map<string, string>): Credential | 
 }
 
 /** Prints what the rule gate found; false when nuget.org would refuse the package (and --no-checks was not given). */
-function passesGate(feed: Feed, prepared: PreparedPackage, override: boolean): boolean {
+async function passesGate(feed: Feed, prepared: PreparedPackage, override: boolean): Promise<boolean> {
+  const { mayPublish } = await import('./core/publish/prepare');
   const gate = mayPublish(feed, prepared.findings, { override });
   const name = `${prepared.id} ${prepared.version}`;
   const list = gate.errors.map((error) => `  ${error.code}: ${error.message}\n`).join('');
@@ -235,8 +233,9 @@ async function push(args: string[]): Promise<number> {
   const feed = feedFrom(source, options.get('--kind'));
   const packagePath = resolve(positional[0]);
   // Opened once: identity, rule findings and symbols; the same rule gate as in VS Code.
+  const [{ preparePublish }, { publish }] = await Promise.all([import('./core/publish/prepare'), import('./core/publish/publish')]);
   const prepared = await preparePublish(packagePath);
-  if (!passesGate(feed, prepared, options.has('--no-checks'))) {
+  if (!(await passesGate(feed, prepared, options.has('--no-checks')))) {
     return 2;
   }
   const report = await publish({
@@ -275,6 +274,7 @@ async function compare(args: string[]): Promise<number> {
   if (positional.length !== 2) {
     throw new UsageError('diff takes two packages: the older and the newer');
   }
+  const { describeDiff, diffPackages, snapshot } = await import('./core/diff/packageDiff');
   const diff = diffPackages(await snapshot(resolve(positional[0])), await snapshot(resolve(positional[1])));
   out(`${describeDiff(diff).map(field).join('\n')}\n`);
   return 0;
@@ -287,6 +287,7 @@ async function publishPlan(args: string[]): Promise<number> {
     throw new UsageError('publish-plan takes one folder and --source');
   }
   const feed = feedFrom(source, options.get('--kind'));
+  const [{ buildPlan, describePlan, findPackages, runPlan }, { publish }, { FeedClient }] = await Promise.all([import('./core/plan/publishPlan'), import('./core/publish/publish'), import('./core/feeds/feedClient')]);
   const packages = await findPackages(resolve(positional[0]));
   if (packages.length === 0) {
     throw new UsageError(`no .nupkg under ${positional[0]}`);
@@ -329,6 +330,7 @@ async function listing(args: string[], listed: boolean): Promise<number> {
   }
   const feed = feedFrom(source, undefined);
   const [id, version] = positional;
+  const { changeListing } = await import('./core/publish/listing');
   const result = await changeListing({ feed, id, version, listed, apiKey: apiKeyFrom(options), noServiceEndpoint: options.has('--no-service-endpoint') });
   out(`${id} ${version} ${result.outcome === 'deleted' ? 'deleted by the server (it does not unlist: the version is gone)' : result.outcome}${result.note ? ` (${result.note})` : ''} (${result.status})\n`);
   return 0;

@@ -4,10 +4,11 @@ import { removeTempsNow } from './core/tempFiles';
 import { registerCommands, commandFactories } from './vscode/commands/index';
 import { readSettings, watchSettings } from './vscode/config';
 import { InspectorEditorProvider, lastPostedMessages, liveInspectorPanels } from './vscode/inspector/inspectorEditor';
+import { PackageFileSystem } from './vscode/inspector/packageFileSystem';
 import type { ToWebview } from './shared/protocol';
 import { createLog, shownMessages, showError, type Log } from './vscode/log';
 import { KeyStore } from './vscode/keys/keyStore';
-import { initWalkthrough, markDone } from './vscode/walkthrough';
+import { initWalkthrough, markDone, openWalkthroughOnFirstRun } from './vscode/walkthrough';
 import { KeysPanel, keysPanelMessages } from './vscode/keys/keysPanel';
 import { SnapshotProvider, shownDiffs } from './vscode/diff/diffCommands';
 import type { PackageDiff } from './core/diff/packageDiff';
@@ -80,11 +81,13 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push(
       ...registerCommands(services),
       InspectorEditorProvider.register(services),
+      PackageFileSystem.register(),
       new NuspecDiagnostics(log),
       KeysPanel.register(services),
       SnapshotProvider.register(),
       scheduleExpiryReminders(services),
     );
+    void openWalkthroughOnFirstRun(context, readSettings().openWalkthroughOnInstall).catch((error: unknown) => log.warn('activate', `could not open the walkthrough: ${String(error)}`));
     return { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services), shownDiffs, liveWebviews: () => liveInspectorPanels.size + (KeysPanel.isOpen() ? 1 : 0) };
   } catch (error) {
     // VS Code does not show activation errors: log them and tell the user.

@@ -2,6 +2,12 @@
  * The "Ship a NuGet package" walkthrough: each step completes when the user has really done it
  * (a feed added, a key stored, a package packed, inspected, published, tracked), through context
  * keys that are set on success and remembered in global state.
+ *
+ * Each step's completion event is `onContext:<key> && activeEditor == 'gettingStartedPage'`, not the
+ * key alone: VS Code registers walkthroughs lazily (when the page is first opened), and a context
+ * expression that is already true at registration is recorded as seen without completing the step,
+ * and then never fires again in that window. With the page's own context key in the expression it
+ * is false at registration and becomes true when the page shows, so satisfied steps show as done.
  */
 import * as vscode from 'vscode';
 import { stateWriter } from './stateWriter';
@@ -19,6 +25,22 @@ export function initWalkthrough(extensionContext: vscode.ExtensionContext): void
     done.add(step);
     void vscode.commands.executeCommand('setContext', `nugetPublisher.walkthrough.${step}`, true);
   }
+}
+
+const SHOWN_KEY = 'nugetPublisher.walkthroughShown';
+
+/**
+ * Opens the walkthrough once, on the first activation after install, unless the user turned
+ * walkthroughs off (VS Code's own `workbench.welcomePage.walkthroughs.openOnInstall`). VS Code's
+ * own open-on-install does not fire for an extension installed before the window started (as
+ * `code --install-extension` or `npm start` do).
+ */
+export async function openWalkthroughOnFirstRun(extensionContext: vscode.ExtensionContext, enabled: boolean): Promise<void> {
+  if (!enabled || extensionContext.globalState.get<boolean>(SHOWN_KEY)) {
+    return;
+  }
+  await stateWriter(extensionContext.globalState).write(SHOWN_KEY, () => true);
+  await vscode.commands.executeCommand('nugetPublisher.openWalkthrough');
 }
 
 export function markDone(step: WalkthroughStep): void {

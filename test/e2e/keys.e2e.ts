@@ -2,7 +2,7 @@
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { GALLERY_KEY, TEAM_PASSWORD, type E2EContext } from './context';
-import { ARTIFACTS, UI_TIMEOUT, activeWebview, answerDialog, answerInputBox, chooseInQuickPick, closeAllEditors, expectState, expectText, fillQuickInput, runCommand } from './harness';
+import { ARTIFACTS, UI_TIMEOUT, activeWebview, answerDialog, answerInputBox, chooseInQuickPick, closeAllEditors, expectNotification, expectState, expectText, fillQuickInput, runCommand } from './harness';
 
 const THEME_CLASS: Record<string, string> = { 'Dark Modern': 'vscode-dark', 'Light Modern': 'vscode-light', 'Dark High Contrast': 'vscode-high-contrast' };
 
@@ -73,4 +73,28 @@ export async function keysFeature({ page, steps }: E2EContext): Promise<void> {
     await page.screenshot({ path: join(ARTIFACTS, 'owners.png') });
   });
   await closeAllEditors(page);
+
+  await steps.step('a nuget.org key: every question numbered (scopes too), and Test Key offers the workspace\'s ids and the feed\'s versions', async () => {
+    await runCommand(page, 'NuGet: Add Key…');
+    await chooseInQuickPick(page, 'for which feed?', 'Contoso (nuget.org double)');
+    await answerInputBox(page, 'Add Key for Contoso (nuget.org double) (1/5)', 'Contoso push');
+    await page.locator('.quick-input-widget', { hasText: 'Add Key for Contoso (nuget.org double) (2/5)' }).waitFor({ timeout: UI_TIMEOUT });
+    await fillQuickInput(page, GALLERY_KEY);
+    await page.locator('.quick-input-widget input').press('Enter');
+    await answerInputBox(page, 'Add Key for Contoso (nuget.org double) (3/5)', 'Contoso.*');
+    // The scopes question is numbered like the others (it used to be the unnumbered fifth step).
+    await page.locator('.quick-input-widget', { hasText: 'Add Key for Contoso (nuget.org double) (4/5): the scopes' }).waitFor({ timeout: UI_TIMEOUT });
+    await page.locator('.quick-input-widget input').press('Enter');
+    await answerInputBox(page, 'Add Key for Contoso (nuget.org double) (5/5)');
+    await expectNotification(page, 'Stored the key "Contoso push"');
+    await runCommand(page, 'NuGet: Test Key…');
+    await chooseInQuickPick(page, 'Test which key?', 'Contoso push');
+    // The id is offered from the workspace's packages that the key's glob covers...
+    await page.locator('.quick-input-widget', { hasText: 'which package id?' }).waitFor({ timeout: UI_TIMEOUT });
+    await page.screenshot({ path: join(ARTIFACTS, 'test-key-id.png') });
+    await chooseInQuickPick(page, 'which package id?', 'Contoso.Core');
+    // ...and the version from the feed's own versions (the tracker step published 2.0.0 there).
+    await chooseInQuickPick(page, 'which version of Contoso.Core?', '2.0.0');
+    await expectNotification(page, 'Key "Contoso push": The key is valid and may push Contoso.Core.');
+  });
 }

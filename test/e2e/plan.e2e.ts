@@ -1,13 +1,14 @@
 /** E2E, publish plan: Publish Folder… orders four packages dependencies first, then publishes them. */
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { E2EContext } from './context';
-import { ARTIFACTS, chooseFile, chooseInQuickPick, closeAllEditors, expectNotification, expectText, runCommand, UI_TIMEOUT } from './harness';
+import { ARTIFACTS, chooseInQuickPick, closeAllEditors, expectNotification, expectText, runCommand, UI_TIMEOUT } from './harness';
 
 export async function planFeature({ page, steps, planFolder, folderFeed }: E2EContext): Promise<void> {
   await steps.step('"NuGet: Publish Folder…" plans four packages dependencies first, then publishes them', async () => {
     await runCommand(page, 'NuGet: Publish Folder…');
-    await chooseFile(page, planFolder);
+    // The workspace's folders that hold packages are offered first (Browse… last).
+    await chooseInQuickPick(page, 'Publish every package in which folder?', basename(planFolder), '4 packages');
     await chooseInQuickPick(page, 'to which feed?', 'Local');
     const dialog = page.locator('.monaco-dialog-box', { hasText: 'Publish 4 of 4 packages to Local?' });
     await dialog.waitFor({ timeout: UI_TIMEOUT });

@@ -17,6 +17,16 @@ export async function publishFeature({ page, steps, folderFeed, nugetServer }: E
     }
   });
 
+  await steps.step('publishing a version the feed already has says so before anything is sent, and Skip skips it', async () => {
+    await runCommand(page, 'NuGet: Publish package');
+    await chooseInQuickPick(page, 'which package?', 'Contoso.Core.2.0.0.nupkg');
+    await chooseInQuickPick(page, 'to which feed?', 'Local');
+    await page.locator('.monaco-dialog-box', { hasText: 'Local already has Contoso.Core 2.0.0.' }).waitFor({ timeout: UI_TIMEOUT });
+    await page.screenshot({ path: join(ARTIFACTS, 'publish-exists.png') });
+    await answerDialog(page, 'Local already has Contoso.Core 2.0.0.', 'Skip');
+    await expectNotification(page, 'Skipped Contoso.Core 2.0.0: Local already has it.');
+  });
+
   await steps.step('"NuGet: Publish package" to nuget-server: no key yet, so Add Key with the password box, then publish', async () => {
     await runCommand(page, 'NuGet: Publish package');
     await chooseInQuickPick(page, 'which package?', 'Contoso.Utils.1.2.3-beta.1.nupkg');

@@ -17,9 +17,10 @@ import { planFeature } from './plan.e2e';
 import { publishFeature } from './publish.e2e';
 import { restrictedModeFeature } from './restrictedMode.e2e';
 import { trackerFeature } from './tracker.e2e';
+import { walkthroughFeature } from './walkthrough.e2e';
 
 const FEATURES: readonly ((ctx: E2EContext) => Promise<void>)[] = [
-  inspectorFeature, packFeature, publishFeature, trackerFeature, feedsViewFeature, keysFeature, compareFeature, planFeature, showChangesFeature, restrictedModeFeature,
+  walkthroughFeature, inspectorFeature, packFeature, publishFeature, trackerFeature, feedsViewFeature, keysFeature, compareFeature, planFeature, showChangesFeature, restrictedModeFeature,
 ];
 
 async function main(): Promise<number> {
@@ -32,7 +33,9 @@ async function main(): Promise<number> {
       await page.locator('.explorer-folders-view').waitFor({ timeout: UI_TIMEOUT });
     });
     if (loaded) {
-      for (const feature of FEATURES) {
+      // NP_E2E_ONLY=walkthrough,inspector runs only those features (quicker local iterations).
+      const only = process.env.NP_E2E_ONLY?.split(',').map((name) => `${name.trim()}Feature`);
+      for (const feature of FEATURES.filter((candidate) => !only || only.includes(candidate.name))) {
         await feature(ctx);
       }
     }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
 import { NuGetPublisherError } from '../../src/core/errors';
+import { dotnetAddPackage } from '../../src/core/feeds/feed';
 import { pushToFolder } from '../../src/core/feeds/folderFeed';
 import { discover, hasResource, parseServiceIndex, resourceUrl } from '../../src/core/feeds/serviceIndex';
 import { dotnetEnv, dotnetFixtures } from '../helpers/dotnetFixtures';
@@ -107,6 +108,26 @@ describe('folder feeds', () => {
     await run('dotnet', ['restore', join(app, 'App.csproj')], { env: dotnetEnv(home), timeout: 240_000 });
     const assets = JSON.parse(readFileSync(join(app, 'obj', 'project.assets.json'), 'utf8')) as { libraries: Record<string, unknown> };
     assert.deepEqual(Object.keys(assets.libraries).sort(), ['Contoso.Core/2.0.0', 'Contoso.Utils/1.2.3-beta.1']);
+  });
+
+  it('the copied "dotnet add package" command names a folder feed with --source, so it works with a <clear/> NuGet.Config (real dotnet)', async () => {
+    const root = tempDir();
+    const feed = join(root, 'our feed'); // a space: the path must be quoted
+    mkdirSync(feed);
+    await pushToFolder(dotnetFixtures().core, feed);
+    const home = join(root, 'home');
+    mkdirSync(home);
+    const app = join(root, 'app');
+    mkdirSync(app);
+    writeFileSync(join(app, 'App.csproj'), '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net$(BundledNETCoreAppTargetFrameworkVersion)</TargetFramework></PropertyGroup></Project>');
+    writeFileSync(join(app, 'NuGet.Config'), '<?xml version="1.0" encoding="utf-8"?><configuration><packageSources><clear /></packageSources></configuration>');
+    const command = dotnetAddPackage('Contoso.Core', '2.0.0', { kind: 'folder', source: feed });
+    assert.equal(command, `dotnet add package Contoso.Core --version 2.0.0 --source "${feed}"`);
+    assert.equal(dotnetAddPackage('Contoso.Core', '2.0.0', { kind: 'nuget.org', source: 'https://api.nuget.org/v3/index.json' }), 'dotnet add package Contoso.Core --version 2.0.0');
+    // Without --source the same command fails here: that is what the user ran into.
+    await assert.rejects(run('bash', ['-c', 'dotnet add package Contoso.Core --version 2.0.0'], { cwd: app, env: dotnetEnv(home), timeout: 240_000 }), (error: { stdout?: string; stderr?: string }) => /NU1101|NU1100|Unable to find package/.test(`${error.stdout}${error.stderr}`));
+    await run('bash', ['-c', command], { cwd: app, env: dotnetEnv(home), timeout: 240_000 });
+    assert.match(readFileSync(join(app, 'App.csproj'), 'utf8'), /<PackageReference Include="Contoso\.Core" Version="2\.0\.0" \/>/);
   });
 
   it('CLI push to a folder', async () => {

@@ -44,6 +44,18 @@ describe('Test key against a gallery-style V3 server (nuget.org verify-key pair)
     assert.equal(server.requests.length, 0);
   });
 
+  it('a feed whose index lists no PackagePublish: the real cause (it takes no pushes), not "cannot be checked"', async () => {
+    const mirror = await startV3Server({ readOnly: true });
+    try {
+      const result = await testCredential({ name: 'Mirror', source: mirror.index, kind: 'v3' }, { apiKey: GOOD }, { id: 'Contoso.Utils', version: '1.2.3' });
+      assert.equal(result.ok, false);
+      assert.match(result.message, /^Mirror takes no pushes: its service index \(.*\/v3\/index\.json\) lists no PackagePublish resource/);
+      assert.equal(mirror.requests.length, 0, 'the key was sent nowhere');
+    } finally {
+      await mirror.close();
+    }
+  });
+
   it('refuses to send a key over plain HTTP to a host that is not this machine', async () => {
     await assert.rejects(testCredential({ name: 'plain', source: 'http://packages.example.com/v3/index.json', kind: 'nuget-server' }, { basic: { username: 'u', password: 'p' } }), /NP2002|only sent over HTTPS/);
   });

@@ -74,6 +74,8 @@ export interface V3ServerOptions {
   readonly deleteRemoves?: boolean;
   /** Every read (index, flat container, registration, search) needs this Authorization header, as GitHub Packages and Azure Artifacts do. */
   readonly readAuthorization?: string;
+  /** A read-only feed (a mirror): the service index lists no PackagePublish, so it takes no pushes. */
+  readonly readOnly?: boolean;
 }
 
 /**
@@ -133,8 +135,10 @@ export async function startV3Server(options: V3ServerOptions = {}): Promise<V3Se
         res.end(JSON.stringify({
           version: '3.0.0',
           resources: [
-            { '@id': `${base}/api/v2/package`, '@type': 'PackagePublish/2.0.0' },
-            { '@id': `${base}/api/v2/symbolpackage`, '@type': 'SymbolPackagePublish/4.9.0' },
+            ...(options.readOnly ? [] : [
+              { '@id': `${base}/api/v2/package`, '@type': 'PackagePublish/2.0.0' },
+              { '@id': `${base}/api/v2/symbolpackage`, '@type': 'SymbolPackagePublish/4.9.0' },
+            ]),
             { '@id': `${base}/v3-flatcontainer/`, '@type': 'PackageBaseAddress/3.0.0' },
             ...catalog.resources(),
           ],

@@ -93,6 +93,9 @@ suite('NuGet Publisher in a real VS Code', () => {
     assert.deepEqual(codesNow(), ['NP0040', 'NP0053'].concat(['NP0030']).sort());
     const licenseLine = vscode.languages.getDiagnostics(uri).find((d) => d.code === 'NP0030')!;
     assert.equal(document.lineAt(licenseLine.range.start.line).text.trim(), '<licenseUrl>https://licenses.nuget.org/MIT</licenseUrl>');
+    // NP0053 (no readme) has no element of its own: it underlines the <metadata> start tag only.
+    const readme = vscode.languages.getDiagnostics(uri).find((d) => d.code === 'NP0053')!;
+    assert.equal(document.getText(readme.range), '<metadata>', `NP0053 underlines ${JSON.stringify(document.getText(readme.range))}`);
 
     // Typing a bad version adds NP0011 within the debounce.
     const version = document.getText().indexOf('1.0.0</version>');
@@ -106,6 +109,28 @@ suite('NuGet Publisher in a real VS Code', () => {
     assert.match(document.getText(), /<license type="expression">MIT<\/license>/);
     await waitFor('NP0030 gone after the fix', () => !codesNow().includes('NP0030'));
     await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+
+  test('Show nuspec opens the package\'s nuspec as a read-only document named like the file, never an unsaved Untitled one', async () => {
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('nugetPublisher.showNuspec', workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'));
+    const { document } = editor;
+    assert.equal(document.uri.scheme, 'nupkg');
+    assert.equal(document.uri.path, '/Contoso.Core.nuspec');
+    assert.equal(document.isUntitled, false, 'not an Untitled document');
+    assert.equal(document.isDirty, false, 'not dirty');
+    assert.equal(document.languageId, 'xml');
+    assert.match(document.getText(), /<id>Contoso\.Core<\/id>/);
+    const tab = vscode.window.tabGroups.all.flatMap((group) => group.tabs).find((candidate) => candidate.input instanceof vscode.TabInputText && candidate.input.uri.toString() === document.uri.toString());
+    assert.equal(tab?.label, 'Contoso.Core.nuspec');
+    // Read-only: the package file system refuses every write (the editor shows it read-only, so
+    // nothing can be typed and closing never asks to save).
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(document.uri, Buffer.from('x'))), (error: vscode.FileSystemError) => error.code === 'NoPermissions');
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.delete(document.uri)), (error: vscode.FileSystemError) => error.code === 'NoPermissions');
+    assert.deepEqual((await vscode.workspace.fs.stat(document.uri)).permissions, vscode.FilePermission.Readonly);
+    // The package as a folder: its root lists the nuspec and the lib folder.
+    const root = await vscode.workspace.fs.readDirectory(document.uri.with({ path: '/' }));
+    assert.ok(root.some(([name, type]) => name === 'Contoso.Core.nuspec' && type === vscode.FileType.File), JSON.stringify(root));
+    assert.ok(root.some(([name, type]) => name === 'lib' && type === vscode.FileType.Directory), JSON.stringify(root));
   });
 
   test('a malformed .nuspec gets one error at the line of the problem', async () => {

@@ -59,7 +59,7 @@ function label(node: TreeNode): string {
 }
 
 /** The feeds this suite works with (set at the start, and again after a test that changes them). */
-function trackFeeds(): unknown[] {
+function trackFeeds(): { name: string; source: string; kind: string; owners?: string[] }[] {
   return [
     { name: 'Indexing', source: indexing.index, kind: 'v3' },
     { name: 'Owned', source: indexing.index, kind: 'nuget.org', owners: ['fabrikam'] },
@@ -207,10 +207,41 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
     const local = await children(await feedNode('Local'));
     assert.deepEqual(local.map(label), ['Contoso.Core']);
     assert.deepEqual((await children(local[0])).map(label), ['2.0.0']);
+    // "Copy dotnet add package" names a feed that is not nuget.org with --source (NU1100 otherwise).
+    const [localVersion] = await children(local[0]);
+    const copied = await vscode.commands.executeCommand<string>('nugetPublisher.copyInstallCommand', localVersion);
+    assert.match(copied, /^dotnet add package Contoso\.Core --version 2\.0\.0 --source \S+/);
+    assert.equal(await vscode.env.clipboard.readText(), copied);
     const down = await children(await feedNode('Down'));
     assert.equal(down.length, 1);
     assert.equal(down[0].kind, 'message');
     assert.match(label(down[0]), /^Cannot load: NP3005: .*cannot be reached/);
+  });
+
+  test('"Set your owner names" asks for the names in an input box and writes them to the feed in the user settings', async function () {
+    this.timeout(30_000);
+    try {
+      await configure('feeds', trackFeeds().map((feed) => (feed.name === 'Owned' ? { name: 'Owned', source: feed.source, kind: 'nuget.org' } : feed)));
+      api.services.feedTree.refresh();
+      const prompt = await children(await feedNode('Owned'));
+      assert.deepEqual(prompt.map(label), ['Set your owner names to list your packages']);
+      const item = api.services.feedTree.getTreeItem(prompt[0]);
+      assert.equal(item.command?.command, 'nugetPublisher.setFeedOwners', 'the node opens the input box, not the settings JSON');
+      // Scripted: the names the input box would take (duplicates folded, commas or spaces).
+      const owners = await vscode.commands.executeCommand('nugetPublisher.setFeedOwners', { ...(item.command?.arguments?.[0] as object), owners: 'fabrikam, fabrikam' });
+      assert.deepEqual(owners, ['fabrikam']);
+      const saved = vscode.workspace.getConfiguration('nugetPublisher').inspect<{ name: string; owners?: string[] }[]>('feeds')?.globalValue;
+      assert.deepEqual(saved?.find((feed) => feed.name === 'Owned')?.owners, ['fabrikam']);
+      const mark = api.shownMessages.length;
+      assert.equal(await vscode.commands.executeCommand('nugetPublisher.setFeedOwners', { feed: 'Owned', owners: 'not a/name' }), undefined);
+      assert.ok(api.shownMessages.slice(mark).some((message) => /NP3023: "a\/name" is not a nuget\.org user or organization name/.test(message)), api.shownMessages.slice(mark).join('\n'));
+      assert.deepEqual(vscode.workspace.getConfiguration('nugetPublisher').inspect<{ name: string; owners?: string[] }[]>('feeds')?.globalValue?.find((feed) => feed.name === 'Owned')?.owners, ['fabrikam'], 'nothing was written');
+      api.services.feedTree.refresh();
+      assert.deepEqual((await children(await feedNode('Owned'))).map(label), ['Fabrikam.Core']);
+    } finally {
+      await configure('feeds', trackFeeds());
+      api.services.feedTree.refresh();
+    }
   });
 
   test('a private feed that wants credentials to read: an Add Key… node without a key, browsing with one', async function () {

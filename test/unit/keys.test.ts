@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import type { Feed } from '../../src/core/feeds/feed';
-import { checkExpiry, checkGlob, checkLabel, credentialFor, daysUntilExpiry, globMatches, keysFor, presetFor, secretName, type KeyRecord } from '../../src/core/keys/keys';
+import { checkExpiry, checkGlob, checkLabel, credentialFor, daysUntilExpiry, globMatches, keysFor, presetFor, probeIds, secretName, type KeyRecord } from '../../src/core/keys/keys';
 
 function key(label: string, glob: string, overrides: Partial<KeyRecord> = {}): KeyRecord {
   return { label, origin: 'https://www.example.org', feedName: 'example', scheme: 'apikey', scopes: [], glob, created: '2026-01-01T00:00:00Z', ...overrides };
@@ -66,3 +66,11 @@ describe('key choice by glob', () => {
   });
 });
 
+
+describe('ids to test a key with', () => {
+  it('workspace packages the glob covers first, then the glob\'s literal ids, each once', () => {
+    assert.deepEqual(probeIds('Contoso.*, Fabrikam.Core', ['Other.Lib', 'Contoso.Core', 'contoso.core', 'Contoso.Utils']), ['Contoso.Core', 'Contoso.Utils', 'Fabrikam.Core']);
+    assert.deepEqual(probeIds('*', []), []);
+    assert.deepEqual(probeIds('Fabrikam.Core', ['fabrikam.core']), ['fabrikam.core']);
+  });
+});

@@ -169,3 +169,25 @@ describe('file roles', () => {
     assert.equal(groups[groups.length - 1], 'metadata::4');
   });
 });
+
+describe('where findings point', () => {
+  it('a finding about <metadata> (or a missing element) underlines the <metadata> start tag, never the whole block', () => {
+    const text = `<?xml version="1.0" encoding="utf-8"?>
+<package xmlns="http://schemas.microsoft.com/packaging/2013/05/nuspec.xsd">
+  <metadata>
+    <id>Contoso.Utils</id>
+    <version>1.0.0</version>
+    <authors>Me</authors>
+  </metadata>
+</package>`;
+    const findings = validatePackage(parseNuspecText(text));
+    assert.ok(findings.some((finding) => finding.code === 'NP0020') && findings.some((finding) => finding.code === 'NP0053'));
+    for (const finding of findings) {
+      assert.equal(text.slice(finding.start, finding.end), '<metadata>', `${finding.code} points at ${JSON.stringify(text.slice(finding.start, finding.end))}`);
+      assert.deepEqual([finding.line, finding.column], [3, 3]);
+    }
+    // An element with only text is still underlined at its text.
+    const idFinding = validatePackage(parseNuspecText(text.replace('<id>Contoso.Utils</id>', '<id>bad id!</id>'))).find((finding) => finding.code === 'NP0002');
+    assert.equal(text.replace('<id>Contoso.Utils</id>', '<id>bad id!</id>').slice(idFinding?.start, idFinding?.end), 'bad id!');
+  });
+});

@@ -148,3 +148,22 @@ export function parseFeedSetting(raw: unknown): { feeds: Feed[]; problems: FeedP
   });
   return { feeds, problems };
 }
+
+/** A value for a shell command line: quoted when it holds anything but safe characters. */
+function shellArgument(value: string): string {
+  return /^[\w@%+=:,./\\-]+$/.test(value) ? value : `"${value.replace(/(["\\$`])/g, '\\$1')}"`;
+}
+
+/**
+ * `dotnet add package ID --version V`, with `--source` for any feed that is not nuget.org: with a
+ * NuGet.Config that has `<clear/>` (or lacks the feed) the command would otherwise fail (NU1100).
+ * `source` is the feed's restore source: a folder path, or a V3 service index URL.
+ */
+export function dotnetAddPackage(id: string, version: string, feed?: Pick<Feed, 'kind' | 'source'>): string {
+  const command = `dotnet add package ${id} --version ${version}`;
+  if (!feed || feed.kind === 'nuget.org' || isNugetOrgHost(feed.source)) {
+    return command;
+  }
+  const source = feed.kind === 'folder' ? folderPath(feed.source) : feed.kind === 'nuget-server' ? `${nugetServerBase(feed.source)}/v3/index.json` : feed.source;
+  return `${command} --source ${shellArgument(source)}`;
+}

@@ -5,9 +5,17 @@
  * workspace setting pointing a feed name elsewhere cannot send a key to another host.
  */
 import type { Feed } from '../feeds/feed';
-import { basicAuthorization, type BasicCredentials } from '../publish/nugetServerPublish';
 
 import type { AuthScheme, KeyScope, KeyTestRecord } from './types';
+
+export interface BasicCredentials {
+  readonly username: string;
+  readonly password: string;
+}
+
+export function basicAuthorization(credentials: BasicCredentials): string {
+  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
+}
 
 export type { AuthScheme, KeyScope, KeyTestRecord };
 
@@ -190,4 +198,15 @@ export function checkGlob(glob: string): string | undefined {
     return 'Package id patterns use letters, digits, . _ - and *.';
   }
   return undefined;
+}
+
+/**
+ * Package ids to test a key with, best first: the workspace's packages the key's glob covers, then
+ * the literal (wildcard-free) parts of the glob. nuget.org checks a key against an id it owns.
+ */
+export function probeIds(glob: string, workspaceIds: readonly string[]): string[] {
+  const covered = workspaceIds.filter((id) => globMatches(glob, id));
+  const literals = glob.split(',').map((part) => part.trim()).filter((part) => part && !part.includes('*'));
+  const seen = new Set<string>();
+  return [...covered, ...literals].filter((id) => !seen.has(id.toLowerCase()) && seen.add(id.toLowerCase()) !== undefined);
 }

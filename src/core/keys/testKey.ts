@@ -111,8 +111,12 @@ export async function testCredential(feed: Feed, credential: Credential, probe: 
     }
     return { ok: false, message: `${feed.name} answered ${verified.status} to the verification.` };
   }
+  if (!publishUrl) {
+    // The real cause, not "cannot be checked": this feed takes no pushes with any key.
+    return { ok: false, message: `${feed.name} takes no pushes: its service index (${serviceIndexUrl(feed)}) lists no PackagePublish resource, so no key can publish there. Check the feed URL (a read-only mirror or a search endpoint?), or publish to the feed's push URL.` };
+  }
   if (authorization) {
     return { ok: true, message: `${feed.name} accepted the credentials for an authenticated read.` };
   }
-  return { ok: undefined, message: `${feed.name} offers no way to check an API key without pushing; it is checked on the first push.` };
+  return { ok: undefined, message: `${feed.name} offers no way to check an API key without pushing (its push endpoint is not nuget.org's gallery API); it is checked on the first push.` };
 }

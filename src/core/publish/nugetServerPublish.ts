@@ -10,14 +10,9 @@ import type { PushResult } from './push';
 import { pushError } from './pushErrors';
 import { SecretScrubber } from '../secrets/scrubber';
 
-export interface BasicCredentials {
-  readonly username: string;
-  readonly password: string;
-}
-
-export function basicAuthorization(credentials: BasicCredentials): string {
-  return `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
-}
+// Basic credentials live with the keys (keys.ts), which must not load the upload code.
+import { basicAuthorization, type BasicCredentials } from '../keys/keys';
+export { basicAuthorization, type BasicCredentials };
 
 export async function publishToNugetServer(options: { packagePath: string; base: string; credentials?: BasicCredentials; id: string; version: string; feedName: string; skipDuplicate?: boolean; signal?: AbortSignal; onProgress?: (sent: number, total: number) => void }): Promise<PushResult> {
   const url = `${options.base.replace(/\/+$/, '')}/api/publish`;

@@ -53,10 +53,15 @@ class Findings {
 
   public constructor(private readonly parsed: ParsedNuspec) {}
 
-  /** Adds a finding located at the element (its content when it has text, else its start tag). */
+  /**
+   * Adds a finding located at the element: its text when it has only text, else its start tag (a
+   * finding about <metadata> or another element with children underlines the tag, not the block).
+   */
   public add(code: string, severity: Severity, message: string, element?: string, fix?: QuickFix, occurrence = 0): void {
     const path = element ? `package/${element}` : undefined;
-    const range = path ? (this.parsed.locator.findContent(path, occurrence) ?? this.parsed.locator.find(path, occurrence)) : undefined;
+    const content = path ? this.parsed.locator.findContent(path, occurrence) : undefined;
+    const textOnly = content && !this.parsed.text.slice(content.start, content.end).includes('<') ? content : undefined;
+    const range = path ? (textOnly ?? this.parsed.locator.find(path, occurrence)) : undefined;
     const fallback = range ?? (path ? this.parsed.locator.find('package/metadata') : undefined);
     this.list.push({
       code, severity, message, element,

@@ -3,14 +3,14 @@
  * checks that this table and package.json's contributes.commands list the same ids.
  */
 import * as vscode from 'vscode';
-import { INSPECTOR_VIEW_TYPE } from '../inspector/inspectorEditor';
+import { INSPECTOR_VIEW_TYPE, activeInspectorUri, showNuspec } from '../inspector/inspectorEditor';
 import { showError } from '../log';
 import { describeError, toUserError } from '../../core/errors';
 import { fsFailure } from '../../core/fsSafe';
 import type { Services } from '../services';
 import { packProject, type PackProjectArgs } from '../pack/packProject';
 import { packNuspecCommand, type PackNuspecArgs } from '../pack/packNuspecCommand';
-import { addFeed, importFeeds, removeFeed, type AddFeedArgs, type ImportArgs } from '../feeds/feedCommands';
+import { addFeed, importFeeds, removeFeed, type AddFeedArgs, type ImportArgs, setFeedOwners } from '../feeds/feedCommands';
 import { addKey, removeKey, replaceKey, testKey, type AddKeyArgs } from '../keys/keyCommands';
 import { setListedCommand } from '../publish/listingCommands';
 import { publishCommand, type PublishArgs } from '../publish/publishCommand';
@@ -56,14 +56,24 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
       await vscode.commands.executeCommand('nugetPublisher.inspectPackage');
     }
   },
+  // The nuspec inside a package, as a read-only document (from the Explorer, the inspector, or scripted).
+  'nugetPublisher.showNuspec': () => async (uri?: unknown): Promise<vscode.TextEditor | undefined> => {
+    const target = uri instanceof vscode.Uri ? uri : activeInspectorUri() ?? (await vscode.window.showOpenDialog({ filters: { 'NuGet packages': ['nupkg', 'snupkg'] }, openLabel: 'Show nuspec' }))?.[0];
+    return target ? showNuspec(target) : undefined;
+  },
   'nugetPublisher.packProject': (services) => (uri?: unknown, args?: unknown) => packProject(services, uri instanceof vscode.Uri ? uri : undefined, (args ?? {}) as PackProjectArgs),
   'nugetPublisher.packNuspec': (services) => (uri?: unknown, args?: unknown) => packNuspecCommand(services, uri instanceof vscode.Uri ? uri : undefined, (args ?? {}) as PackNuspecArgs),
   'nugetPublisher.showLog': ({ log }) => (): void => log.show(),
+  // The walkthrough "Ship a NuGet package from VS Code" (steps already satisfied show as done).
+  'nugetPublisher.openWalkthrough': () => async (): Promise<void> => {
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', 'nuget-publisher.nuget-publisher#shipPackage', false);
+  },
   // From the palette, the Explorer and editor menus (a Uri), or scripted (Uri or undefined, then args).
   'nugetPublisher.publishPackage': (services) => (uri?: unknown, args?: unknown) => publishCommand(services, uri instanceof vscode.Uri ? uri : undefined, (args ?? {}) as PublishArgs),
   'nugetPublisher.addFeed': (services) => (args?: unknown) => addFeed(services, (args ?? {}) as AddFeedArgs),
   'nugetPublisher.importFeeds': (services) => (args?: unknown) => importFeeds(services, (args ?? {}) as ImportArgs),
   'nugetPublisher.removeFeed': (services) => (arg?: unknown) => removeFeed(services, arg),
+  'nugetPublisher.setFeedOwners': (services) => (arg?: unknown) => setFeedOwners(services, arg),
   'nugetPublisher.addKey': (services) => (args?: unknown) => addKey(services, (args ?? {}) as AddKeyArgs),
   'nugetPublisher.replaceKey': (services) => (arg?: unknown) => replaceKey(services, arg),
   'nugetPublisher.removeKey': (services) => (arg?: unknown, options?: unknown) => removeKey(services, arg, (options ?? {}) as { confirm?: boolean }),

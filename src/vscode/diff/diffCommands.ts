@@ -13,6 +13,7 @@ import type { Feed } from '../../core/feeds/feed';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
 import { notify } from '../log';
 import type { Services } from '../services';
+import { pickWorkspacePackage } from '../workspacePicks';
 import { activeInspectorUri } from '../inspector/inspectorEditor';
 
 export const SNAPSHOT_SCHEME = 'nuget-package';
@@ -74,14 +75,14 @@ function packageArg(arg: unknown): vscode.Uri | undefined {
   return activeInspectorUri();
 }
 
-async function pickPackageFile(title: string): Promise<vscode.Uri | undefined> {
-  return (await vscode.window.showOpenDialog({ title, openLabel: 'Select', filters: { 'NuGet packages': ['nupkg'] } }))?.[0];
+async function pickPackageFile(title: string, except?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  return pickWorkspacePackage(title, { except });
 }
 
 /** "NuGet: Compare Packages…": the older, then the newer (scripted: two Uris). */
 export async function comparePackages(services: Services, first?: unknown, second?: unknown): Promise<PackageDiff | undefined> {
   const older = first instanceof vscode.Uri ? first : await pickPackageFile('Compare Packages: the older package');
-  const newer = older ? (second instanceof vscode.Uri ? second : await pickPackageFile(`Compare ${basename(older.fsPath)} with…`)) : undefined;
+  const newer = older ? (second instanceof vscode.Uri ? second : await pickPackageFile(`Compare ${basename(older.fsPath)} with…`, older)) : undefined;
   return older && newer ? showDiff(services, older.fsPath, newer.fsPath) : undefined;
 }
 

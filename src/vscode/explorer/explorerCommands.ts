@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import { noSuchFeed } from '../feeds/feedSettings';
 import { NuGetPublisherError } from '../../core/errors';
 import { openExternalSafely } from '../openExternal';
-import { folderPath, type Feed } from '../../core/feeds/feed';
+import { dotnetAddPackage, folderPath, type Feed } from '../../core/feeds/feed';
 import { downloadPath, folderFeedLocation } from '../../core/feeds/packagePaths';
 import { parseVersion } from '../../core/version';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
@@ -38,11 +38,11 @@ export function packageReference(id: string, version: string): string {
 }
 
 export async function copyInstall(services: Services, arg: unknown, form: 'command' | 'reference'): Promise<string | undefined> {
-  const { id, version } = targetOf(arg);
+  const { feed: name, id, version } = targetOf(arg);
   if (!id || !version) {
     return undefined;
   }
-  const text = form === 'command' ? `dotnet add package ${id} --version ${version}` : packageReference(id, version);
+  const text = form === 'command' ? dotnetAddPackage(id, version, name ? findFeed(name) : undefined) : packageReference(id, version);
   await vscode.env.clipboard.writeText(text);
   services.log.info('explorer', `copied: ${text}`);
   vscode.window.setStatusBarMessage(`Copied: ${text}`, 4000);

@@ -207,7 +207,7 @@ export class FeedTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       }
       const client = this.keys.clientFor(feed);
       if (feed.kind === 'nuget.org' && !feed.owners?.length) {
-        return { items: [{ kind: 'message', text: 'Set your owner names to list your packages', detail: 'Add "owners": ["your-user-or-organization"] to this feed in the nugetPublisher.feeds setting.', command: { command: 'workbench.action.openSettings', title: 'Open Settings', arguments: ['nugetPublisher.feeds'] } }] };
+        return { items: [{ kind: 'message', text: 'Set your owner names to list your packages', detail: 'Click to enter your nuget.org user and organization names.', command: { command: 'nugetPublisher.setFeedOwners', title: 'Set Owner Names…', arguments: [{ feed: feed.name }] } }] };
       }
       if (feed.owners?.length) {
         // Each owner's packages (nuget.org `owner:NAME`); owners are few, so their lists are joined.

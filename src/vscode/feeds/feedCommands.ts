@@ -135,6 +135,45 @@ export async function removeFeed(services: Services, arg?: unknown): Promise<boo
   return removed;
 }
 
+/** nuget.org user and organization names: letters, digits, '.', '-' and '_'. */
+function checkOwnerNames(value: string): string | undefined {
+  const names = value.split(/[,\s]+/).filter(Boolean);
+  if (names.length === 0) {
+    return 'Enter at least one user or organization name.';
+  }
+  const bad = names.find((name) => !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(name));
+  return bad ? `"${bad}" is not a nuget.org user or organization name.` : undefined;
+}
+
+/**
+ * "Set Owner Names…": the nuget.org users and organizations whose packages a feed lists (the
+ * `owners` of the feed in the user settings), asked in an input box rather than in settings JSON.
+ */
+export async function setFeedOwners(services: Services, arg?: unknown): Promise<readonly string[] | undefined> {
+  const given = (arg ?? {}) as { feed?: unknown; name?: unknown; owners?: unknown };
+  const name = typeof arg === 'string' ? arg : typeof given.feed === 'string' ? given.feed : typeof given.name === 'string' ? given.name : (await pickFeed('Set owner names for which feed?', (feed) => feed.kind === 'nuget.org'))?.name;
+  const feed = name ? readFeeds().feeds.find((candidate) => candidate.name.toLowerCase() === name.toLowerCase()) : undefined;
+  if (!feed) {
+    return undefined;
+  }
+  const value = typeof given.owners === 'string' ? given.owners : await vscode.window.showInputBox({
+    title: `${feed.name}: whose packages to list`,
+    prompt: 'Your nuget.org user name and the organizations you publish under, separated by commas.',
+    value: feed.owners?.join(', ') ?? '', placeHolder: 'e.g. contoso, contoso-labs', ignoreFocusOut: true, validateInput: checkOwnerNames,
+  });
+  if (value === undefined) {
+    return undefined;
+  }
+  const problem = checkOwnerNames(value);
+  if (problem) {
+    throw new NuGetPublisherError('NP3023', problem, 'Use the names shown on your nuget.org profile and organizations pages.');
+  }
+  const owners = [...new Set(value.split(/[,\s]+/).filter(Boolean))];
+  await addUserFeed({ ...feed, owners });
+  services.log.info('feeds', `${feed.name} lists the packages of ${owners.join(', ')}`);
+  return owners;
+}
+
 /** Every NuGet.Config that applies to the workspace, lowest priority first. */
 async function configFiles(): Promise<ConfigFile[]> {
   // An untrusted workspace's files are not read: only the user-level file.

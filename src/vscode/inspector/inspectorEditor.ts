@@ -11,6 +11,8 @@ import * as vscode from 'vscode';
 import { scrubDeep } from '../../core/secrets/scrubber';
 import { NuGetPublisherError, describeError } from '../../core/errors';
 import { inspectPackageFile } from '../../core/inspect';
+import { openPackage } from '../../core/nupkg/package';
+import { entryUri } from './packageFileSystem';
 import { buildInspectorModel } from '../../core/inspectorModel';
 import { isFromWebview, type FromWebview, type ToWebview } from '../../shared/protocol';
 import { readSettings } from '../config';
@@ -137,22 +139,31 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
   }
 
   private async showNuspec(uri: vscode.Uri): Promise<void> {
-    let local: LocalCopy | undefined;
     try {
-      local = await localCopy(uri);
-      const inspection = await inspectPackageFile(local.path);
-      try {
-        const document = await vscode.workspace.openTextDocument({ language: 'xml', content: inspection.pkg.nuspec.text });
-        await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
-      } finally {
-        await inspection.pkg.close();
-      }
+      await showNuspec(uri);
     } catch (error) {
       void vscode.window.showErrorMessage(describeError(error));
-    } finally {
-      await local?.release();
     }
   }
+}
+
+/** Opens the nuspec of a package (a .nupkg/.snupkg URI) as a read-only XML document beside (nupkg: file system). */
+export async function showNuspec(packageUri: vscode.Uri): Promise<vscode.TextEditor> {
+  const local = await localCopy(packageUri);
+  let name: string;
+  try {
+    const pkg = await openPackage(local.path);
+    try {
+      name = basename(pkg.nuspecEntry.replace(/\\/g, '/'));
+    } finally {
+      await pkg.close();
+    }
+  } finally {
+    await local.release();
+  }
+  const uri = entryUri(packageUri, name);
+  const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'xml');
+  return vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }
 
 interface LocalCopy {

@@ -8,11 +8,14 @@ import { noSuchFeed } from '../feeds/feedSettings';
 import { NuGetPublisherError } from '../../core/errors';
 import { describeError } from '../../core/errors';
 import { feedOrigin, type Feed } from '../../core/feeds/feed';
-import { checkExpiry, checkGlob, checkLabel, credentialFor, daysUntilExpiry, keysFor, presetFor, SCOPE_LABELS, KEY_SCOPES, type Credential, type KeyPurpose, type KeyRecord, type KeyScope } from '../../core/keys/keys';
+import { checkExpiry, checkGlob, checkLabel, credentialFor, daysUntilExpiry, keysFor, presetFor, probeIds, SCOPE_LABELS, KEY_SCOPES, type Credential, type KeyPurpose, type KeyRecord, type KeyScope } from '../../core/keys/keys';
 import { testCredential, type KeyCheck } from '../../core/keys/testKey';
 import { findFeed, pickFeed, readFeeds } from '../feeds/feedSettings';
 import { notify, recordShown } from '../log';
 import type { Services } from '../services';
+import { workspacePackages } from '../workspacePicks';
+import { openPackage } from '../../core/nupkg/package';
+import { compareVersions, parseVersion } from '../../core/version';
 
 /** Arguments for scripted use (tests, other commands); every missing value is asked for. */
 export interface AddKeyArgs {
@@ -269,6 +272,43 @@ export interface TestKeyArgs extends Partial<KeyRef> {
   readonly version?: string;
 }
 
+const OTHER = '$(edit) Another…';
+
+/** The id to test a key with: the workspace's packages the glob covers, then its literal ids, or typed. */
+async function askProbeId(record: KeyRecord): Promise<string | undefined> {
+  const workspaceIds: string[] = [];
+  for (const uri of (await workspacePackages()).slice(0, 50)) {
+    const pkg = await openPackage(uri.fsPath).catch(() => undefined);
+    if (pkg) {
+      workspaceIds.push(pkg.nuspec.nuspec.metadata.id);
+      await pkg.close();
+    }
+  }
+  const candidates = probeIds(record.glob, workspaceIds);
+  const title = `Test "${record.label}": which package id? (nuget.org checks a key against a package it may push)`;
+  if (candidates.length > 0) {
+    const picked = await vscode.window.showQuickPick([...candidates, OTHER], { title, ignoreFocusOut: true });
+    if (picked !== OTHER) {
+      return picked;
+    }
+  }
+  return (await vscode.window.showInputBox({ title, prompt: 'The id of a package this key may push', value: candidates[0] ?? '', ignoreFocusOut: true }))?.trim() || undefined;
+}
+
+/** An existing version of `id`: the feed's own versions, newest first, or typed. */
+async function askProbeVersion(services: Services, feed: Feed, record: KeyRecord, id: string): Promise<string | undefined> {
+  const title = `Test "${record.label}": which version of ${id}? (one the feed already has)`;
+  const versions = await services.keys.clientFor(feed).versions(id).catch(() => [] as string[]);
+  const newest = versions.filter((version) => parseVersion(version)).sort((a, b) => compareVersions(parseVersion(b)!, parseVersion(a)!));
+  if (newest.length > 0) {
+    const picked = await vscode.window.showQuickPick([...newest, OTHER], { title, ignoreFocusOut: true });
+    if (picked !== OTHER) {
+      return picked;
+    }
+  }
+  return (await vscode.window.showInputBox({ title, prompt: newest.length ? `An existing version of ${id}` : `${feed.name} lists no version of ${id}: type one it has`, ignoreFocusOut: true }))?.trim() || undefined;
+}
+
 export async function testKey(services: Services, arg?: unknown): Promise<KeyCheck | undefined> {
   const args = (arg ?? {}) as TestKeyArgs;
   const ref = refOf(arg);
@@ -286,9 +326,8 @@ export async function testKey(services: Services, arg?: unknown): Promise<KeyChe
   }
   let probe: { id?: string; version?: string } = { id: args.packageId, version: args.version };
   if (feed.kind === 'nuget.org' && (!probe.id || !probe.version)) {
-    const literal = record.glob.split(',').map((part) => part.trim()).find((part) => !part.includes('*'));
-    const id = probe.id ?? (await vscode.window.showInputBox({ title: `Test "${record.label}": package id`, prompt: 'nuget.org checks a key against a package you own: its id', value: literal ?? '', ignoreFocusOut: true }))?.trim();
-    const version = id ? probe.version ?? (await vscode.window.showInputBox({ title: `Test "${record.label}": version`, prompt: `An existing version of ${id}`, ignoreFocusOut: true }))?.trim() : undefined;
+    const id = probe.id ?? (await askProbeId(record));
+    const version = id ? probe.version ?? (await askProbeVersion(services, feed, record, id)) : undefined;
     if (!id || !version) {
       return undefined;
     }

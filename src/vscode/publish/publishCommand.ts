@@ -4,8 +4,7 @@
  * "Publish Anyway" elsewhere) → confirmation naming id, version and feed → streamed upload with
  * bytes and percent, cancellable → the result, with the server's warnings.
  */
-import { stat } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { noSuchFeed } from '../feeds/feedSettings';
 import { NuGetPublisherError } from '../../core/errors';
@@ -25,6 +24,7 @@ import { packNuspecCommand } from '../pack/packNuspecCommand';
 import { packProject } from '../pack/packProject';
 import type { Services } from '../services';
 import { readSettings } from '../config';
+import { pickWorkspacePackage } from '../workspacePicks';
 
 /** For scripted use (tests, the feed explorer); anything missing is asked for. */
 export interface PublishArgs {
@@ -37,15 +37,12 @@ export interface PublishArgs {
   readonly publishAnyway?: boolean;
   readonly symbols?: boolean;
   readonly skipDuplicate?: boolean;
+  /** When the feed already has the version: skip it, or push anyway (default when scripted with `yes`: push). */
+  readonly ifExists?: 'skip' | 'push';
 }
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1048576).toFixed(bytes < 10 * 1048576 ? 1 : 0)} MB`;
-}
-
-async function newestFirst(uris: vscode.Uri[]): Promise<vscode.Uri[]> {
-  const times = await Promise.all(uris.map(async (uri) => (await stat(uri.fsPath).catch(() => undefined))?.mtimeMs ?? 0));
-  return uris.map((uri, index) => ({ uri, time: times[index] })).sort((a, b) => b.time - a.time).map((entry) => entry.uri);
 }
 
 /** The package to publish when none was given: the open inspector's, or one from the workspace. */
@@ -54,16 +51,7 @@ async function pickPackage(): Promise<vscode.Uri | undefined> {
   if (inspected && /\.nupkg$/i.test(inspected.path)) {
     return inspected;
   }
-  const found = await newestFirst(await vscode.workspace.findFiles('**/*.nupkg', '**/node_modules/**', 500));
-  const browse = { label: '$(folder-opened) Browse…', description: '', uri: undefined as vscode.Uri | undefined };
-  const picked = await vscode.window.showQuickPick([
-    ...found.map((uri) => ({ label: basename(uri.fsPath), description: vscode.workspace.asRelativePath(dirname(uri.fsPath)), uri })),
-    browse,
-  ], { title: 'Publish package: which package?', placeHolder: found.length ? 'Newest first' : 'No .nupkg in the workspace: browse for one', matchOnDescription: true });
-  if (picked === browse) {
-    return (await vscode.window.showOpenDialog({ filters: { 'NuGet packages': ['nupkg'] }, openLabel: 'Publish' }))?.[0];
-  }
-  return picked?.uri;
+  return pickWorkspacePackage('Publish package: which package?', { openLabel: 'Publish' });
 }
 
 /** Turns the command's target into a .nupkg path, packing a .nuspec or project first. */
@@ -119,6 +107,34 @@ async function passesChecks(log: Log, feed: Feed, packageName: string, findings:
   return choice === 'Publish Anyway';
 }
 
+/**
+ * Checks the feed for the version first. When it is there, the user skips (default) or tries
+ * anyway (some servers allow overwriting); scripts say which with `ifExists`. A feed that cannot
+ * be read here does not stop the publish: the push itself will tell.
+ */
+async function confirmNotThere(services: Services, feed: Feed, id: string, version: string, args: PublishArgs): Promise<boolean> {
+  if (feed.kind === 'v2') {
+    return true; // a V2 push endpoint cannot be read
+  }
+  const there = await services.keys.clientFor(feed).hasVersion(id, version).catch((error: unknown) => {
+    services.log.info('publish', `could not check whether ${feed.name} has ${id} ${version}: ${describeError(error)}`);
+    return false;
+  });
+  if (!there) {
+    return true;
+  }
+  const name = `${id} ${version}`;
+  services.log.info('publish', `${feed.name} already has ${name}`);
+  const choice = args.ifExists ?? (args.yes ? 'push' : await vscode.window.showWarningMessage(`${feed.name} already has ${name}.`, {
+    modal: true,
+    detail: `A version can be published only once${feed.kind === 'nuget.org' ? ' (nuget.org never takes it again, even after a delete)' : ''}. Pack a new version, or skip this one.`,
+  }, 'Skip', 'Try Anyway').then((answer) => (answer === 'Try Anyway' ? 'push' : answer === 'Skip' ? 'skip' : undefined)));
+  if (choice === 'skip') {
+    void notify(services.log, 'info', `Skipped ${name}: ${feed.name} already has it.`);
+  }
+  return choice === 'push';
+}
+
 export async function publishCommand(services: Services, target?: vscode.Uri, args: PublishArgs = {}): Promise<PublishReport | undefined> {
   if (!requireTrust('publish packages')) {
     return undefined;
@@ -154,6 +170,10 @@ export async function publishCommand(services: Services, target?: vscode.Uri, ar
   const skipDuplicate = args.skipDuplicate ?? settings.skipDuplicate;
   const symbolsPath = prepared.symbolsPath;
   const withSymbols = symbols && symbolsPath !== undefined;
+  // A version can be pushed only once: say so before asking, rather than after a 409 (NP2409).
+  if (!skipDuplicate && !(await confirmNotThere(services, feed, prepared.id, prepared.version, args))) {
+    return undefined;
+  }
   if (!args.yes) {
     const detail = [
       `Feed: ${feed.source}`,

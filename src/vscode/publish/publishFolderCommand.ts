@@ -18,6 +18,7 @@ import { notify, showError } from '../log';
 import { requireTrust } from '../pack/packCommon';
 import type { Services } from '../services';
 import { readSettings } from '../config';
+import { pickPackageFolder } from '../workspacePicks';
 
 export interface PublishFolderArgs {
   readonly feed?: string;
@@ -36,7 +37,7 @@ export async function publishFolderCommand(services: Services, target?: vscode.U
   if (!requireTrust('publish packages')) {
     return undefined;
   }
-  const folder = target ?? (await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, title: 'Publish every package in which folder?', openLabel: 'Plan' }))?.[0];
+  const folder = target ?? (await pickPackageFolder('Publish every package in which folder?', 'Plan'));
   if (!folder) {
     return undefined;
   }

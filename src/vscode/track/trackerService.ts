@@ -7,7 +7,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { openExternalSafely } from '../openExternal';
-import { feedOrigin, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
+import { dotnetAddPackage, feedOrigin, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
 import type { PublishReport } from '../../core/publish/publish';
 import { ConditionalFetcher } from '../../core/track/conditionalFetch';
 import { STAGE_LABELS, STAGES, Tracker, currentStage, isComplete, type StageName, type TrackedPackage, type TrackerEvent } from '../../core/track/tracker';
@@ -31,8 +31,9 @@ function stageWords(pkg: TrackedPackage): string {
   return stage === 'validating' ? 'validating' : stage === 'downloadable' ? 'downloadable, indexing' : stage === 'metadata' ? 'metadata live, indexing search' : 'searchable';
 }
 
-export function installCommand(pkg: Pick<TrackedPackage, 'id' | 'version'>): string {
-  return `dotnet add package ${pkg.id} --version ${pkg.version}`;
+/** The install command for a tracked version; `--source` names its feed unless that is nuget.org. */
+export function installCommand(pkg: Pick<TrackedPackage, 'id' | 'version' | 'source'>): string {
+  return dotnetAddPackage(pkg.id, pkg.version, { kind: 'v3', source: pkg.source });
 }
 
 export class TrackerService implements vscode.Disposable {

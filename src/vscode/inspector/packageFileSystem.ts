@@ -1,0 +1,117 @@
+/**
+ * A package as a read-only folder: `nupkg:/<entry path>?<the package's URI>`. VS Code shows such
+ * documents read-only (the file system says so), names the tab after the entry
+ * (`Contoso.Utils.nuspec`), and never asks to save them. Reads go through the random-access
+ * package reader with a size cap; nothing can be written, renamed or deleted.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import * as vscode from 'vscode';
+import { openPackage, type OpenedPackage } from '../../core/nupkg/package';
+
+export const PACKAGE_SCHEME = 'nupkg';
+
+/** Largest entry served (a larger one is refused with its size). */
+const MAX_ENTRY_BYTES = 16 * 1048576;
+
+/** The URI of an entry inside a package. */
+export function entryUri(packageUri: vscode.Uri, entryPath: string): vscode.Uri {
+  return vscode.Uri.from({ scheme: PACKAGE_SCHEME, path: `/${entryPath.replace(/^\/+/, '')}`, query: packageUri.toString() });
+}
+
+/** Runs `use` on the opened package (a local copy first when the package is not a local file). */
+async function withPackage<T>(uri: vscode.Uri, use: (pkg: OpenedPackage) => Promise<T>): Promise<T> {
+  const packageUri = vscode.Uri.parse(uri.query, true);
+  let folder: string | undefined;
+  let path = packageUri.fsPath;
+  if (packageUri.scheme !== 'file') {
+    folder = await mkdtemp(join(tmpdir(), 'nuget-fs-'));
+    path = join(folder, basename(packageUri.path));
+    await vscode.workspace.fs.writeFile(vscode.Uri.file(path), await vscode.workspace.fs.readFile(packageUri));
+  }
+  try {
+    const pkg = await openPackage(path);
+    try {
+      return await use(pkg);
+    } finally {
+      await pkg.close();
+    }
+  } finally {
+    if (folder) {
+      await rm(folder, { recursive: true, force: true });
+    }
+  }
+}
+
+function entryPath(uri: vscode.Uri): string {
+  return uri.path.replace(/^\/+/, '');
+}
+
+export class PackageFileSystem implements vscode.FileSystemProvider {
+  private readonly changed = new vscode.EventEmitter<vscode.FileChangeEvent[]>();
+  public readonly onDidChangeFile = this.changed.event;
+
+  public static register(): vscode.Disposable {
+    return vscode.workspace.registerFileSystemProvider(PACKAGE_SCHEME, new PackageFileSystem(), { isReadonly: true, isCaseSensitive: true });
+  }
+
+  public watch(): vscode.Disposable {
+    return new vscode.Disposable(() => undefined); // a package does not change under us
+  }
+
+  public async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
+    const path = entryPath(uri);
+    return withPackage(uri, async (pkg) => {
+      const names = [pkg.nuspecEntry, ...pkg.files.map((file) => file.path)];
+      const file = pkg.files.find((candidate) => candidate.path === path);
+      if (file || path === pkg.nuspecEntry) {
+        return { type: vscode.FileType.File, ctime: 0, mtime: 0, size: file?.size ?? 0, permissions: vscode.FilePermission.Readonly };
+      }
+      if (path === '' || names.some((name) => name.startsWith(`${path}/`))) {
+        return { type: vscode.FileType.Directory, ctime: 0, mtime: 0, size: 0, permissions: vscode.FilePermission.Readonly };
+      }
+      throw vscode.FileSystemError.FileNotFound(uri);
+    });
+  }
+
+  public async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
+    const prefix = entryPath(uri) ? `${entryPath(uri)}/` : '';
+    return withPackage(uri, async (pkg) => {
+      const children = new Map<string, vscode.FileType>();
+      for (const name of new Set([pkg.nuspecEntry, ...pkg.files.map((file) => file.path)])) {
+        if (name.startsWith(prefix)) {
+          const [first, ...rest] = name.slice(prefix.length).split('/');
+          children.set(first, rest.length > 0 ? vscode.FileType.Directory : vscode.FileType.File);
+        }
+      }
+      return [...children.entries()];
+    });
+  }
+
+  public async readFile(uri: vscode.Uri): Promise<Uint8Array> {
+    const path = entryPath(uri);
+    return withPackage(uri, async (pkg) => {
+      if (path !== pkg.nuspecEntry && !pkg.hasFile(path)) {
+        throw vscode.FileSystemError.FileNotFound(uri);
+      }
+      return pkg.readFile(path, MAX_ENTRY_BYTES);
+    });
+  }
+
+  public createDirectory(uri: vscode.Uri): never {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+
+  public writeFile(uri: vscode.Uri): never {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+
+  public delete(uri: vscode.Uri): never {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+
+  public rename(uri: vscode.Uri): never {
+    throw vscode.FileSystemError.NoPermissions(uri);
+  }
+}

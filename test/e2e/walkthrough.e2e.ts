@@ -1,0 +1,20 @@
+/** E2E, first screen: the walkthrough shows the steps the user has already satisfied as done. */
+import { join } from 'node:path';
+import type { Locator } from 'playwright-core';
+import type { E2EContext } from './context';
+import { ARTIFACTS, UI_TIMEOUT, closeAllEditors, expectState, runCommand } from './harness';
+
+export async function walkthroughFeature({ page, steps }: E2EContext): Promise<void> {
+  await steps.step('the walkthrough shows "Add a feed" done when feeds besides nuget.org are configured, and the rest still to do', async () => {
+    await runCommand(page, 'NuGet: Get Started');
+    const step = (title: string): Locator => page.locator('.getting-started-step', { has: page.locator('.step-title', { hasText: new RegExp(`^${title}$`) }) }).first();
+    await step('Add a feed').waitFor({ timeout: UI_TIMEOUT });
+    const checked = async (title: string): Promise<boolean> => (await step(title).getAttribute('aria-checked')) === 'true';
+    await expectState('"Add a feed" to show as done', () => checked('Add a feed'));
+    await page.screenshot({ path: join(ARTIFACTS, 'walkthrough.png') });
+    if (await checked('Publish')) {
+      throw new Error('"Publish" shows as done before anything was published');
+    }
+  });
+  await closeAllEditors(page);
+}
