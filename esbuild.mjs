@@ -3,7 +3,9 @@ import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
-const production = process.argv.includes('--production');
+// Every build is what ships: minified, with external source maps (never on the start path; node
+// reads them only with --enable-source-maps). `--watch` keeps names readable while developing.
+const minify = !watch;
 
 /** @type {esbuild.BuildOptions} */
 const node = {
@@ -11,8 +13,8 @@ const node = {
   format: 'cjs',
   target: 'node20',
   bundle: true,
-  sourcemap: !production,
-  minify: production,
+  sourcemap: 'linked',
+  minify,
   external: ['vscode'],
   logLevel: 'warning',
 };
@@ -25,8 +27,8 @@ const builds = [
     format: 'esm',
     target: 'es2022',
     bundle: true,
-    sourcemap: !production,
-    minify: production,
+    sourcemap: 'linked',
+    minify,
     entryPoints: { inspector: 'webview/inspector/main.ts', keys: 'webview/keys/main.ts' },
     outdir: 'dist/webview',
     logLevel: 'warning',

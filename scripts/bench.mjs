@@ -124,4 +124,6 @@ console.log(`target (warm open ≤ 50 ms, ≤ 30 MB extra RSS): ${ok ? 'met' : '
 const pack = spawnSync(process.execPath, [join(root, 'scripts', 'bench-pack.mjs')], { stdio: 'inherit' });
 const push = spawnSync(process.execPath, [join(root, 'scripts', 'bench-push.mjs')], { stdio: 'inherit' });
 const explorer = spawnSync(process.execPath, [join(root, 'scripts', 'bench-explorer.mjs')], { stdio: 'inherit' });
-process.exit(ok && pack.status === 0 && push.status === 0 && explorer.status === 0 ? 0 : 1);
+const cli = spawnSync(process.execPath, [join(root, 'scripts', 'bench-cli.mjs')], { stdio: 'inherit' });
+const activation = spawnSync(process.execPath, [join(root, 'scripts', 'bench-activation.mjs')], { stdio: 'inherit' });
+process.exit(ok && pack.status === 0 && push.status === 0 && explorer.status === 0 && cli.status === 0 && activation.status === 0 ? 0 : 1);

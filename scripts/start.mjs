@@ -27,7 +27,7 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(join(root, 
   step('npm ci', 'npm', ['ci', '--no-audit', '--no-fund']);
 }
 step('real VS Code (code-server) and Chromium', 'bash', ['scripts/setup-vscode.sh']);
-step('build', process.execPath, ['esbuild.mjs', '--production']);
+step('build', process.execPath, ['esbuild.mjs']);
 step('compile helpers', 'npm', ['run', '--silent', 'compile-tests']);
 
 const { startCodeServer } = require(join(root, 'out', 'test', 'codeServer.js'));

@@ -61,7 +61,11 @@ const SMALL_FILE = 1024 * 1024;
 const WINDOW = 16;
 const SAMPLE = 64 * 1024;
 
-/** A new file as a sink. Appends are gathered into 1 MB writes (packages have many small entries). */
+/**
+ * A new file as a sink. Appends are gathered into 1 MB writes (packages have many small entries),
+ * copied into one reused batch buffer: the sink never keeps a caller's buffer after `append`
+ * resolves, so callers may reuse theirs, and packing allocates no buffer per entry.
+ */
 export async function fileSink(path: string): Promise<OutputSink> {
   let handle: FileHandle;
   try {
@@ -69,8 +73,7 @@ export async function fileSink(path: string): Promise<OutputSink> {
   } catch (error) {
     throw writeError(error, path);
   }
-  const BATCH = 1024 * 1024;
-  let pending: Buffer[] = [];
+  const batch = Buffer.allocUnsafe(1024 * 1024);
   let pendingBytes = 0;
   let position = 0;
   const writeAt = async (data: Buffer, at: number): Promise<void> => {
@@ -82,25 +85,23 @@ export async function fileSink(path: string): Promise<OutputSink> {
     if (pendingBytes === 0) {
       return;
     }
-    const data = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
-    pending = [];
+    const length = pendingBytes;
     pendingBytes = 0;
-    await writeAt(data, position);
-    position += data.length;
+    await writeAt(batch.subarray(0, length), position);
+    position += length;
   };
   return {
     append: async (data: Buffer): Promise<void> => {
-      if (data.length >= BATCH) {
+      if (pendingBytes + data.length > batch.length) {
         await flush();
+      }
+      if (data.length >= batch.length) {
         await writeAt(data, position);
         position += data.length;
         return;
       }
-      pending.push(data);
+      data.copy(batch, pendingBytes);
       pendingBytes += data.length;
-      if (pendingBytes >= BATCH) {
-        await flush();
-      }
     },
     writeAt: async (data: Buffer, at: number): Promise<void> => {
       await flush();

@@ -5,11 +5,18 @@
  * deterministic mode. Memory stays bounded: large files are streamed, never held whole.
  */
 import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import { NuGetPublisherError } from '../errors';
 import { crc32 as jsCrc32 } from '../nupkg/crc32';
 
-/** Where the archive goes: appends, plus a positional write to patch a local header. */
+/** Read size for streamed entries. */
+const STORED_CHUNK = 1024 * 1024;
+
+/**
+ * Where the archive goes: appends, plus a positional write to patch a local header. A sink must
+ * not keep `data` after the returned promise resolves (the writer reuses its buffers).
+ */
 export interface ZipSink {
   append(data: Buffer): Promise<void>;
   writeAt(data: Buffer, position: number): Promise<void>;
@@ -61,7 +68,8 @@ const INLINE_DEFLATE = 32 * 1024;
 export async function prepareBuffer(data: Buffer, allowDeflate = true): Promise<PreparedEntry> {
   const crc = crc32(data);
   if (allowDeflate && data.length > 0) {
-    const compressed = data.length < INLINE_DEFLATE ? zlib.deflateRawSync(data, { level: 6 }) : await deflate(data);
+    // The output buffer sized to the input (zlib's default is 16 KB per call): fewer bytes to collect.
+    const compressed = data.length < INLINE_DEFLATE ? zlib.deflateRawSync(data, { level: 6, chunkSize: Math.max(64, data.length + 64) }) : await deflate(data);
     if (compressed.length < data.length) {
       return { method: 8, crc, size: data.length, data: compressed };
     }
@@ -98,24 +106,45 @@ export class ZipWriter {
     let crc = 0;
     let compressedSize = 0;
     let read = 0;
-    const source = createReadStream(path, { highWaterMark: 1024 * 1024 });
-    const stream = method === 8 ? source.pipe(zlib.createDeflateRaw({ level: 6 })) : source;
-    if (method === 8) {
-      source.on('data', (chunk: string | Buffer) => {
-        const bytes = chunk as Buffer;
-        crc = crc32(bytes, crc);
-        read += bytes.length;
-      });
-      source.on('error', (error) => stream.destroy(error));
-    }
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      if (method === 0) {
-        crc = crc32(chunk, crc);
-        read += chunk.length;
+    if (method === 0) {
+      // Stored (incompressible) files: one reused buffer, so memory stays flat whatever the size.
+      const handle = await open(path, 'r');
+      try {
+        const buffer = Buffer.allocUnsafe(STORED_CHUNK);
+        for (;;) {
+          const { bytesRead } = await handle.read(buffer, 0, buffer.length, read);
+          if (bytesRead === 0 || read + bytesRead > size) {
+            read += bytesRead;
+            break;
+          }
+          const chunk = buffer.subarray(0, bytesRead);
+          crc = crc32(chunk, crc);
+          read += bytesRead;
+          compressedSize += bytesRead;
+          await this.put(chunk);
+        }
+      } finally {
+        await handle.close();
       }
+      return this.endFile(header, path, size, method, crc, compressedSize, read);
+    }
+    const source = createReadStream(path, { highWaterMark: STORED_CHUNK });
+    const stream = source.pipe(zlib.createDeflateRaw({ level: 6 }));
+    source.on('data', (chunk: string | Buffer) => {
+      const bytes = chunk as Buffer;
+      crc = crc32(bytes, crc);
+      read += bytes.length;
+    });
+    source.on('error', (error) => stream.destroy(error));
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
       compressedSize += chunk.length;
       await this.put(chunk);
     }
+    return this.endFile(header, path, size, method, crc, compressedSize, read);
+  }
+
+  /** Checks the size read, patches the local header and records the central directory entry. */
+  private async endFile(header: { offset: number; name: Buffer; utf8: boolean }, path: string, size: number, method: 0 | 8, crc: number, compressedSize: number, read: number): Promise<void> {
     if (read !== size) {
       throw new NuGetPublisherError('NP1020', `The file ${path} changed while it was being packed (${read} bytes read, ${size} expected).`, 'Pack again when nothing is writing to it.');
     }
