@@ -21,7 +21,10 @@ const node = {
 
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
-  { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist' },
+  // The CLI: a tiny entry that picks a bundle per verb (src/cli.ts), the full CLI, and the quick
+  // `inspect` bundle that loads only the package reader (see src/cli/inspectMain.ts).
+  { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', external: ['./cli-main.js', './cli-inspect.js'] },
+  { ...node, entryPoints: { 'cli-main': 'src/cli/main.ts', 'cli-inspect': 'src/cli/inspectMain.ts' }, outdir: 'dist' },
   {
     platform: 'browser',
     format: 'esm',

@@ -52,6 +52,11 @@ try {
         counts.set(key, entry);
       }
       console.log(`run ${run}/${runs} ${level}: exit ${result.status} in ${((Date.now() - began) / 1000).toFixed(0)} s`);
+      if (result.status !== 0) {
+        // What failed, so a failing run can be understood without running it again.
+        const failing = output.split('\n').filter((line) => /^not ok|^\s+(Error|AssertionError|timed out|locator)/.test(line)).slice(0, 20);
+        console.log((failing.length ? failing : output.trim().split('\n').slice(-15)).map((line) => `    ${line}`).join('\n'));
+      }
     }
   }
 } finally {

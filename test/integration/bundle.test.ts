@@ -17,9 +17,15 @@ describe('shipped bundles', () => {
     assert.ok(statSync(`${path}.map`).size > 0);
   });
 
-  it('the CLI bundle is minified too', () => {
-    const text = readFileSync(join(REPO_ROOT, 'dist', 'cli.js'), 'utf8');
-    assert.ok(text.split('\n').length < 2000, `dist/cli.js has ${text.split('\n').length} lines`);
-    assert.ok(text.startsWith('#!/usr/bin/env node'), 'the CLI keeps its shebang');
+  it('the CLI: a small entry with its shebang, and minified bundles; inspect loads neither the HTTP stack nor the packer', () => {
+    const entry = readFileSync(join(REPO_ROOT, 'dist', 'cli.js'), 'utf8');
+    assert.ok(entry.startsWith('#!/usr/bin/env node'), 'the CLI keeps its shebang');
+    for (const name of ['cli-main.js', 'cli-inspect.js']) {
+      const text = readFileSync(join(REPO_ROOT, 'dist', name), 'utf8');
+      assert.ok(text.split('\n').length < 2000, `dist/${name} has ${text.split('\n').length} lines`);
+    }
+    const inspect = readFileSync(join(REPO_ROOT, 'dist', 'cli-inspect.js'), 'utf8');
+    assert.ok(!inspect.includes('undici'), 'the inspect bundle does not contain undici');
+    assert.ok(statSync(join(REPO_ROOT, 'dist', 'cli-inspect.js')).size < statSync(join(REPO_ROOT, 'dist', 'cli-main.js')).size / 3);
   });
 });

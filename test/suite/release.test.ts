@@ -4,6 +4,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import YAML from 'yaml';
 import type { ExtensionApi } from '../../src/extension';
 import { publish } from '../../src/core/publish/publish';
 import { makePackage } from '../helpers/makePackage';
@@ -109,12 +110,65 @@ suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
     assert.equal(gallery.requests.filter((request) => request.method === 'PUT').length, 2);
   });
 
+  test('Set Up Publishing from GitHub Actions writes a workflow that parses, with id-token: write and NuGet/login, and names the policy values', async () => {
+    const root = vscode.workspace.workspaceFolders![0].uri;
+    const project = vscode.Uri.joinPath(root, 'src', 'Contoso.Core', 'Contoso.Core.csproj');
+    const nuspec = vscode.Uri.joinPath(root, 'nuspec', 'Contoso.Sample.nuspec');
+    // The repository: a GitHub origin remote, and an older workflow that already uses NuGet/login.
+    const gitConfig = vscode.Uri.joinPath(root, '.git', 'config');
+    const exists = async (uri: vscode.Uri): Promise<boolean> => vscode.workspace.fs.stat(uri).then(() => true, () => false);
+    assert.equal((await exists(vscode.Uri.joinPath(root, '.git'))) || (await exists(vscode.Uri.joinPath(root, '.github'))), false, 'the sample workspace has no .git or .github of its own (the test removes what it writes)');
+    await vscode.workspace.fs.writeFile(gitConfig, Buffer.from('[core]\n\tbare = false\n[remote "origin"]\n\turl = git@github.com:contoso/contoso-core.git\n\tfetch = +refs/heads/*:refs/remotes/origin/*\n'));
+    const older = vscode.Uri.joinPath(root, '.github', 'workflows', 'release.yml');
+    await vscode.workspace.fs.writeFile(older, Buffer.from('jobs:\n  p:\n    steps:\n      - uses: NuGet/login@v1\n'));
+    try {
+      const result = await vscode.commands.executeCommand<{ workflow: vscode.Uri; policy?: Record<string, string>; warnings: string[] }>('nugetPublisher.setUpCiPublishing', { packages: [project, nuspec], user: 'contoso-bot', mode: 'trusted', overwrite: true, noBrowser: true });
+      assert.ok(result, 'the command wrote a workflow');
+      assert.equal(result.workflow.path.endsWith('/.github/workflows/publish-nuget.yml'), true, result.workflow.path);
+      const workflow = YAML.parse(Buffer.from(await vscode.workspace.fs.readFile(result.workflow)).toString('utf8')) as {
+        on: { push: { tags: string[] }; release: { types: string[] } };
+        jobs: { publish: { 'runs-on': string; permissions: Record<string, string>; steps: { uses?: string; id?: string; with?: Record<string, string>; run?: string }[] } };
+      };
+      assert.deepEqual(workflow.on.push.tags, ['v*']);
+      assert.deepEqual(workflow.on.release.types, ['published']);
+      const job = workflow.jobs.publish;
+      assert.equal(job.permissions['id-token'], 'write');
+      assert.equal(job['runs-on'], 'windows-latest', 'a .nuspec is packed with NuGet.exe, on a Windows runner');
+      const uses = job.steps.map((step) => step.uses).filter(Boolean);
+      assert.deepEqual(uses, ['actions/checkout@v4', 'actions/setup-dotnet@v4', 'NuGet/login@v1']);
+      const login = job.steps.find((step) => step.uses === 'NuGet/login@v1')!;
+      assert.deepEqual([login.id, login.with?.user], ['login', 'contoso-bot']);
+      const pack = job.steps.find((step) => step.run?.includes('dotnet pack'))!.run!;
+      assert.match(pack, /dotnet pack "src\/Contoso\.Core\/Contoso\.Core\.csproj" -c Release -o artifacts -p:IncludeSymbols=true -p:SymbolPackageFormat=snupkg/);
+      assert.match(pack, /nuget pack "nuspec\/Contoso\.Sample\.nuspec" -OutputDirectory artifacts -Symbols -SymbolPackageFormat snupkg/);
+      const push = job.steps[job.steps.length - 1].run!;
+      assert.equal(push, 'dotnet nuget push "artifacts/*.nupkg" --api-key "${{ steps.login.outputs.NUGET_API_KEY }}" --source https://api.nuget.org/v3/index.json --skip-duplicate');
+      assert.deepEqual(result.policy, { packageOwner: 'contoso-bot', repositoryOwner: 'contoso', repository: 'contoso-core', workflowFile: 'publish-nuget.yml', environment: '(none)' });
+      assert.ok(result.warnings.some((warning) => warning.startsWith('release.yml already logs in with NuGet/login: a trusted publishing policy made for that file does not match publish-nuget.yml')), result.warnings.join('\n'));
+      // A repository secret instead: no id-token permission, the key from secrets.NUGET_API_KEY.
+      const secret = await vscode.commands.executeCommand<{ workflow: vscode.Uri }>('nugetPublisher.setUpCiPublishing', { packages: [project], user: 'contoso-bot', mode: 'secret', overwrite: true, noBrowser: true });
+      const secretJob = (YAML.parse(Buffer.from(await vscode.workspace.fs.readFile(secret.workflow)).toString('utf8')) as typeof workflow).jobs.publish;
+      assert.equal(secretJob.permissions, undefined);
+      assert.equal(secretJob['runs-on'], 'ubuntu-latest');
+      assert.ok(!secretJob.steps.some((step) => step.uses === 'NuGet/login@v1'));
+      assert.match(secretJob.steps[secretJob.steps.length - 1].run!, /--api-key "\$\{\{ secrets\.NUGET_API_KEY \}\}"/);
+    } finally {
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(root, '.git'), { recursive: true });
+      await vscode.workspace.fs.delete(vscode.Uri.joinPath(root, '.github'), { recursive: true });
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
   test('the walkthrough\'s steps are done once the user has done them', () => {
     const walkthrough = (vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { contributes: { walkthroughs: { steps: { completionEvents: string[] }[] }[] } }).contributes.walkthroughs[0];
     const events = walkthrough.steps.map((step) => step.completionEvents[0]);
     // The page's own context key is part of each condition (see walkthrough.ts): a condition already
     // true when VS Code registers the walkthrough would otherwise never complete its step.
-    assert.deepEqual(events, ['feedAdded', 'keyStored', 'packed', 'inspected', 'published', 'tracked'].map((step) => `onContext:nugetPublisher.walkthrough.${step} && activeEditor == 'gettingStartedPage'`));
+    assert.deepEqual(events, [
+      ...['feedAdded', 'keyStored', 'packed', 'inspected', 'published'].map((step) => `onContext:nugetPublisher.walkthrough.${step} && activeEditor == 'gettingStartedPage'`),
+      'onCommand:nugetPublisher.setUpCiPublishing',
+      `onContext:nugetPublisher.walkthrough.tracked && activeEditor == 'gettingStartedPage'`,
+    ]);
     // The earlier suites added feeds and keys, packed, inspected, published and tracked.
     const done = api.services.context.globalState.get<string[]>('nugetPublisher.walkthrough', []);
     assert.deepEqual([...done].sort(), ['feedAdded', 'inspected', 'keyStored', 'packed', 'published', 'tracked']);

@@ -3,6 +3,7 @@
  * checks that this table and package.json's contributes.commands list the same ids.
  */
 import * as vscode from 'vscode';
+import { setUpCiPublishing, type CiSetupArgs } from '../publish/ciSetupCommand';
 import { INSPECTOR_VIEW_TYPE, activeInspectorUri, showNuspec } from '../inspector/inspectorEditor';
 import { showError } from '../log';
 import { describeError, toUserError } from '../../core/errors';
@@ -64,6 +65,7 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
   'nugetPublisher.packProject': (services) => (uri?: unknown, args?: unknown) => packProject(services, uri instanceof vscode.Uri ? uri : undefined, (args ?? {}) as PackProjectArgs),
   'nugetPublisher.packNuspec': (services) => (uri?: unknown, args?: unknown) => packNuspecCommand(services, uri instanceof vscode.Uri ? uri : undefined, (args ?? {}) as PackNuspecArgs),
   'nugetPublisher.showLog': ({ log }) => (): void => log.show(),
+  'nugetPublisher.setUpCiPublishing': (services) => (args?: unknown) => setUpCiPublishing(services, (args ?? {}) as CiSetupArgs),
   // The walkthrough "Ship a NuGet package from VS Code" (steps already satisfied show as done).
   'nugetPublisher.openWalkthrough': () => async (): Promise<void> => {
     await vscode.commands.executeCommand('workbench.action.openWalkthrough', 'nuget-publisher.nuget-publisher#shipPackage', false);

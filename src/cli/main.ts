@@ -1,0 +1,371 @@
+/**
+ * CLI twin of the extension: the same core, no VS Code.
+ *   nuget-publisher inspect <file> [--json]
+ *   nuget-publisher pack <file.nuspec|project> [--base-path DIR] [--output DIR] [--properties k=v;k=v] [--symbols] [--version V] [--configuration C]
+ *   nuget-publisher push <file.nupkg> --source URL|DIR [--kind K] [--user NAME] [--api-key-env NAME] [--symbols] [--skip-duplicate]
+ *   nuget-publisher unlist|relist <id> <version> --source URL [--api-key-env NAME]
+ *   nuget-publisher diff <older.nupkg> <newer.nupkg>
+ *   nuget-publisher publish-plan <folder> --source URL|DIR [--dry-run] [--continue-on-error] ...
+ * Exit codes: 0 success (inspect: a readable package, even with diagnostics), 1 usage error,
+ * 2 failure with a one-line cause on stderr.
+ */
+import { dirname, resolve } from 'node:path';
+import { describeError, NuGetPublisherError, toUserError } from '../core/errors';
+import { fsFailure } from '../core/fsSafe';
+import { displayUrl, escapeControl, SecretScrubber } from '../core/secrets/scrubber';
+import { cleanUpOnSignals } from '../core/tempFiles';
+import { FEED_KINDS, folderPath, guessKind, isUrlSource, type Feed, type FeedKind } from '../core/feeds/feed';
+import { authorizationOf, type Credential } from '../core/keys/keys';
+import { inspectVerb } from './inspectVerb';
+import type { PreparedPackage } from '../core/publish/prepare';
+// Each verb loads what it needs when it runs (dynamic imports, evaluated lazily in the bundle):
+// `inspect` never loads the HTTP stack, the packer or the diff, so the CLI starts quickly.
+
+import { USAGE } from './usage';
+
+/** Trusted publishing from GitHub Actions: the nuget.org user, and where the exchange happens. */
+const TRUSTED_PUBLISHING_OPTIONS = ['--trusted-publishing', '--token-service', '--audience'] as const;
+
+class UsageError extends Error {}
+
+/**
+ * Every byte the CLI prints goes through here: secrets it was given (the key from the environment,
+ * Basic credentials) and any URL user-info are replaced, and control characters from packages or
+ * servers are made visible (a package cannot move the cursor or forge lines).
+ */
+const scrubber = new SecretScrubber();
+function out(text: string): void {
+  process.stdout.write(escapeControl(scrubber.scrub(text), true));
+}
+function err(text: string): void {
+  process.stderr.write(escapeControl(scrubber.scrub(text), true));
+}
+/** One untrusted field on one line (an entry name, an id, a description). */
+const field = (text: string): string => escapeControl(text);
+
+/** Splits "--name value" options from positional arguments; flags are listed in `flags`. */
+function parseArgs(args: string[], valued: readonly string[], flags: readonly string[]): { positional: string[]; options: Map<string, string> } {
+  const positional: string[] = [];
+  const options = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (!arg.startsWith('--')) {
+      positional.push(arg);
+    } else if (flags.includes(arg)) {
+      options.set(arg, 'true');
+    } else if (valued.includes(arg)) {
+      const value = args[++i];
+      if (value === undefined) {
+        throw new UsageError(`${arg} needs a value`);
+      }
+      options.set(arg, value);
+    } else {
+      throw new UsageError(`unknown option ${arg}`);
+    }
+  }
+  return { positional, options };
+}
+
+async function pack(args: string[]): Promise<number> {
+  const { positional, options } = parseArgs(args, ['--base-path', '--output', '--properties', '--version', '--configuration'], ['--symbols']);
+  if (positional.length !== 1) {
+    throw new UsageError('pack takes one .nuspec or project file');
+  }
+  const input = resolve(positional[0]);
+  const output = resolve(options.get('--output') ?? dirname(input));
+  const [{ spawn }, { makeFolder }, { dotnetPackArgs, findDotnet, isProjectFile, producedPackages }, { packNuspec }, { parseProperties }] = await Promise.all([
+    import('node:child_process'), import('../core/fsSafe'), import('../core/pack/dotnetPack'), import('../core/pack/packNuspec'), import('../core/pack/tokens'),
+  ]);
+  if (isProjectFile(input)) {
+    await findDotnet();
+    await makeFolder(output, 'NP1032', 'the output folder');
+    const started = Date.now();
+    const code = await new Promise<number>((done) => {
+      const child = spawn('dotnet', dotnetPackArgs({ project: input, configuration: options.get('--configuration'), outputDir: output, version: options.get('--version'), symbols: options.has('--symbols') }), { stdio: ['ignore', 'inherit', 'inherit'] });
+      child.on('error', () => done(127));
+      child.on('close', (status) => done(status ?? 1));
+    });
+    if (code !== 0) {
+      err(`NP1052: dotnet pack failed with exit code ${code}; its errors are above.\n`);
+      return 2;
+    }
+    (await producedPackages(output, started)).forEach((path) => out(`${path}\n`));
+    return 0;
+  }
+  await makeFolder(output, 'NP1032', 'the output folder');
+  const result = await packNuspec({
+    nuspecPath: input,
+    basePath: options.get('--base-path'),
+    outputDir: output,
+    properties: options.has('--properties') ? parseProperties(options.get('--properties') ?? '') : undefined,
+    symbols: options.has('--symbols'),
+  });
+  result.warnings.forEach((warning) => err(`warning: ${warning}\n`));
+  result.diagnostics.filter((diagnostic) => diagnostic.severity === 'warning').forEach((diagnostic) => err(`warning ${diagnostic.code}: ${diagnostic.message}\n`));
+  out(`${result.packagePath}\n`);
+  if (result.symbolsPath) {
+    out(`${result.symbolsPath}\n`);
+  }
+  return 0;
+}
+
+async function inspect(args: string[]): Promise<number> {
+  return inspectVerb(args, { out, err });
+}
+
+/** The key comes from an environment variable, so it never lands in shell history. */
+function apiKeyFrom(options: Map<string, string>): string | undefined {
+  const name = options.get('--api-key-env') ?? 'NUGET_API_KEY';
+  const value = process.env[name];
+  scrubber.protect(value);
+  if (options.has('--api-key-env') && !value) {
+    throw new UsageError(`the environment variable ${name} is empty or not set`);
+  }
+  return value || undefined;
+}
+
+/** The feed a --source (and optional --kind) names. */
+function feedFrom(source: string, kind: string | undefined): Feed {
+  if (kind !== undefined && !(FEED_KINDS as readonly string[]).includes(kind)) {
+    throw new UsageError(`--kind must be one of ${FEED_KINDS.join(', ')}`);
+  }
+  const resolvedKind = (kind as FeedKind | undefined) ?? guessKind(source);
+  if (resolvedKind === 'folder') {
+    return { name: resolve(folderPath(source)), source: resolve(folderPath(source)), kind: 'folder' };
+  }
+  if (!isUrlSource(source)) {
+    throw new UsageError(`--kind ${resolvedKind} needs an http(s) URL as --source`);
+  }
+  const url = new URL(source);
+  if (url.username || url.password) {
+    throw new NuGetPublisherError('NP3010', `The source URL ${displayUrl(source)} has credentials written into it; they are never sent that way (and would end up in logs and shell history).`, 'Remove them from the URL: pass the user name with --user and the password or key in NUGET_API_KEY (or --api-key-env NAME).');
+  }
+  return { name: new URL(source).host, source, kind: resolvedKind };
+}
+
+/** nuget-server wants Basic credentials: the user name comes from --user, the password from the key variable. */
+function credentialFrom(feed: Feed, options: Map<string, string>): Credential | undefined {
+  const secret = apiKeyFrom(options);
+  if (secret === undefined) {
+    return undefined;
+  }
+  if (feed.kind === 'nuget-server' || options.has('--user')) {
+    scrubber.protectBasic(options.get('--user') ?? '', secret);
+    return { basic: { username: options.get('--user') ?? '', password: secret }, ...(feed.kind === 'nuget-server' ? {} : { apiKey: secret }) };
+  }
+  return { apiKey: secret };
+}
+
+/**
+ * The credential for a push: with --trusted-publishing USER, a short-lived key exchanged for this
+ * GitHub Actions run's OIDC token (nothing stored anywhere); otherwise the key variable.
+ */
+async function pushCredential(feed: Feed, options: Map<string, string>): Promise<Credential | undefined> {
+  const user = options.get('--trusted-publishing');
+  if (user === undefined) {
+    return credentialFrom(feed, options);
+  }
+  if (options.has('--api-key-env') || options.has('--user')) {
+    throw new UsageError('--trusted-publishing gets its key from the OIDC exchange: leave out --api-key-env and --user');
+  }
+  const { trustedPublishingKey } = await import('../core/publish/trustedPublishing');
+  const requestToken = process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  scrubber.protect(requestToken);
+  const apiKey = await trustedPublishingKey({
+    username: user, tokenService: options.get('--token-service'), audience: options.get('--audience'),
+    requestUrl: process.env.ACTIONS_ID_TOKEN_REQUEST_URL, requestToken,
+    onSecret: (secret) => {
+      scrubber.protect(secret);
+      // GitHub Actions masks a value in every later log line once told so; raw on purpose (the
+      // scrubber would hide the value from the very command that announces it).
+      if (process.env.GITHUB_ACTIONS === 'true') {
+        process.stdout.write(`::add-mask::${secret}\n`);
+      }
+    },
+  });
+  err(`trusted publishing: a short-lived API key for ${user} from ${options.get('--token-service') ?? 'nuget.org'} (valid about an hour)\n`);
+  return { apiKey };
+}
+
+/** Prints what the rule gate found; false when nuget.org would refuse the package (and --no-checks was not given). */
+async function passesGate(feed: Feed, prepared: PreparedPackage, override: boolean): Promise<boolean> {
+  const { mayPublish } = await import('../core/publish/prepare');
+  const gate = mayPublish(feed, prepared.findings, { override });
+  const name = `${prepared.id} ${prepared.version}`;
+  const list = gate.errors.map((error) => `  ${error.code}: ${error.message}\n`).join('');
+  if (gate.errors.length === 0) {
+    return true;
+  }
+  if (override) {
+    err(`${name}: rule checks overridden (--no-checks): ${gate.summary}\n${list}`);
+    return true;
+  }
+  if (gate.verdict === 'no') {
+    err(`error NP2060: ${name} cannot go to ${feed.name}: ${gate.summary}; nuget.org would refuse it and nothing was sent.\n${list}  fix: fix them and pack again, or pass --no-checks to push anyway.\n`);
+    return false;
+  }
+  err(`warning: ${name} does not pass nuget.org's rules: ${gate.summary}; ${feed.name} may accept it.\n${list}`);
+  return true;
+}
+
+async function push(args: string[]): Promise<number> {
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user', '--symbol-source', ...TRUSTED_PUBLISHING_OPTIONS], ['--symbols', '--skip-duplicate', '--no-service-endpoint', '--no-checks']);
+  const source = options.get('--source');
+  if (positional.length !== 1 || !source) {
+    throw new UsageError('push takes one package and --source');
+  }
+  const feed = feedFrom(source, options.get('--kind'));
+  const packagePath = resolve(positional[0]);
+  // Opened once: identity, rule findings and symbols; the same rule gate as in VS Code.
+  const [{ preparePublish }, { publish }] = await Promise.all([import('../core/publish/prepare'), import('../core/publish/publish')]);
+  const prepared = await preparePublish(packagePath);
+  if (!(await passesGate(feed, prepared, options.has('--no-checks')))) {
+    return 2;
+  }
+  const report = await publish({
+    feed,
+    packagePath,
+    prepared,
+    credential: await pushCredential(feed, options),
+    skipDuplicate: options.has('--skip-duplicate'),
+    symbols: options.has('--symbols') || options.has('--symbol-source'),
+    symbolSource: options.get('--symbol-source'),
+    noServiceEndpoint: options.has('--no-service-endpoint'),
+  });
+  report.warnings.forEach((warning) => err(`warning from the server: ${warning}\n`));
+  report.notes.forEach((note) => err(`${note}\n`));
+  const what = `${report.id} ${report.version}`;
+  if (report.outcome === 'symbols-only') {
+    out(`${what} symbols: ${report.symbols?.outcome}${report.symbols?.status !== undefined ? ` (${report.symbols.status})` : ''}\n`);
+  } else if (report.location) {
+    out(`${report.outcome === 'created' ? 'pushed' : 'already there (skipped)'}: ${report.location}\n`);
+  } else {
+    out(`${what}: ${report.outcome}${report.status !== undefined ? ` (${report.status})` : ''}\n`);
+  }
+  if (report.symbols && report.outcome !== 'symbols-only') {
+    out(`${what} symbols: ${report.symbols.outcome}${report.symbols.status !== undefined ? ` (${report.symbols.status})` : ''}${report.symbols.reason && report.symbols.outcome !== 'failed' ? ` (${report.symbols.reason})` : ''}\n`);
+  }
+  if (report.symbols?.outcome === 'failed') {
+    // Like dotnet: any part that failed fails the command, with its reason.
+    err(`${report.symbols.reason}\n`);
+    return 2;
+  }
+  return 0;
+}
+
+async function compare(args: string[]): Promise<number> {
+  const { positional } = parseArgs(args, [], []);
+  if (positional.length !== 2) {
+    throw new UsageError('diff takes two packages: the older and the newer');
+  }
+  const { describeDiff, diffPackages, snapshot } = await import('../core/diff/packageDiff');
+  const diff = diffPackages(await snapshot(resolve(positional[0])), await snapshot(resolve(positional[1])));
+  out(`${describeDiff(diff).map(field).join('\n')}\n`);
+  return 0;
+}
+
+async function publishPlan(args: string[]): Promise<number> {
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user', '--symbol-source', ...TRUSTED_PUBLISHING_OPTIONS], ['--dry-run', '--continue-on-error', '--skip-duplicate', '--symbols', '--no-service-endpoint', '--no-checks']);
+  const source = options.get('--source');
+  if (positional.length !== 1 || !source) {
+    throw new UsageError('publish-plan takes one folder and --source');
+  }
+  const feed = feedFrom(source, options.get('--kind'));
+  const [{ buildPlan, describePlan, findPackages, runPlan }, { publish }, { FeedClient }] = await Promise.all([import('../core/plan/publishPlan'), import('../core/publish/publish'), import('../core/feeds/feedClient')]);
+  const packages = await findPackages(resolve(positional[0]));
+  if (packages.length === 0) {
+    throw new UsageError(`no .nupkg under ${positional[0]}`);
+  }
+  // Reads carry the same credentials as the pushes (--user + the key variable: Basic), so a feed
+  // that wants them even to read (GitHub Packages, Azure Artifacts) is checked, not guessed.
+  // Trusted publishing exchanges its one-time OIDC token only when something is pushed (not in a dry run).
+  let credential = options.has('--trusted-publishing') ? undefined : credentialFrom(feed, options);
+  const readAuthorization = authorizationOf(credential);
+  const credentials = readAuthorization ? (): string => readAuthorization : undefined;
+  const override = options.has('--no-checks');
+  if (override) {
+    err('rule checks overridden (--no-checks): packages that nuget.org would refuse are pushed anyway\n');
+  }
+  const plan = await buildPlan({ client: new FeedClient(feed, credentials), packages, override });
+  out(`plan (${options.has('--dry-run') ? 'dry run: nothing is published' : 'publishing'}):\n${describePlan(plan).map((line) => `  ${line}`).join('\n')}\n`);
+  if (options.has('--dry-run')) {
+    return plan.entries.some((entry) => entry.action === 'blocked' || entry.action === 'unreadable') ? 2 : 0;
+  }
+  if (options.has('--trusted-publishing') && plan.entries.some((entry) => entry.action === 'publish')) {
+    credential = await pushCredential(feed, options);
+  }
+  const results = await runPlan(plan, {
+    continueOnError: options.has('--continue-on-error'),
+    publishOne: async (entry) => {
+      const report = await publish({ feed, packagePath: entry.path, prepared: entry.prepared, credential, skipDuplicate: options.has('--skip-duplicate'), symbols: options.has('--symbols') || options.has('--symbol-source'), symbolSource: options.get('--symbol-source'), noServiceEndpoint: options.has('--no-service-endpoint') });
+      if (report.symbols?.outcome === 'failed') {
+        throw new NuGetPublisherError('NP2051', `${report.id} ${report.version} was published (${report.outcome}) but its symbols were not: ${report.symbols.reason}`, 'Push the .snupkg again once the cause is fixed.');
+      }
+      return report.outcome;
+    },
+  });
+  for (const result of results) {
+    out(`${result.entry.id} ${result.entry.version}: ${result.outcome}${result.message ? ` (${result.message})` : ''}\n`);
+  }
+  return results.some((result) => result.outcome === 'failed' || result.outcome === 'not-run') ? 2 : 0;
+}
+
+async function listing(args: string[], listed: boolean): Promise<number> {
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env'], ['--no-service-endpoint']);
+  const source = options.get('--source');
+  if (positional.length !== 2 || !source || !isUrlSource(source)) {
+    throw new UsageError(`${listed ? 'relist' : 'unlist'} takes <id> <version> and --source URL`);
+  }
+  const feed = feedFrom(source, undefined);
+  const [id, version] = positional;
+  const { changeListing } = await import('../core/publish/listing');
+  const result = await changeListing({ feed, id, version, listed, apiKey: apiKeyFrom(options), noServiceEndpoint: options.has('--no-service-endpoint') });
+  out(`${id} ${version} ${result.outcome === 'deleted' ? 'deleted by the server (it does not unlist: the version is gone)' : result.outcome}${result.note ? ` (${result.note})` : ''} (${result.status})\n`);
+  return 0;
+}
+
+/** Anything that is not already an NP error gets a code, a cause and a fix. */
+function asUserError(error: unknown): NuGetPublisherError {
+  return toUserError(error, (errno) => fsFailure(errno, 'NP0990', 'The command', errno.path ?? 'a file'));
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'inspect':
+        return await inspect(rest);
+      case 'pack':
+        return await pack(rest);
+      case 'push':
+        return await push(rest);
+      case 'diff':
+        return await compare(rest);
+      case 'publish-plan':
+        return await publishPlan(rest);
+      case 'unlist':
+      case 'relist':
+        return await listing(rest, command === 'relist');
+      case '--help':
+      case '-h':
+      case undefined:
+        out(`${USAGE}\n`);
+        return command === undefined ? 1 : 0;
+      default:
+        err(`unknown command "${command}"\n${USAGE}\n`);
+        return 1;
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      err(`${error.message}\n${USAGE}\n`);
+      return 1;
+    }
+    err(`${describeError(asUserError(error))}\n`);
+    return 2;
+  }
+}
+
+cleanUpOnSignals();
+void main(process.argv.slice(2)).then((code) => {
+  process.exitCode = code;
+});

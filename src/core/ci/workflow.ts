@@ -1,0 +1,124 @@
+/**
+ * A GitHub Actions workflow that packs and publishes to nuget.org, with trusted publishing (OIDC,
+ * no stored key: NuGet/login exchanges the job's token for a one-hour key) or a repository secret,
+ * and the values nuget.org's trusted publishing policy must hold for it (the policy names the
+ * workflow file: a renamed file no longer matches).
+ */
+export interface WorkflowPackage {
+  /** Workspace-relative path with forward slashes: a project (.csproj/.fsproj/.vbproj) or a .nuspec. */
+  readonly path: string;
+}
+
+export interface WorkflowOptions {
+  readonly packages: readonly WorkflowPackage[];
+  /** The nuget.org user (profile name) who creates the trusted publishing policy. */
+  readonly nugetUser: string;
+  readonly mode: 'trusted' | 'secret';
+  /** The file name under .github/workflows/ (nuget.org's policy names it). */
+  readonly fileName: string;
+  /** A GitHub Actions environment, when the policy should require one. */
+  readonly environment?: string;
+  readonly dotnetVersion?: string;
+}
+
+export interface TrustedPublishingPolicy {
+  readonly packageOwner: string;
+  readonly repositoryOwner: string;
+  readonly repository: string;
+  readonly workflowFile: string;
+  readonly environment: string;
+}
+
+export const WORKFLOW_FILE = 'publish-nuget.yml';
+export const NUGET_ORG_TRUSTED_PUBLISHING_PAGE = 'https://www.nuget.org/account/trustedpublishing';
+
+/** A YAML double-quoted scalar. */
+function quoted(value: string): string {
+  return JSON.stringify(value);
+}
+
+function packCommand(pkg: WorkflowPackage): string {
+  if (/\.nuspec$/i.test(pkg.path)) {
+    // NuGet.exe is on GitHub's Windows runners; it packs a .nuspec with its symbols.
+    return `nuget pack ${quoted(pkg.path)} -OutputDirectory artifacts -Symbols -SymbolPackageFormat snupkg -NonInteractive`;
+  }
+  return `dotnet pack ${quoted(pkg.path)} -c Release -o artifacts -p:IncludeSymbols=true -p:SymbolPackageFormat=snupkg`;
+}
+
+export function publishWorkflow(options: WorkflowOptions): string {
+  if (options.packages.length === 0) {
+    throw new Error('publishWorkflow needs at least one package');
+  }
+  const trusted = options.mode === 'trusted';
+  const windows = options.packages.some((pkg) => /\.nuspec$/i.test(pkg.path));
+  const apiKey = trusted ? '${{ steps.login.outputs.NUGET_API_KEY }}' : '${{ secrets.NUGET_API_KEY }}';
+  const lines = [
+    `# Packs and publishes to nuget.org when a version tag (v*) is pushed or a release is published.`,
+    `# Written by NuGet Publisher for VS Code ("NuGet: Set Up Publishing from GitHub Actions…").`,
+    trusted
+      ? `# Trusted publishing: nuget.org's policy names this file (${options.fileName}); renaming it breaks the match.`
+      : '# The API key comes from the repository secret NUGET_API_KEY (Settings → Secrets and variables → Actions).',
+    'name: Publish NuGet packages',
+    '',
+    'on:',
+    '  push:',
+    "    tags: ['v*']",
+    '  release:',
+    '    types: [published]',
+    '',
+    'permissions:',
+    '  contents: read',
+    '',
+    'jobs:',
+    '  publish:',
+    `    runs-on: ${windows ? 'windows-latest' : 'ubuntu-latest'}`,
+    ...(options.environment ? [`    environment: ${quoted(options.environment)}`] : []),
+    ...(trusted ? ['    permissions:', '      contents: read', '      id-token: write # GitHub issues the OIDC token that nuget.org exchanges for a one-hour key'] : []),
+    '    steps:',
+    '      - uses: actions/checkout@v4',
+    '      - uses: actions/setup-dotnet@v4',
+    '        with:',
+    `          dotnet-version: ${quoted(options.dotnetVersion ?? '8.0.x')}`,
+    '      - name: Pack',
+    '        run: |',
+    ...options.packages.map((pkg) => `          ${packCommand(pkg)}`),
+    ...(trusted ? [
+      '      - name: NuGet login (OIDC → short-lived API key)',
+      '        uses: NuGet/login@v1',
+      '        id: login',
+      '        with:',
+      `          user: ${quoted(options.nugetUser)}`,
+    ] : []),
+    '      - name: Push (packages and their .snupkg symbols)',
+    `        run: dotnet nuget push "artifacts/*.nupkg" --api-key "${apiKey}" --source https://api.nuget.org/v3/index.json --skip-duplicate`,
+    '',
+  ];
+  return lines.join('\n');
+}
+
+/** owner/name of a GitHub remote URL (https, ssh or git@ form), or undefined. */
+export function gitHubRepository(remoteUrl: string): { owner: string; name: string } | undefined {
+  const match = /github\.com[/:]([A-Za-z0-9-]+)\/([A-Za-z0-9._-]+?)(?:\.git)?\/?$/.exec(remoteUrl.trim());
+  return match ? { owner: match[1], name: match[2] } : undefined;
+}
+
+/** The `origin` remote's URL from a .git/config text. */
+export function originUrl(gitConfig: string): string | undefined {
+  const section = /\[remote "origin"\]([\s\S]*?)(?=\n\[|$)/.exec(gitConfig)?.[1];
+  return section ? /^\s*url\s*=\s*(.+)$/m.exec(section)?.[1]?.trim() : undefined;
+}
+
+export function trustedPublishingPolicy(options: WorkflowOptions, repository: { owner: string; name: string } | undefined): TrustedPublishingPolicy {
+  return {
+    packageOwner: options.nugetUser,
+    repositoryOwner: repository?.owner ?? '(your GitHub user or organization)',
+    repository: repository?.name ?? '(your repository)',
+    workflowFile: options.fileName,
+    environment: options.environment ?? '(none)',
+  };
+}
+
+/** Workflow files that already log in with NuGet/login: a policy made for them names their file. */
+export function otherTrustedWorkflows(files: readonly { name: string; text: string }[], fileName: string): string[] {
+  return files.filter((file) => file.name !== fileName && /uses:\s*NuGet\/login@/i.test(file.text)).map((file) => file.name);
+}
