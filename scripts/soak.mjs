@@ -54,7 +54,8 @@ try {
       console.log(`run ${run}/${runs} ${level}: exit ${result.status} in ${((Date.now() - began) / 1000).toFixed(0)} s`);
       if (result.status !== 0) {
         // What failed, so a failing run can be understood without running it again.
-        const failing = output.split('\n').filter((line) => /^not ok|^\s+(Error|AssertionError|timed out|locator)/.test(line)).slice(0, 20);
+        const lines = output.split('\n');
+        const failing = lines.flatMap((line, index) => (/^not ok/.test(line) ? lines.slice(index, index + 5) : [])).slice(0, 30);
         console.log((failing.length ? failing : output.trim().split('\n').slice(-15)).map((line) => `    ${line}`).join('\n'));
       }
     }

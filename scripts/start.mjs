@@ -51,7 +51,7 @@ const settings = {
   // A newcomer's first screen: the walkthrough (opened by the extension on its first run) and the
   // sample workspace's README, not the quiet workbench the tests use.
   'workbench.startupEditor': 'readme',
-  'workbench.welcomePage.walkthroughs.openOnInstall': true,
+  'nugetPublisher.walkthrough.openOnFirstRun': true,
   'git.openRepositoryInParentFolders': 'never',
   'nugetPublisher.feeds': [
     { name: 'nuget.org', source: 'https://api.nuget.org/v3/index.json', kind: 'nuget.org' },

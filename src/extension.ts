@@ -90,7 +90,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     );
     // Measured by `npm run bench` (scripts/bench-activation.mjs): activate() from entry to return.
     log.info('activate', `activated in ${(performance.now() - started).toFixed(1)} ms`);
-    void openWalkthroughOnFirstRun(context, readSettings().openWalkthroughOnInstall).catch((error: unknown) => log.warn('activate', `could not open the walkthrough: ${String(error)}`));
+    void openWalkthroughOnFirstRun(context, readSettings().openWalkthroughOnFirstRun).catch((error: unknown) => log.warn('activate', `could not open the walkthrough: ${String(error)}`));
     return { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services), shownDiffs, liveWebviews: () => liveInspectorPanels.size + (KeysPanel.isOpen() ? 1 : 0) };
   } catch (error) {
     // VS Code does not show activation errors: log them and tell the user.

@@ -70,6 +70,7 @@ export const TEST_SETTINGS: Readonly<Record<string, unknown>> = {
   'security.workspace.trust.enabled': false,
   'window.commandCenter': true,
   'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'nugetPublisher.walkthrough.openOnFirstRun': false,
   // A headless browser must not be taken for a screen reader (that opens accessibility help).
   'editor.accessibilitySupport': 'off',
 };

@@ -61,17 +61,22 @@ export type FromWebview =
   | { readonly type: 'ready' }
   | { readonly type: 'copy'; readonly text: string }
   | { readonly type: 'showNuspec' }
+  /** Open one entry of the package in an editor tab (read-only). */
+  | { readonly type: 'openEntry'; readonly path: string }
   | { readonly type: 'reload' };
 
-const FROM_WEBVIEW_TYPES = new Set(['ready', 'copy', 'showNuspec', 'reload']);
+const FROM_WEBVIEW_TYPES = new Set(['ready', 'copy', 'showNuspec', 'openEntry', 'reload']);
 
 export function isFromWebview(value: unknown): value is FromWebview {
   if (typeof value !== 'object' || value === null) {
     return false;
   }
-  const message = value as { type?: unknown; text?: unknown };
+  const message = value as { type?: unknown; text?: unknown; path?: unknown };
   if (typeof message.type !== 'string' || !FROM_WEBVIEW_TYPES.has(message.type)) {
     return false;
+  }
+  if (message.type === 'openEntry') {
+    return typeof message.path === 'string' && message.path.length > 0 && message.path.length < 4096;
   }
   return message.type !== 'copy' || typeof message.text === 'string';
 }

@@ -16,8 +16,8 @@ export interface Settings {
   readonly keys: { readonly expiryReminderDays: number };
   /** The merged `feeds` value, unparsed: feedSettings.ts parses it and reports problems. */
   readonly feeds: unknown;
-  /** VS Code's own `workbench.welcomePage.walkthroughs.openOnInstall`, which the extension honours. */
-  readonly openWalkthroughOnInstall: boolean;
+  /** Open the walkthrough on the first activation (VS Code's own openOnInstall does not reach a remote extension host). */
+  readonly openWalkthroughOnFirstRun: boolean;
 }
 
 /** Limits, as package.json declares them (the settings UI enforces them; a hand-edited file may not). */
@@ -56,7 +56,7 @@ function read(): Settings {
     },
     keys: { expiryReminderDays: Math.round(bounded(config.get('keys.expiryReminderDays'), LIMITS.expiryReminderDays)) },
     feeds: config.get<unknown>('feeds'),
-    openWalkthroughOnInstall: flag(vscode.workspace.getConfiguration('workbench.welcomePage').get('walkthroughs.openOnInstall'), true),
+    openWalkthroughOnFirstRun: flag(config.get('walkthrough.openOnFirstRun'), true),
   };
 }
 

@@ -30,10 +30,11 @@ export function initWalkthrough(extensionContext: vscode.ExtensionContext): void
 const SHOWN_KEY = 'nugetPublisher.walkthroughShown';
 
 /**
- * Opens the walkthrough once, on the first activation after install, unless the user turned
- * walkthroughs off (VS Code's own `workbench.welcomePage.walkthroughs.openOnInstall`). VS Code's
- * own open-on-install does not fire for an extension installed before the window started (as
- * `code --install-extension` or `npm start` do).
+ * Opens the walkthrough once, on the first activation after install, unless
+ * `nugetPublisher.walkthrough.openOnFirstRun` is off. VS Code's own open-on-install does not fire
+ * for an extension installed before the window started (as `code --install-extension` or
+ * `npm start` do), and its setting does not reach a remote extension host (code-server), so the
+ * extension has its own.
  */
 export async function openWalkthroughOnFirstRun(extensionContext: vscode.ExtensionContext, enabled: boolean): Promise<void> {
   if (!enabled || extensionContext.globalState.get<boolean>(SHOWN_KEY)) {

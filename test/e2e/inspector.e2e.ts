@@ -1,7 +1,7 @@
 /** E2E, inspector: open packages and a nuspec as a person does, and see metadata, checks and errors. */
 import { join } from 'node:path';
 import type { E2EContext } from './context';
-import { ARTIFACTS, activeWebview, chooseFile, closeAllEditors, expectText, quickOpen, runCommand } from './harness';
+import { ARTIFACTS, UI_TIMEOUT, activeWebview, chooseFile, closeAllEditors, expectText, quickOpen, runCommand } from './harness';
 
 export async function inspectorFeature({ page, steps, workspace }: E2EContext): Promise<void> {
   await steps.step('opening a .nupkg shows id, version, dependencies and checks in the inspector', async () => {
@@ -18,6 +18,10 @@ export async function inspectorFeature({ page, steps, workspace }: E2EContext): 
     await expectText(view.locator('#readme code.raw-html'), '<script>');
     await expectText(view.locator('#metadata'), 'https://github.com/contoso/utils');
     await page.screenshot({ path: join(ARTIFACTS, 'inspector.png') });
+    // A double-click in the file tree opens the entry in a read-only editor tab.
+    await view.locator('vscode-tree-item[data-entry="README.md"]').dblclick();
+    await page.locator('.tab', { hasText: 'README.md' }).waitFor({ timeout: UI_TIMEOUT });
+    await expectText(page.locator(".monaco-editor .view-lines").first(), /#\s*Contoso\.Utils/);
   });
   await closeAllEditors(page);
 

@@ -1,5 +1,6 @@
 /** Extension-host tests: run inside a real VS Code (code-server 1.100.3, or desktop via test-electron). */
 import { strict as assert } from 'node:assert';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -131,6 +132,21 @@ suite('NuGet Publisher in a real VS Code', () => {
     const root = await vscode.workspace.fs.readDirectory(document.uri.with({ path: '/' }));
     assert.ok(root.some(([name, type]) => name === 'Contoso.Core.nuspec' && type === vscode.FileType.File), JSON.stringify(root));
     assert.ok(root.some(([name, type]) => name === 'lib' && type === vscode.FileType.Directory), JSON.stringify(root));
+  });
+
+  test('the inspector\'s file tree opens a text entry read-only in a tab, and refuses a binary one with its size and SHA-256', async () => {
+    const pkg = workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg');
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('nugetPublisher.openPackageEntry', pkg, 'lib/net10.0/Contoso.Core.xml');
+    assert.equal(editor.document.uri.scheme, 'nupkg');
+    assert.equal(editor.document.uri.path, '/lib/net10.0/Contoso.Core.xml');
+    assert.equal(editor.document.languageId, 'xml', 'coloured by its extension');
+    assert.match(editor.document.getText(), /<doc>/);
+    const mark = api.shownMessages.length;
+    assert.equal(await vscode.commands.executeCommand('nugetPublisher.openPackageEntry', pkg, 'lib/net10.0/Contoso.Core.dll'), undefined);
+    const dll = await vscode.workspace.fs.readFile(editor.document.uri.with({ path: '/lib/net10.0/Contoso.Core.dll' }));
+    const sha = createHash('sha256').update(dll).digest('hex').toUpperCase();
+    assert.ok(api.shownMessages.slice(mark).includes(`info: lib/net10.0/Contoso.Core.dll is a binary file (${dll.length.toLocaleString('en-US')} bytes, SHA-256 ${sha}): not opened as text.`), api.shownMessages.slice(mark).join('\n'));
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(editor.document.uri.with({ path: '/lib/missing.dll' }))), (error: vscode.FileSystemError) => error.code === 'FileNotFound');
   });
 
   test('a malformed .nuspec gets one error at the line of the problem', async () => {

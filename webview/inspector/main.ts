@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-tree-item/index.js';
 import { isToWebview, type InspectorModel, type ToWebview } from '../../src/shared/protocol';
 import { h } from '../dom';
 import { vscodeApi } from '../vscodeApi';
-import { renderDependencies, renderFileTree, renderMetadata } from './sections';
+import { renderDependencies, renderFileTree, renderMetadata, setOpenEntryHandler } from './sections';
 import { renderMarkdown } from './markdown';
 
 interface State {
@@ -17,6 +17,7 @@ interface State {
 }
 
 const api = vscodeApi<State>();
+setOpenEntryHandler((path) => api.postMessage({ type: 'openEntry', path }));
 const app = document.getElementById('app') as HTMLElement;
 
 function icon(name: string, label?: string): HTMLElement {

@@ -109,7 +109,7 @@ function treeItems(node: FolderNode, depth: number): HTMLElement[] {
   for (const file of [...node.files].sort((a, b) => a.path.localeCompare(b.path))) {
     const name = file.path.split('/').pop() ?? file.path;
     const description = `${formatBytes(file.size)}${file.frameworkDisplay ? ` · ${file.frameworkDisplay}` : ''}`;
-    items.push(h('vscode-tree-item', { 'data-path': file.path, title: `${file.path} — ${file.size} bytes (${file.compressedSize} compressed), role ${file.role}` }, name, h('span', { slot: 'description' }, description)));
+    items.push(h('vscode-tree-item', { 'data-entry': file.path, title: `${file.path} — ${file.size} bytes (${file.compressedSize} compressed), role ${file.role}` }, name, h('span', { slot: 'description' }, description)));
   }
   return items;
 }
@@ -131,8 +131,25 @@ function renderFileGroups(model: InspectorModel): HTMLElement {
   return h('table', { class: 'metadata file-groups', id: 'file-groups', 'aria-label': 'Files by role and framework' }, body);
 }
 
+let onOpenEntry: ((path: string) => void) | undefined;
+
+/** What opening a file in the tree does (main.ts posts it to the extension). */
+export function setOpenEntryHandler(handler: (path: string) => void): void {
+  onOpenEntry = handler;
+}
+
 export function renderFileTree(model: InspectorModel): HTMLElement {
-  const tree = h('vscode-tree', { id: 'file-tree', 'aria-label': 'Package files', indentGuides: '' });
+  const tree = h('vscode-tree', { id: 'file-tree', 'aria-label': 'Package files (double-click or Enter opens a file)', indentGuides: '' });
   treeItems(buildTree(model.files), 0).forEach((item) => tree.appendChild(item));
+  // A file opens in an editor tab, read-only (the extension refuses binaries, naming size and hash).
+  const open = (event: Event): void => {
+    const item = (event.target as HTMLElement | null)?.closest?.('vscode-tree-item[data-entry]');
+    const path = item?.getAttribute('data-entry');
+    if (path) {
+      onOpenEntry?.(path);
+    }
+  };
+  tree.addEventListener('dblclick', open);
+  tree.addEventListener('keydown', (event) => (event as KeyboardEvent).key === 'Enter' && open(event));
   return h('div', {}, renderFileGroups(model), tree);
 }

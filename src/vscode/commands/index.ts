@@ -5,7 +5,8 @@
 import * as vscode from 'vscode';
 import { setUpCiPublishing, type CiSetupArgs } from '../publish/ciSetupCommand';
 import { INSPECTOR_VIEW_TYPE, activeInspectorUri, showNuspec } from '../inspector/inspectorEditor';
-import { showError } from '../log';
+import { openPackageAsFolder, openPackageEntry } from '../inspector/packageFileSystem';
+import { notify, showError } from '../log';
 import { describeError, toUserError } from '../../core/errors';
 import { fsFailure } from '../../core/fsSafe';
 import type { Services } from '../services';
@@ -56,6 +57,18 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
     } else {
       await vscode.commands.executeCommand('nugetPublisher.inspectPackage');
     }
+  },
+  // One entry of a package in a read-only editor tab (the inspector's file tree; scripted: package Uri, entry path).
+  'nugetPublisher.openPackageEntry': (services) => async (uri?: unknown, path?: unknown): Promise<vscode.TextEditor | undefined> => {
+    const target = uri instanceof vscode.Uri ? uri : activeInspectorUri();
+    if (!target || typeof path !== 'string') {
+      return undefined;
+    }
+    return openPackageEntry(target, path, (message) => void notify(services.log, 'info', message));
+  },
+  'nugetPublisher.openPackageAsFolder': () => async (uri?: unknown): Promise<boolean> => {
+    const target = uri instanceof vscode.Uri ? uri : activeInspectorUri() ?? (await vscode.window.showOpenDialog({ filters: { 'NuGet packages': ['nupkg', 'snupkg'] }, openLabel: 'Open as Folder' }))?.[0];
+    return target ? openPackageAsFolder(target) : false;
   },
   // The nuspec inside a package, as a read-only document (from the Explorer, the inspector, or scripted).
   'nugetPublisher.showNuspec': () => async (uri?: unknown): Promise<vscode.TextEditor | undefined> => {

@@ -106,6 +106,9 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       case 'showNuspec':
         await this.showNuspec(document.uri);
         break;
+      case 'openEntry':
+        await vscode.commands.executeCommand('nugetPublisher.openPackageEntry', document.uri, message.path);
+        break;
     }
   }
 

@@ -115,3 +115,29 @@ export class PackageFileSystem implements vscode.FileSystemProvider {
     throw vscode.FileSystemError.NoPermissions(uri);
   }
 }
+
+/** Files opened as text: the package's XML, MSBuild, scripts, docs and sources. */
+const TEXT_EXTENSIONS = /\.(nuspec|xml|props|targets|ps1|psm1|psd1|md|txt|json|cs|fs|vb|fsx|csx|config|rels|psmdcp|ya?ml|csv|html?|css|js|mjs|ts|editorconfig|ruleset|tt|resx|xaml|sh|cmd|bat|ini|toml|in|transform|pp)$/i;
+
+/**
+ * Opens one entry of a package in a read-only editor tab (syntax colouring from its extension);
+ * a binary entry is refused with its size and SHA-256, so the user can still identify it.
+ */
+export async function openPackageEntry(packageUri: vscode.Uri, path: string, show: (message: string) => void): Promise<vscode.TextEditor | undefined> {
+  const uri = entryUri(packageUri, path);
+  const data = await vscode.workspace.fs.readFile(uri);
+  const looksBinary = !TEXT_EXTENSIONS.test(path) || data.subarray(0, 8192).includes(0);
+  if (looksBinary) {
+    const { createHash } = await import('node:crypto');
+    show(`${path} is a binary file (${data.length.toLocaleString('en-US')} bytes, SHA-256 ${createHash('sha256').update(data).digest('hex').toUpperCase()}): not opened as text.`);
+    return undefined;
+  }
+  return vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+}
+
+/** Adds the package to the Explorer as a read-only folder. */
+export function openPackageAsFolder(packageUri: vscode.Uri): boolean {
+  const root = entryUri(packageUri, '');
+  const count = vscode.workspace.workspaceFolders?.length ?? 0;
+  return vscode.workspace.updateWorkspaceFolders(count, 0, { uri: root, name: `${basename(packageUri.path)} (read-only)` });
+}
