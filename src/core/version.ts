@@ -80,6 +80,11 @@ export function compareVersions(a: NuGetVersion, b: NuGetVersion): number {
   return semver.compare(left, right, { loose: true });
 }
 
+/** The NuGet versions among `texts`, newest first (anything that is not a version is left out). */
+export function newestFirst(texts: readonly string[]): string[] {
+  return texts.filter((text) => parseVersion(text)).sort((a, b) => compareVersions(parseVersion(b)!, parseVersion(a)!));
+}
+
 export function versionsEqual(a: NuGetVersion, b: NuGetVersion): boolean {
   return compareVersions(a, b) === 0;
 }

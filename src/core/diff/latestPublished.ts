@@ -7,12 +7,10 @@ import { folderPath } from '../feeds/feed';
 import type { FeedClient } from '../feeds/feedClient';
 import { downloadPath, folderFeedLocation } from '../feeds/packagePaths';
 import { sameVersion } from '../feeds/feedReads';
-import { compareVersions, parseVersion } from '../version';
+import { newestFirst } from '../version';
 
 function newest(versions: readonly string[], excluding: string): string | undefined {
-  return versions
-    .filter((version) => !sameVersion(version, excluding) && parseVersion(version))
-    .sort((a, b) => compareVersions(parseVersion(b)!, parseVersion(a)!))[0];
+  return newestFirst(versions.filter((version) => !sameVersion(version, excluding)))[0];
 }
 
 export async function latestPublished(options: { client: FeedClient; id: string; excludingVersion: string; downloadFolder: string; signal?: AbortSignal }): Promise<{ version: string; path: string } | undefined> {

@@ -13,13 +13,18 @@ export function isLoopback(hostname: string): boolean {
   return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
 }
 
+/** Secrets travel over HTTPS, or plain HTTP to this machine only. */
+export function isSecureOrLoopback(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+}
+
 /** Throws unless a key may be sent to `url` for a key bound to `keyOrigin`. */
 export function assertKeyMayGo(url: string, keyOrigin: string): void {
   const target = new URL(url);
   if (target.origin !== keyOrigin) {
     throw new NuGetPublisherError('NP2001', `The request would send the API key to ${target.origin}, but the key belongs to ${keyOrigin}; it was not sent.`, 'Check the feed URL; keys only ever go to the origin they were stored for.');
   }
-  if (target.protocol !== 'https:' && !(target.protocol === 'http:' && isLoopback(target.hostname))) {
+  if (!isSecureOrLoopback(target)) {
     throw new NuGetPublisherError('NP2002', `${target.origin} uses plain ${target.protocol.replace(':', '').toUpperCase()}; API keys are only sent over HTTPS (or to this machine).`, 'Use the feed\'s https:// URL.');
   }
 }

@@ -3,7 +3,6 @@
  * nuget-server (POST /api/publish), or a V3 feed (PUT to PackagePublish, then the .snupkg beside
  * the .nupkg to SymbolPackagePublish). Used by the CLI and by the "Publish package" command.
  */
-import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { NuGetPublisherError } from '../errors';
 import { folderPath, isNugetOrgHost, NUGET_ORG_SYMBOL_PUSH, nugetServerBase, serviceIndexUrl, v2PushUrl, type Feed } from '../feeds/feed';
@@ -13,7 +12,7 @@ import { authorizationOf, type Credential } from '../keys/keys';
 import { publishToNugetServer } from './nugetServerPublish';
 import { endpointKeyOrigin } from './keySafety';
 import { pushPackage, type PushOptions, type PushResult } from './push';
-import { preparePublish, symbolsPathFor, type PreparedPackage } from './prepare';
+import { preparePublish, type PreparedPackage } from './prepare';
 
 export interface PublishProgress {
   readonly what: 'package' | 'symbols';
@@ -67,10 +66,6 @@ export function publishFailed(report: PublishReport): boolean {
 
 export { symbolsPathFor } from './prepare';
 
-async function exists(path: string | undefined): Promise<boolean> {
-  return path !== undefined && (await stat(path).then((info) => info.isFile(), () => false));
-}
-
 /** Where a feed takes pushes, and where it takes symbol packages (undefined: nowhere). */
 interface Endpoints {
   readonly push: string;
@@ -95,8 +90,9 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
   if (isSymbolPackage && (feed.kind === 'folder' || feed.kind === 'nuget-server')) {
     throw new NuGetPublisherError('NP2050', `${basename(options.packagePath)} is a symbol package and ${feed.name} (${feed.kind === 'folder' ? 'a folder feed' : 'nuget-server'}) has no symbol server; it was not published, and never goes in as a package.`, 'Publish the .nupkg; push symbol packages to a feed with a symbol server (or --symbol-source).');
   }
-  const symbolsPath = symbolsPathFor(options.packagePath);
-  const hasSymbols = options.symbols === true && (await exists(symbolsPath));
+  // preparePublish found the .snupkg beside the package (when there is one).
+  const symbolsPath = prepared.symbolsPath;
+  const hasSymbols = options.symbols === true && symbolsPath !== undefined;
   if (feed.kind === 'folder') {
     const result = await pushToFolder(options.packagePath, folderPath(feed.source), { skipDuplicate: options.skipDuplicate });
     return { ...identity, feed, outcome: result.outcome, warnings: [], notes: [], location: result.folder, symbols: hasSymbols ? { outcome: 'not-sent', reason: 'folder feeds keep no symbol packages' } : undefined };

@@ -12,7 +12,7 @@
 import { boundedFetch, BODY_CAPS } from '../http/boundedFetch';
 import { NuGetPublisherError } from '../errors';
 import { displayUrl } from '../secrets/scrubber';
-import { isLoopback } from './keySafety';
+import { isSecureOrLoopback } from './keySafety';
 
 export const NUGET_ORG_TOKEN_SERVICE = 'https://www.nuget.org/api/v2/token';
 export const NUGET_ORG_AUDIENCE = 'https://www.nuget.org';
@@ -40,7 +40,7 @@ function checkSecureUrl(url: string, what: string): URL {
   } catch {
     throw new NuGetPublisherError('NP2073', `The ${what} URL "${displayUrl(url)}" is not a valid URL.`, 'Check the URL.');
   }
-  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && isLoopback(parsed.hostname))) {
+  if (!isSecureOrLoopback(parsed)) {
     throw new NuGetPublisherError('NP2073', `The ${what} ${parsed.origin} uses plain ${parsed.protocol.replace(':', '').toUpperCase()}; tokens are only sent over HTTPS (or to this machine).`, `Use the ${what}'s https:// URL.`);
   }
   return parsed;

@@ -4,15 +4,12 @@
  * error) to the Problems panel, and reloads when the file changes on disk.
  */
 import { markDone } from '../walkthrough';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { scrubDeep } from '../../core/secrets/scrubber';
 import { NuGetPublisherError, describeError } from '../../core/errors';
 import { inspectPackageFile } from '../../core/inspect';
-import { openPackage } from '../../core/nupkg/package';
-import { entryUri } from './packageFileSystem';
+import { entryUri, localCopy, withPackage, type LocalCopy } from './packageFileSystem';
 import { buildInspectorModel } from '../../core/inspectorModel';
 import { isFromWebview, type FromWebview, type ToWebview } from '../../shared/protocol';
 import { readSettings } from '../config';
@@ -152,38 +149,12 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
 
 /** Opens the nuspec of a package (a .nupkg/.snupkg URI) as a read-only XML document beside (nupkg: file system). */
 export async function showNuspec(packageUri: vscode.Uri): Promise<vscode.TextEditor> {
-  const local = await localCopy(packageUri);
-  let name: string;
-  try {
-    const pkg = await openPackage(local.path);
-    try {
-      name = basename(pkg.nuspecEntry.replace(/\\/g, '/'));
-    } finally {
-      await pkg.close();
-    }
-  } finally {
-    await local.release();
-  }
+  const name = await withPackage(packageUri, async (pkg) => basename(pkg.nuspecEntry.replace(/\\/g, '/')));
   const uri = entryUri(packageUri, name);
   const document = await vscode.languages.setTextDocumentLanguage(await vscode.workspace.openTextDocument(uri), 'xml');
   return vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }
 
-interface LocalCopy {
-  readonly path: string;
-  release(): Promise<void>;
-}
-
-/** Packages on non-file schemes (remote, virtual) are copied to a temp file for random access. */
-async function localCopy(uri: vscode.Uri): Promise<LocalCopy> {
-  if (uri.scheme === 'file') {
-    return { path: uri.fsPath, release: async () => undefined };
-  }
-  const folder = await mkdtemp(join(tmpdir(), 'nuget-inspect-'));
-  const path = join(folder, basename(uri.path));
-  await vscode.workspace.fs.writeFile(vscode.Uri.file(path), await vscode.workspace.fs.readFile(uri));
-  return { path, release: () => rm(folder, { recursive: true, force: true }) };
-}
 
 /** The package shown by the active inspector tab, if the active tab is one. */
 export function activeInspectorUri(): vscode.Uri | undefined {

@@ -20,28 +20,40 @@ export function entryUri(packageUri: vscode.Uri, entryPath: string): vscode.Uri 
   return vscode.Uri.from({ scheme: PACKAGE_SCHEME, path: `/${entryPath.replace(/^\/+/, '')}`, query: packageUri.toString() });
 }
 
-/** Runs `use` on the opened package (a local copy first when the package is not a local file). */
-async function withPackage<T>(uri: vscode.Uri, use: (pkg: OpenedPackage) => Promise<T>): Promise<T> {
-  const packageUri = vscode.Uri.parse(uri.query, true);
-  let folder: string | undefined;
-  let path = packageUri.fsPath;
-  if (packageUri.scheme !== 'file') {
-    folder = await mkdtemp(join(tmpdir(), 'nuget-fs-'));
-    path = join(folder, basename(packageUri.path));
-    await vscode.workspace.fs.writeFile(vscode.Uri.file(path), await vscode.workspace.fs.readFile(packageUri));
+export interface LocalCopy {
+  readonly path: string;
+  release(): Promise<void>;
+}
+
+/** The package as a local file: itself, or a temporary copy of a remote one (released after use). */
+export async function localCopy(uri: vscode.Uri): Promise<LocalCopy> {
+  if (uri.scheme === 'file') {
+    return { path: uri.fsPath, release: async () => undefined };
   }
+  const folder = await mkdtemp(join(tmpdir(), 'nuget-inspect-'));
+  const path = join(folder, basename(uri.path));
+  await vscode.workspace.fs.writeFile(vscode.Uri.file(path), await vscode.workspace.fs.readFile(uri));
+  return { path, release: () => rm(folder, { recursive: true, force: true }) };
+}
+
+/** Runs `use` on the opened package (a .nupkg/.snupkg URI). */
+export async function withPackage<T>(packageUri: vscode.Uri, use: (pkg: OpenedPackage) => Promise<T>): Promise<T> {
+  const local = await localCopy(packageUri);
   try {
-    const pkg = await openPackage(path);
+    const pkg = await openPackage(local.path);
     try {
       return await use(pkg);
     } finally {
       await pkg.close();
     }
   } finally {
-    if (folder) {
-      await rm(folder, { recursive: true, force: true });
-    }
+    await local.release();
   }
+}
+
+/** The package behind a nupkg: URI (its query). */
+function packageOf(uri: vscode.Uri): vscode.Uri {
+  return vscode.Uri.parse(uri.query, true);
 }
 
 function entryPath(uri: vscode.Uri): string {
@@ -62,7 +74,7 @@ export class PackageFileSystem implements vscode.FileSystemProvider {
 
   public async stat(uri: vscode.Uri): Promise<vscode.FileStat> {
     const path = entryPath(uri);
-    return withPackage(uri, async (pkg) => {
+    return withPackage(packageOf(uri), async (pkg) => {
       const names = [pkg.nuspecEntry, ...pkg.files.map((file) => file.path)];
       const file = pkg.files.find((candidate) => candidate.path === path);
       if (file || path === pkg.nuspecEntry) {
@@ -77,7 +89,7 @@ export class PackageFileSystem implements vscode.FileSystemProvider {
 
   public async readDirectory(uri: vscode.Uri): Promise<[string, vscode.FileType][]> {
     const prefix = entryPath(uri) ? `${entryPath(uri)}/` : '';
-    return withPackage(uri, async (pkg) => {
+    return withPackage(packageOf(uri), async (pkg) => {
       const children = new Map<string, vscode.FileType>();
       for (const name of new Set([pkg.nuspecEntry, ...pkg.files.map((file) => file.path)])) {
         if (name.startsWith(prefix)) {
@@ -91,7 +103,7 @@ export class PackageFileSystem implements vscode.FileSystemProvider {
 
   public async readFile(uri: vscode.Uri): Promise<Uint8Array> {
     const path = entryPath(uri);
-    return withPackage(uri, async (pkg) => {
+    return withPackage(packageOf(uri), async (pkg) => {
       if (path !== pkg.nuspecEntry && !pkg.hasFile(path)) {
         throw vscode.FileSystemError.FileNotFound(uri);
       }

@@ -15,7 +15,7 @@ import { notify, recordShown } from '../log';
 import type { Services } from '../services';
 import { workspacePackages } from '../workspacePicks';
 import { openPackage } from '../../core/nupkg/package';
-import { compareVersions, parseVersion } from '../../core/version';
+import { newestFirst } from '../../core/version';
 
 /** Arguments for scripted use (tests, other commands); every missing value is asked for. */
 export interface AddKeyArgs {
@@ -299,7 +299,7 @@ async function askProbeId(record: KeyRecord): Promise<string | undefined> {
 async function askProbeVersion(services: Services, feed: Feed, record: KeyRecord, id: string): Promise<string | undefined> {
   const title = `Test "${record.label}": which version of ${id}? (one the feed already has)`;
   const versions = await services.keys.clientFor(feed).versions(id).catch(() => [] as string[]);
-  const newest = versions.filter((version) => parseVersion(version)).sort((a, b) => compareVersions(parseVersion(b)!, parseVersion(a)!));
+  const newest = newestFirst(versions);
   if (newest.length > 0) {
     const picked = await vscode.window.showQuickPick([...newest, OTHER], { title, ignoreFocusOut: true });
     if (picked !== OTHER) {
