@@ -15,7 +15,8 @@ import { fsFailure } from '../core/fsSafe';
 import { displayUrl, escapeControl, SecretScrubber } from '../core/secrets/scrubber';
 import { cleanUpOnSignals } from '../core/tempFiles';
 import { FEED_KINDS, folderPath, guessKind, isUrlSource, type Feed, type FeedKind } from '../core/feeds/feed';
-import { authorizationOf, type Credential } from '../core/keys/keys';
+import { authorizationOf, presetFor, providerCredential, type Credential } from '../core/keys/keys';
+import { providerUri, type CredentialProviders } from '../core/keys/credentialProviders';
 import { inspectVerb } from './inspectVerb';
 import type { PreparedPackage } from '../core/publish/prepare';
 // Each verb loads what it needs when it runs (dynamic imports, evaluated lazily in the bundle):
@@ -156,6 +157,31 @@ function credentialFrom(feed: Feed, options: Map<string, string>): Credential | 
   return { apiKey: secret };
 }
 
+let providers: CredentialProviders | undefined;
+/** NuGet's credential provider plugins (CredentialProvider.Microsoft for Azure Artifacts), asked once per feed per run. */
+async function credentialProviders(): Promise<CredentialProviders> {
+  const { CredentialProviders: Providers } = await import('../core/keys/credentialProviders');
+  providers ??= new Providers({
+    protect: (credentials) => scrubber.protectBasic(credentials.username, credentials.password),
+    onLog: (message) => err(`${message}\n`),
+  });
+  return providers;
+}
+
+/** With no key given for an HTTP feed, as dotnet nuget push does: an installed credential provider's credentials. */
+async function providedCredential(feed: Feed): Promise<Credential | undefined> {
+  if (!isUrlSource(feed.source) || feed.kind === 'nuget.org') {
+    return undefined;
+  }
+  const answer = await (await credentialProviders()).credentialsFor(providerUri(feed));
+  if (!answer.credentials) {
+    err(`no key was given (NUGET_API_KEY or --api-key-env), and ${answer.why}\n`);
+    return undefined;
+  }
+  err(`using credentials for ${feed.name} from the credential provider ${answer.plugin}\n`);
+  return providerCredential(answer.credentials, presetFor(feed));
+}
+
 /**
  * The credential for a push: with --trusted-publishing USER, a short-lived key exchanged for this
  * GitHub Actions run's OIDC token (nothing stored anywhere); otherwise the key variable.
@@ -163,7 +189,7 @@ function credentialFrom(feed: Feed, options: Map<string, string>): Credential | 
 async function pushCredential(feed: Feed, options: Map<string, string>): Promise<Credential | undefined> {
   const user = options.get('--trusted-publishing');
   if (user === undefined) {
-    return credentialFrom(feed, options);
+    return credentialFrom(feed, options) ?? providedCredential(feed);
   }
   if (options.has('--api-key-env') || options.has('--user')) {
     throw new UsageError('--trusted-publishing gets its key from the OIDC exchange: leave out --api-key-env and --user');
@@ -286,12 +312,14 @@ async function publishPlan(args: string[]): Promise<number> {
   if (override) {
     err('rule checks overridden (--no-checks): packages that nuget.org would refuse are pushed anyway\n');
   }
-  const plan = await buildPlan({ client: new FeedClient(feed, credentials), packages, override });
+  // With no credentials given, a feed that refuses to be read is asked of the credential providers.
+  const challenge = credentials || options.has('--trusted-publishing') ? undefined : async (url: string, isRetry: boolean) => (await credentialProviders()).authorizationFor(url, isRetry);
+  const plan = await buildPlan({ client: new FeedClient(feed, credentials, challenge), packages, override });
   out(`plan (${options.has('--dry-run') ? 'dry run: nothing is published' : 'publishing'}):\n${describePlan(plan).map((line) => `  ${line}`).join('\n')}\n`);
   if (options.has('--dry-run')) {
     return plan.entries.some((entry) => entry.action === 'blocked' || entry.action === 'unreadable') ? 2 : 0;
   }
-  if (options.has('--trusted-publishing') && plan.entries.some((entry) => entry.action === 'publish')) {
+  if (credential === undefined && plan.entries.some((entry) => entry.action === 'publish')) {
     credential = await pushCredential(feed, options);
   }
   const results = await runPlan(plan, {

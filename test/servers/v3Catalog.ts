@@ -19,6 +19,8 @@ export interface CatalogVersion {
   readonly flatAt: number | null;
   readonly registrationAt: number | null;
   readonly searchAt: number | null;
+  /** The pushed .nupkg, served by the flat container (catalog-only versions have none: 404). */
+  readonly content?: Buffer;
 }
 
 export interface CatalogPackage {
@@ -124,7 +126,7 @@ export class Catalog {
     }
     const now = this.now();
     const after = (delay: number | null): number | null => (delay === null ? null : now + delay);
-    this.add(id, [{ version, published: new Date(now).toISOString(), flatAt: after(this.availability.flatMs), registrationAt: after(this.availability.registrationMs), searchAt: after(this.availability.searchMs) }]);
+    this.add(id, [{ version, content: nupkg, published: new Date(now).toISOString(), flatAt: after(this.availability.flatMs), registrationAt: after(this.availability.registrationMs), searchAt: after(this.availability.searchMs) }]);
   }
 
   public setListed(id: string, version: string, listed: boolean): boolean {
@@ -176,6 +178,16 @@ export class Catalog {
       const pkg = this.packages.get(match[1]);
       const versions = pkg ? this.sorted(pkg.versions.filter((version) => this.visible(version.flatAt))) : [];
       this.send(req, res, versions.length ? 200 : 404, versions.length ? { versions: versions.map((version) => lowerNormalized(version.version)) } : undefined);
+      return true;
+    }
+    match = /^\/v3-flatcontainer\/([^/]+)\/([^/]+)\/[^/]+\.nupkg$/.exec(url.pathname);
+    if (match) {
+      const version = this.packages.get(match[1])?.versions.find((candidate) => lowerNormalized(candidate.version) === match![2] && this.visible(candidate.flatAt));
+      if (version?.content) {
+        res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': version.content.length }).end(version.content);
+      } else {
+        res.writeHead(404).end();
+      }
       return true;
     }
     match = /^\/v3\/registration\/([^/]+)\/index\.json$/.exec(url.pathname);

@@ -181,7 +181,7 @@ suite('Publishing in a real VS Code', () => {
     try {
       const mark = api.shownMessages.length;
       const pending = publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Gallery', yes: true });
-      await waitFor('the "no key" reason above the Add Key questions', () => messagesSince(mark).find((message) => message === `prompt: No key is stored for Gallery (${new URL(otherHost.index).origin}).`));
+      await waitFor('the "no key" reason above the Add Key questions', () => messagesSince(mark).find((message) => message === `prompt: No key is stored for Gallery (${new URL(otherHost.index).origin}), and no NuGet credential provider is installed (looked in ~/.nuget/plugins/netcore and nuget-plugin-* on PATH).`));
       // Cancel the questions (the input box may not be on screen yet when the reason is recorded).
       let settled = false;
       const outcome = pending.finally(() => { settled = true; });

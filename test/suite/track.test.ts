@@ -5,7 +5,7 @@
 import { strict as assert } from 'node:assert';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { TrackedPackage } from '../../src/core/track/tracker';
@@ -264,6 +264,46 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
       assert.ok(privateFeed.catalog.reads.length > 0 && privateFeed.requests.every((request) => request.method !== 'GET' || request.url === '/v3/index.json'), 'reads carried the credentials after the key was added');
     } finally {
       await privateFeed.close();
+      await configure('feeds', trackFeeds());
+      api.services.feedTree.refresh();
+    }
+  });
+
+  test('Azure Artifacts with its credential provider installed: the Feeds view browses and Publish pushes with no key stored', async function () {
+    this.timeout(60_000);
+    const token = 'azdo-session-token-for-the-extension-host';
+    const basic = `Basic ${Buffer.from(`VssSessionToken:${token}`).toString('base64')}`;
+    const azure = await startV3Server({ readAuthorization: basic });
+    // The provider is "installed" as a dotnet tool would be (nuget-plugin-* on PATH); the extension
+    // host reads the environment when it looks for providers, as NuGet does.
+    const saved = { PATH: process.env.PATH, FAKE_PLUGIN_HOSTS: process.env.FAKE_PLUGIN_HOSTS, FAKE_PLUGIN_USER: process.env.FAKE_PLUGIN_USER, FAKE_PLUGIN_TOKEN: process.env.FAKE_PLUGIN_TOKEN };
+    Object.assign(process.env, { PATH: `${join(__dirname, '..', '..', '..', 'test', 'fixtures', 'credentialPlugin')}${delimiter}${process.env.PATH}`, FAKE_PLUGIN_HOSTS: new URL(azure.index).host, FAKE_PLUGIN_USER: 'VssSessionToken', FAKE_PLUGIN_TOKEN: token });
+    try {
+      azure.catalog.add('Contoso.Azure', ['1.0.0']);
+      await configure('feeds', [{ name: 'Azure', source: azure.index, kind: 'v3' }]);
+      api.services.feedTree.refresh();
+      const packages = await children(await feedNode('Azure'));
+      assert.deepEqual(packages.map(label), ['Contoso.Azure']);
+      assert.deepEqual((await children(packages[0])).map(label), ['1.0.0']);
+      assert.equal(api.services.keys.list().filter((key) => key.origin === new URL(azure.index).origin).length, 0, 'no key is stored for the feed');
+      const report = await vscode.commands.executeCommand<{ outcome: string } | undefined>('nugetPublisher.publishPackage', workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Azure', yes: true });
+      assert.equal(report?.outcome, 'created');
+      const put = azure.requests.find((request) => request.method === 'PUT');
+      assert.equal(put?.headers.authorization, basic, 'the push carried the provider\'s credentials');
+      assert.ok(api.log.recent().some((line) => line.includes('using nuget-plugin-fake')), 'the log says where the credentials came from');
+      assert.ok(!api.log.recent().join('\n').includes(token) && !api.shownMessages.join('\n').includes(token), 'the token never reached the log or a message');
+    } finally {
+      for (const pkg of api.services.tracker.list().filter((tracked) => tracked.feedName === 'Azure')) {
+        api.services.tracker.stop(pkg.key);
+      }
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) {
+          delete process.env[name];
+        } else {
+          process.env[name] = value;
+        }
+      }
+      await azure.close();
       await configure('feeds', trackFeeds());
       api.services.feedTree.refresh();
     }

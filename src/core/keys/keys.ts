@@ -117,6 +117,15 @@ export function credentialFor(record: KeyRecord, secret: string, preset: KeyPres
   return { apiKey: secret };
 }
 
+/**
+ * The credential a push carries with Basic credentials from a credential provider plugin: the
+ * feed's API key convention (GitHub Packages: the token itself; otherwise the placeholder "az"
+ * that Azure Artifacts documents for `dotnet nuget push`, which such servers ignore).
+ */
+export function providerCredential(basic: BasicCredentials, preset: KeyPreset): Credential {
+  return { basic, apiKey: preset.apiKeyWithBasic === 'secret' ? basic.password : preset.apiKeyWithBasic ?? 'az' };
+}
+
 function globPartToRegExp(glob: string): RegExp {
   const escaped = glob.trim().replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*');
   return new RegExp(`^${escaped}$`, 'i');

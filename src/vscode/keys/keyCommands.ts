@@ -8,7 +8,7 @@ import { noSuchFeed } from '../feeds/feedSettings';
 import { NuGetPublisherError } from '../../core/errors';
 import { describeError } from '../../core/errors';
 import { feedOrigin, type Feed } from '../../core/feeds/feed';
-import { checkExpiry, checkGlob, checkLabel, credentialFor, daysUntilExpiry, keysFor, presetFor, probeIds, SCOPE_LABELS, KEY_SCOPES, type Credential, type KeyPurpose, type KeyRecord, type KeyScope } from '../../core/keys/keys';
+import { checkExpiry, checkGlob, checkLabel, credentialFor, daysUntilExpiry, keysFor, presetFor, probeIds, providerCredential, SCOPE_LABELS, KEY_SCOPES, type Credential, type KeyPurpose, type KeyRecord, type KeyScope } from '../../core/keys/keys';
 import { testCredential, type KeyCheck } from '../../core/keys/testKey';
 import { findFeed, pickFeed, readFeeds } from '../feeds/feedSettings';
 import { notify, recordShown } from '../log';
@@ -161,8 +161,15 @@ export async function chooseKey(services: Services, feed: Feed, packageId: strin
   }
   if (candidates.length === 0) {
     const others = services.keys.list().filter((record) => record.origin === origin);
+    // As dotnet nuget push does: with no key of the user's own, an installed credential provider
+    // (Azure Artifacts' CredentialProvider.Microsoft) may have credentials for this feed.
+    const provided = others.length === 0 && feed.kind !== 'nuget.org' ? await services.keys.providerCredentials(feed) : undefined;
+    if (provided?.credentials) {
+      services.log.info('keys', `no key is stored for ${feed.name}: using credentials from ${provided.plugin}`);
+      return { credential: providerCredential(provided.credentials, presetFor(feed)) };
+    }
     const why = others.length === 0
-      ? `No key is stored for ${feed.name} (${origin}).`
+      ? `No key is stored for ${feed.name} (${origin})${provided?.why ? `, and ${provided.why}` : ''}.`
       : `None of the keys for ${feed.name} covers ${packageId}${purpose === 'unlist' ? ' with the unlist scope' : ''} (${others.map((record) => `"${record.label}": ${record.glob}`).join('; ')}).`;
     // The user chose this feed a moment ago: ask for the key right here, with the reason on top,
     // rather than in a toast that VS Code hides after a few seconds.

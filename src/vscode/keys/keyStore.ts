@@ -10,6 +10,7 @@ import { authorizationOf, credentialFor, presetFor, secretName, type KeyRecord }
 import type { Log } from '../log';
 import { stateWriter } from '../stateWriter';
 import { FeedClient } from '../../core/feeds/feedClient';
+import { CredentialProviders, providerUri, type PluginAnswer } from '../../core/keys/credentialProviders';
 
 const STATE_KEY = 'nugetPublisher.keys';
 
@@ -18,8 +19,19 @@ export class KeyStore implements vscode.Disposable {
   public readonly onDidChange = this.changed.event;
 
   private readonly clients = new Map<string, FeedClient>();
+  /** Credential provider plugins (Azure Artifacts' CredentialProvider.Microsoft), asked once per feed. */
+  private readonly providers: CredentialProviders;
 
-  public constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log) {}
+  public constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log) {
+    this.providers = new CredentialProviders({
+      clientVersion: String(context.extension?.packageJSON?.version ?? '0.0.0'),
+      protect: (credentials) => {
+        log.protect(credentials.password);
+        log.protect(Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64'));
+      },
+      onLog: (message) => log.info('credential provider', message),
+    });
+  }
 
   /**
    * The feed client for a configured feed, reading with the Basic key stored for its origin. One
@@ -29,10 +41,24 @@ export class KeyStore implements vscode.Disposable {
     const key = JSON.stringify([feed.name, feed.source, feed.kind]);
     let client = this.clients.get(key);
     if (!client) {
-      client = new FeedClient(feed, (origin) => this.readAuthorizationFor(origin, feed));
+      client = new FeedClient(feed, (origin) => this.readAuthorizationFor(origin, feed), async (url, isRetry) => {
+        const answer = await this.providers.authorizationFor(url, isRetry);
+        this.log.info('keys', answer.plugin ? `${feed.name} wanted credentials to read: using ${answer.plugin}` : `${feed.name} wants credentials to read, and ${answer.why}`);
+        return answer;
+      });
       this.clients.set(key, client);
     }
     return client;
+  }
+
+  /** Credentials for a feed from an installed credential provider (for pushes when no key is stored). */
+  public async providerCredentials(feed: Feed): Promise<PluginAnswer> {
+    return this.providers.credentialsFor(providerUri(feed));
+  }
+
+  /** Refresh: a provider installed or signed in since is asked again. */
+  public forgetProviderAnswers(): void {
+    this.providers.forget();
   }
 
   public list(): KeyRecord[] {
