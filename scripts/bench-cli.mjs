@@ -55,10 +55,10 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 function compare(label, file) {
   const ours = [];
   const nuget = [];
-  run(process.execPath, [join(root, 'dist', 'cli.js'), 'inspect', file]); // warm the page cache
+  run(join(root, 'dist', 'cli.js'), ['inspect', file]); // warm the page cache
   run('dotnet', [reader, file]);
   for (let i = 0; i < RUNS; i++) {
-    ours.push(run(process.execPath, [join(root, 'dist', 'cli.js'), 'inspect', file]));
+    ours.push(run(join(root, 'dist', 'cli.js'), ['inspect', file]));
     nuget.push(run('dotnet', [reader, file]));
   }
   const o = { ms: median(ours.map((r) => r.ms)), mib: median(ours.map((r) => r.mib)) };

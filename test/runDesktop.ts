@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const workspace = createSampleWorkspace(tempDir('np-desktop-ws-'));
   await runTests({
     version: '1.100.3',
-    extensionDevelopmentPath: REPO_ROOT,
+    extensionDevelopmentPath: join(REPO_ROOT, 'out', 'test-extension'),
     extensionTestsPath: join(REPO_ROOT, 'out', 'test', 'suite', 'index.js'),
     launchArgs: [workspace.folder, '--disable-extensions', '--disable-workspace-trust'],
   });

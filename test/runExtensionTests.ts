@@ -1,7 +1,8 @@
 /**
- * Runs test/suite inside a real VS Code: code-server 1.100.3 loads this folder as the extension
- * under development (payload extensionDevelopmentPath) and runs out/test/suite/index.js in its
- * Node extension host; Chromium hosts the workbench and receives the exit code.
+ * Runs test/suite inside a real VS Code: code-server 1.100.3 loads out/test-extension (this
+ * extension built with its test recorders, see esbuild.mjs) as the extension under development
+ * (payload extensionDevelopmentPath) and runs out/test/suite/index.js in its Node extension host;
+ * Chromium hosts the workbench and receives the exit code.
  * Prints "N passed, N failed" and exits non-zero on failure.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -41,7 +42,7 @@ async function main(): Promise<number> {
     }
     const remote = (path: string): string => `vscode-remote://127.0.0.1:${server.port}${path}`;
     const payload = [
-      ['extensionDevelopmentPath', remote(REPO_ROOT)],
+      ['extensionDevelopmentPath', remote(join(REPO_ROOT, 'out', 'test-extension'))],
       ['extensionTestsPath', remote(join(REPO_ROOT, 'out', 'test', 'suite', 'index.js'))],
     ];
     await page.goto(`${server.url}/?folder=${encodeURIComponent(workspace.folder)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);

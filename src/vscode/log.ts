@@ -55,9 +55,11 @@ export const shownMessages: string[] = [];
 
 /** Records what the user was shown (a notification, or the reason at the top of an input box). */
 export function recordShown(kind: 'info' | 'warning' | 'error' | 'prompt', text: string): void {
-  shownMessages.push(`${kind}: ${text}`);
-  if (shownMessages.length > 500) {
-    shownMessages.shift();
+  if (NP_TEST_HOOKS) {
+    shownMessages.push(`${kind}: ${text}`);
+    if (shownMessages.length > 500) {
+      shownMessages.shift();
+    }
   }
 }
 

@@ -1,5 +1,6 @@
 /** What ships: the build (npm run build, as npm test runs it) writes minified bundles within budget. */
 import { strict as assert } from 'node:assert';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -17,9 +18,22 @@ describe('shipped bundles', () => {
     assert.ok(statSync(`${path}.map`).size > 0);
   });
 
+  it('no test-only code ships: the recorders and the test API are only in the extension-host build', () => {
+    const RECORDERS = ['shownMessages', 'keysPanelMessages', 'shownDiffs', 'inspectorMessages', 'liveWebviews', 'remindExpiringKeys'];
+    const shipped = readFileSync(join(REPO_ROOT, 'dist', 'extension.js'), 'utf8');
+    assert.deepEqual(RECORDERS.filter((name) => shipped.includes(name)), [], 'dist/extension.js has none of them');
+    // The same names are in the test build, so the check above looks for what would be there.
+    const testBuild = readFileSync(join(REPO_ROOT, 'out', 'test-extension', 'dist', 'extension.js'), 'utf8');
+    assert.deepEqual(RECORDERS.filter((name) => !testBuild.includes(name)), [], 'out/test-extension has all of them');
+  });
+
   it('the CLI: a small entry with its shebang, and minified bundles; inspect loads neither the HTTP stack nor the packer', () => {
     const entry = readFileSync(join(REPO_ROOT, 'dist', 'cli.js'), 'utf8');
-    assert.ok(entry.startsWith('#!/usr/bin/env node'), 'the CLI keeps its shebang');
+    assert.ok(entry.startsWith('#!/usr/bin/env -S node '), 'the CLI keeps its shebang (with its V8 options)');
+    // Run as an installed bin runs it (the shebang, not `node file`): env -S and the options work here.
+    const direct = spawnSync(join(REPO_ROOT, 'dist', 'cli.js'), ['--help'], { encoding: 'utf8' });
+    assert.equal(direct.status, 0, direct.stderr);
+    assert.match(direct.stdout, /nuget-publisher inspect/);
     for (const name of ['cli-main.js', 'cli-inspect.js']) {
       const text = readFileSync(join(REPO_ROOT, 'dist', name), 'utf8');
       assert.ok(text.split('\n').length < 2000, `dist/${name} has ${text.split('\n').length} lines`);
