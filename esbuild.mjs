@@ -7,6 +7,19 @@ const watch = process.argv.includes('--watch');
 // reads them only with --enable-source-maps). `--watch` keeps names readable while developing.
 const minify = !watch;
 
+/**
+ * The signature reader (asn1js and the CMS/X.509 walk, about 80 kB) is its own file,
+ * dist/core-signatures.js, required only when a package carries a signature: the extension and
+ * the CLI start without it (src/core/nupkg/packageSignature.ts imports './signatures' lazily).
+ * @type {esbuild.Plugin}
+ */
+const lazySignatures = {
+  name: 'lazy-signatures',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/signatures$/ }, (args) => (args.importer.endsWith('packageSignature.ts') ? { path: './core-signatures.js', external: true } : undefined));
+  },
+};
+
 /** @type {esbuild.BuildOptions} */
 const node = {
   platform: 'node',
@@ -17,14 +30,21 @@ const node = {
   minify,
   external: ['vscode'],
   logLevel: 'warning',
+  plugins: [lazySignatures],
+  // import() of the lazy parts becomes require(): the same in the extension host and in the CLI.
+  supported: { 'dynamic-import': false },
 };
 
+/** The extension-host tests load this copy of the extension: the same bundle with its test recorders. */
+const TEST_EXTENSION = 'out/test-extension';
+
 const builds = [
-  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist' },
+  // NP_TEST_HOOKS (src/vscode/testHooks.ts): false here, so the recorders are not in what ships.
+  { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', define: { NP_TEST_HOOKS: 'false' } },
   // The CLI: a tiny entry that picks a bundle per verb (src/cli.ts), the full CLI, and the quick
   // `inspect` bundle that loads only the package reader (see src/cli/inspectMain.ts).
   { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', external: ['./cli-main.js', './cli-inspect.js'] },
-  { ...node, entryPoints: { 'cli-main': 'src/cli/main.ts', 'cli-inspect': 'src/cli/inspectMain.ts' }, outdir: 'dist' },
+  { ...node, entryPoints: { 'cli-main': 'src/cli/main.ts', 'cli-inspect': 'src/cli/inspectMain.ts', 'core-signatures': 'src/core/nupkg/signatures.ts' }, outdir: 'dist' },
   {
     platform: 'browser',
     format: 'esm',
@@ -44,6 +64,16 @@ function copyAssets() {
   cpSync('node_modules/@vscode/codicons/dist/codicon.ttf', 'dist/webview/codicon.ttf');
 }
 
+/** out/test-extension: package.json, media and the webviews as shipped, and the extension with NP_TEST_HOOKS. */
+async function buildTestExtension() {
+  rmSync(TEST_EXTENSION, { recursive: true, force: true });
+  await esbuild.build({ ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: `${TEST_EXTENSION}/dist`, define: { NP_TEST_HOOKS: 'true' } });
+  cpSync('package.json', `${TEST_EXTENSION}/package.json`);
+  cpSync('media', `${TEST_EXTENSION}/media`, { recursive: true });
+  cpSync('dist/webview', `${TEST_EXTENSION}/dist/webview`, { recursive: true });
+  cpSync('dist/core-signatures.js', `${TEST_EXTENSION}/dist/core-signatures.js`);
+}
+
 if (watch) {
   copyAssets();
   for (const options of builds) {
@@ -55,4 +85,5 @@ if (watch) {
   rmSync('dist', { recursive: true, force: true });
   await Promise.all(builds.map((options) => esbuild.build(options)));
   copyAssets();
+  await buildTestExtension();
 }

@@ -27,6 +27,8 @@ function formatText(summary: InspectSummary): string {
     ]),
     `files (${summary.files.length}):`,
     ...summary.files.map((file) => `  ${field(file)}`),
+    `signatures (${summary.signatures.length === 0 ? 'unsigned' : `content ${summary.signedContent}`}):`,
+    ...summary.signatures.map((signature) => `  ${signature.type}: ${field(signature.subject)} (SHA-256 ${signature.sha256}, valid ${signature.validFrom.slice(0, 10)} to ${signature.validTo.slice(0, 10)}${signature.timestamp ? `, timestamped ${signature.timestamp}` : ', no timestamp'})`),
     `diagnostics (${summary.diagnostics.length}):`,
     ...summary.diagnostics.map((diagnostic) => `  ${diagnostic.severity} ${diagnostic.code}: ${field(diagnostic.message)}`),
   ];

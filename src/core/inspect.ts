@@ -3,6 +3,8 @@
  * and by the VS Code inspector. The summary is plain data (JSON-safe).
  */
 import { openPackage, type OpenedPackage } from './nupkg/package';
+import { readPackageSignature, type SignatureReport } from './nupkg/packageSignature';
+import type { SignatureInfo } from './nupkg/signatureTypes';
 import { sortDiagnostics, type Diagnostic } from './validate/diagnostic';
 import { validatePackage } from './validate/rules';
 import { parseVersion, normalizeVersion } from './version';
@@ -17,21 +19,32 @@ export interface InspectSummary {
   readonly dependencyGroups: readonly { targetFramework: string; dependencies: readonly { id: string; range: string }[] }[];
   readonly files: readonly string[];
   readonly diagnostics: readonly { code: string; severity: string; message: string }[];
+  /** Primary signature first, then a repository countersignature; [] when unsigned. */
+  readonly signatures: readonly SignatureInfo[];
+  /** Whether the package is still what was signed ("unsigned" without a signature). */
+  readonly signedContent: SignatureReport['content'];
 }
 
 export interface Inspection {
   readonly pkg: OpenedPackage;
   readonly diagnostics: readonly Diagnostic[];
+  readonly signature: SignatureReport;
 }
 
 /** Opens and checks a package; the caller closes `pkg`. Throws PackageReadError for unreadable files. */
 export async function inspectPackageFile(path: string): Promise<Inspection> {
   const pkg = await openPackage(path);
-  const diagnostics = sortDiagnostics(validatePackage(pkg.nuspec, { kind: pkg.kind, fileSize: pkg.fileSize, files: pkg.files }));
-  return { pkg, diagnostics };
+  try {
+    const signature = await readPackageSignature(pkg);
+    const diagnostics = sortDiagnostics([...validatePackage(pkg.nuspec, { kind: pkg.kind, fileSize: pkg.fileSize, files: pkg.files }), ...signature.diagnostics]);
+    return { pkg, diagnostics, signature };
+  } catch (error) {
+    await pkg.close();
+    throw error;
+  }
 }
 
-export function summarize({ pkg, diagnostics }: Inspection): InspectSummary {
+export function summarize({ pkg, diagnostics, signature }: Inspection): InspectSummary {
   const m = pkg.nuspec.nuspec.metadata;
   const version = parseVersion(m.version);
   const license = m.license ? { type: m.license.type, value: m.license.value } : m.licenseUrl !== undefined ? { type: 'url', value: m.licenseUrl } : null;
@@ -48,5 +61,7 @@ export function summarize({ pkg, diagnostics }: Inspection): InspectSummary {
     })),
     files: pkg.files.map((file) => file.path),
     diagnostics: diagnostics.map(({ code, severity, message }) => ({ code, severity, message })),
+    signatures: signature.signatures,
+    signedContent: signature.content,
   };
 }

@@ -12,7 +12,7 @@ import type { InspectorModel } from '../shared/protocol';
 
 const ICON_TYPES: Readonly<Record<string, string>> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg' };
 
-export async function buildInspectorModel({ pkg, diagnostics }: Inspection, maxPreviewBytes: number): Promise<InspectorModel> {
+export async function buildInspectorModel({ pkg, diagnostics, signature }: Inspection, maxPreviewBytes: number): Promise<InspectorModel> {
   const metadata = pkg.nuspec.nuspec.metadata;
   const version = parseVersion(metadata.version);
   const previewProblems: string[] = [];
@@ -55,5 +55,7 @@ export async function buildInspectorModel({ pkg, diagnostics }: Inspection, maxP
     readmeMarkdown: readme ? new TextDecoder('utf-8').decode(readme) : undefined,
     licenseText: license ? new TextDecoder('utf-8').decode(license) : undefined,
     previewProblems,
+    signatures: signature.signatures,
+    signedContent: signature.content,
   };
 }

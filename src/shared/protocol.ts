@@ -5,6 +5,15 @@
 import type { FileRole } from '../core/nupkg/files';
 import type { NuspecMetadata } from '../core/nuspec/types';
 import type { Severity } from '../core/validate/diagnostic';
+import type { SignatureInfo, SignedContent } from '../core/nupkg/signatureTypes';
+
+/** The last `dotnet nuget verify --all` of this package (Verify Signature). */
+export interface InspectorVerification {
+  readonly ok: boolean;
+  /** Its findings (NU3xxx), or what is needed to run it. */
+  readonly lines: readonly string[];
+  readonly at: string;
+}
 
 export interface InspectorFile {
   readonly path: string;
@@ -48,6 +57,10 @@ export interface InspectorModel {
   readonly licenseText?: string;
   /** Why the readme/license/icon could not be shown, if so. */
   readonly previewProblems: readonly string[];
+  /** Primary signature first, then a repository countersignature; [] when unsigned. */
+  readonly signatures: readonly SignatureInfo[];
+  readonly signedContent: SignedContent;
+  readonly verification?: InspectorVerification;
 }
 
 /** Extension -> webview. */
@@ -63,9 +76,12 @@ export type FromWebview =
   | { readonly type: 'showNuspec' }
   /** Open one entry of the package in an editor tab (read-only). */
   | { readonly type: 'openEntry'; readonly path: string }
-  | { readonly type: 'reload' };
+  | { readonly type: 'reload' }
+  /** Verify Signature (dotnet nuget verify --all) and Sign Package… */
+  | { readonly type: 'verify' }
+  | { readonly type: 'sign' };
 
-const FROM_WEBVIEW_TYPES = new Set(['ready', 'copy', 'showNuspec', 'openEntry', 'reload']);
+const FROM_WEBVIEW_TYPES = new Set(['ready', 'copy', 'showNuspec', 'openEntry', 'reload', 'verify', 'sign']);
 
 export function isFromWebview(value: unknown): value is FromWebview {
   if (typeof value !== 'object' || value === null) {

@@ -26,6 +26,8 @@ interface NuGetReading {
   readonly packageTypes: string[];
   readonly files: string[];
   readonly libFrameworks: string[];
+  /** The primary signature and whether the content is what was signed (null when unsigned). */
+  readonly signature: { type: string; subject: string; sha256: string; content: string } | null;
 }
 
 /** Packages published before a rule existed: code, package, and why (the gallery date). None so far. */
@@ -59,6 +61,7 @@ async function ourReading(path: string): Promise<{ reading: NuGetReading; errors
       packageTypes: metadata.packageTypes.map((type) => type.name),
       files: [...summary.files].sort(ordinal),
       libFrameworks: [...new Set(inspection.pkg.files.filter((file) => file.role === 'lib').map((file) => file.framework?.shortName ?? 'net'))].sort(ordinal),
+      signature: summary.signatures[0] ? { type: summary.signatures[0].type, subject: summary.signatures[0].subject, sha256: summary.signatures[0].sha256, content: summary.signedContent } : null,
     };
     return { reading, errors: summary.diagnostics.filter((diagnostic) => diagnostic.severity === 'error') };
   } finally {

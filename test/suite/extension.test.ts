@@ -1,11 +1,13 @@
 /** Extension-host tests: run inside a real VS Code (code-server 1.100.3, or desktop via test-electron). */
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
-import type { InspectorModel, ToWebview } from '../../src/shared/protocol';
+import type { InspectorModel, InspectorVerification, ToWebview } from '../../src/shared/protocol';
+import { makeSigningFixture } from '../helpers/signingFixtures';
 import { EXTENSION_ID, closeWebviews, openWebviewUntil, waitFor, workspaceFile } from './helpers';
 
 let api: ExtensionApi;
@@ -147,6 +149,70 @@ suite('NuGet Publisher in a real VS Code', () => {
     const sha = createHash('sha256').update(dll).digest('hex').toUpperCase();
     assert.ok(api.shownMessages.slice(mark).includes(`info: lib/net10.0/Contoso.Core.dll is a binary file (${dll.length.toLocaleString('en-US')} bytes, SHA-256 ${sha}): not opened as text.`), api.shownMessages.slice(mark).join('\n'));
     await assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(editor.document.uri.with({ path: '/lib/missing.dll' }))), (error: vscode.FileSystemError) => error.code === 'FileNotFound');
+  });
+
+  test('the package as a read-only folder: the root lists the entries the Explorer shows, files read, every write refused', async () => {
+    // Adding the folder to the workspace (Open Package as Folder) restarts the extension host in
+    // a single-folder window, so the suite checks the folder itself through the file system API.
+    const pkg = workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg');
+    const root = vscode.Uri.from({ scheme: 'nupkg', path: '/', query: pkg.toString() });
+    const top = await vscode.workspace.fs.readDirectory(root);
+    assert.ok(top.some(([name, type]) => name === 'lib' && type === vscode.FileType.Directory), JSON.stringify(top));
+    assert.ok(top.some(([name, type]) => name.endsWith('.nuspec') && type === vscode.FileType.File), JSON.stringify(top));
+    const lib = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(root, 'lib', 'net10.0'));
+    assert.ok(lib.some(([name]) => name === 'Contoso.Core.dll'));
+    const stat = await vscode.workspace.fs.stat(vscode.Uri.joinPath(root, 'lib', 'net10.0', 'Contoso.Core.xml'));
+    assert.equal(stat.type, vscode.FileType.File);
+    assert.equal(stat.permissions, vscode.FilePermission.Readonly);
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, 'new.txt'), new Uint8Array([1]))), (error: vscode.FileSystemError) => error.code === 'NoPermissions');
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.delete(vscode.Uri.joinPath(root, 'lib'), { recursive: true })), (error: vscode.FileSystemError) => error.code === 'NoPermissions');
+  });
+
+  test('Sign Package… signs with a certificate file (password never logged), the inspector shows the signature, Verify Signature runs NuGet\'s check', async function () {
+    this.timeout(180_000);
+    const fixture = makeSigningFixture();
+    const savedPath = process.env.PATH;
+    process.env.PATH = `${fixture.dotnetFolder}${delimiter}${savedPath}`;
+    try {
+      const folder = mkdtempSync(join(tmpdir(), 'np-sign-'));
+      const pkg = vscode.Uri.file(join(folder, 'Contoso.Core.2.0.0.nupkg'));
+      copyFileSync(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg').fsPath, pkg.fsPath);
+      const before = await openInInspector(pkg, 'inspection');
+      assert.ok(before.type === 'inspection' && before.model.signatures.length === 0 && before.model.signedContent === 'unsigned');
+
+      // Unsigned: NuGet's verification fails with NU3004, in the inspector and the Problems panel.
+      const unsigned = await vscode.commands.executeCommand<InspectorVerification>('nugetPublisher.verifySignature', pkg);
+      assert.equal(unsigned?.ok, false);
+      assert.ok(unsigned.lines.some((line) => /^error NU3004: The package is not signed/.test(line)), unsigned.lines.join('\n'));
+      assert.ok(vscode.languages.getDiagnostics(pkg).some((d) => d.code === 'NU3004' && d.severity === vscode.DiagnosticSeverity.Error));
+
+      // A wrong password: refused by dotnet, said plainly, and neither password is anywhere.
+      assert.equal(await vscode.commands.executeCommand('nugetPublisher.signPackage', pkg, { certificatePath: fixture.pfx, password: 'wrong password 123' }), false);
+      assert.ok(api.shownMessages.some((message) => /Signing Contoso\.Core\.2\.0\.0\.nupkg failed: NU3001/.test(message)), api.shownMessages.slice(-3).join('\n'));
+
+      assert.equal(await vscode.commands.executeCommand('nugetPublisher.signPackage', pkg, { certificatePath: fixture.pfx, password: fixture.password }), true);
+      const signed = await waitFor('the inspector to show the new signature', () => {
+        const posted = api.inspectorMessages.get(pkg.toString());
+        return posted?.type === 'inspection' && posted.model.signatures.length > 0 ? posted.model : undefined;
+      });
+      assert.deepEqual(signed.signatures.map((signature) => [signature.type, signature.subject, signature.sha256, signature.timestamp]), [['author', fixture.subject, fixture.sha256, undefined]]);
+      assert.equal(signed.signedContent, 'matches');
+
+      const verified = await vscode.commands.executeCommand<InspectorVerification>('nugetPublisher.verifySignature', pkg);
+      assert.equal(verified?.ok, true, verified?.lines.join('\n'));
+      assert.ok(verified.lines.some((line) => /^warning NU3027: The signature should be timestamped/.test(line)), verified.lines.join('\n'));
+      const shown = await waitFor('the verification in the inspector', () => {
+        const posted = api.inspectorMessages.get(pkg.toString());
+        return posted?.type === 'inspection' && posted.model.verification?.ok ? posted.model.verification : undefined;
+      });
+      assert.deepEqual(shown.lines, verified.lines);
+      assert.ok(vscode.languages.getDiagnostics(pkg).some((d) => d.code === 'NU3027' && d.severity === vscode.DiagnosticSeverity.Warning));
+      for (const surface of [api.log.recent().join('\n'), api.shownMessages.join('\n')]) {
+        assert.ok(!surface.includes(fixture.password) && !surface.includes('wrong password 123'), 'no password in the log or a message');
+      }
+    } finally {
+      process.env.PATH = savedPath;
+    }
   });
 
   test('a malformed .nuspec gets one error at the line of the problem', async () => {

@@ -153,3 +153,47 @@ export function renderFileTree(model: InspectorModel): HTMLElement {
   tree.addEventListener('keydown', (event) => (event as KeyboardEvent).key === 'Enter' && open(event));
   return h('div', {}, renderFileGroups(model), tree);
 }
+
+/** A date and time as the user reads them (UTC, so it is the same for everyone who compares). */
+function when(iso: string | undefined): string | undefined {
+  return iso ? `${iso.slice(0, 10)} ${iso.slice(11, 19)} UTC` : undefined;
+}
+
+const CONTENT_STATE: Readonly<Record<InspectorModel['signedContent'], { text: string; className: string }>> = {
+  unsigned: { text: 'This package is not signed.', className: 'muted' },
+  matches: { text: 'The content matches what was signed.', className: 'sev-ok' },
+  changed: { text: 'A file changed after signing: the content no longer matches the signature, and NuGet will refuse to install it.', className: 'sev-error' },
+  'not checked': { text: 'The signed content could not be checked here (a Zip64 package or an unreadable signature); Verify Signature runs NuGet\'s own check.', className: 'sev-warning' },
+};
+
+/**
+ * Signatures as `dotnet nuget verify --all` lists them (primary first, then the repository
+ * countersignature), the content check, the last verification, and the Verify / Sign actions.
+ */
+export function renderSignatures(model: InspectorModel, actions: readonly HTMLElement[]): HTMLElement {
+  const container = h('div', { id: 'signatures' });
+  const state = CONTENT_STATE[model.signedContent];
+  container.appendChild(h('p', { class: state.className, id: 'signed-content', 'data-state': model.signedContent }, state.text));
+  model.signatures.forEach((signature, index) => {
+    const kind = signature.type === 'author' ? 'Author' : signature.type === 'repository' ? 'Repository' : 'Unknown';
+    const rows = [
+      row('Signed by', signature.subject), row('Issued by', signature.issuer),
+      row('Certificate SHA-256', h('code', {}, signature.sha256)),
+      row('Valid', `${when(signature.validFrom)} to ${when(signature.validTo)}`),
+      row('Timestamp', signature.timestamp ? `${when(signature.timestamp)}${signature.timestampAuthority ? ` by ${signature.timestampAuthority}` : ''}` : 'none (the signature is valid only while its certificate is)'),
+      row('Service index', link(signature.serviceIndex)), row('Owners', signature.owners?.join(', ')),
+    ];
+    const body = h('tbody');
+    rows.forEach((item) => item && body.appendChild(item));
+    container.appendChild(h('div', { class: 'signature', 'data-type': signature.type },
+      h('h3', {}, `${kind} ${index === 0 ? 'signature' : 'countersignature'}`), h('table', { class: 'metadata' }, body)));
+  });
+  if (model.verification) {
+    const verification = model.verification;
+    container.appendChild(h('div', { id: 'verification', 'data-ok': String(verification.ok) },
+      h('p', { class: verification.ok ? 'sev-ok' : 'sev-error' }, `dotnet nuget verify --all: ${verification.ok ? 'verified' : 'failed'} (${when(verification.at)})`),
+      ...verification.lines.map((line) => h('p', { class: 'muted' }, line))));
+  }
+  container.appendChild(h('div', { class: 'actions' }, ...actions));
+  return container;
+}

@@ -6,6 +6,7 @@ import * as vscode from 'vscode';
 import { setUpCiPublishing, type CiSetupArgs } from '../publish/ciSetupCommand';
 import { INSPECTOR_VIEW_TYPE, activeInspectorUri, showNuspec } from '../inspector/inspectorEditor';
 import { openPackageAsFolder, openPackageEntry } from '../inspector/packageFileSystem';
+import { signPackage, verifySignature } from '../signing/signingCommands';
 import { notify, showError } from '../log';
 import { describeError, toUserError } from '../../core/errors';
 import { fsFailure } from '../../core/fsSafe';
@@ -66,6 +67,9 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
     }
     return openPackageEntry(target, path, (message) => void notify(services.log, 'info', message));
   },
+  // Signatures (the inspector's Signatures section, the Explorer, or scripted: package Uri [, sign arguments]).
+  'nugetPublisher.verifySignature': (services) => (uri?: unknown) => verifySignature(services, uri),
+  'nugetPublisher.signPackage': (services) => (uri?: unknown, args?: unknown) => signPackage(services, uri, (args ?? {}) as Parameters<typeof signPackage>[2]),
   'nugetPublisher.openPackageAsFolder': () => async (uri?: unknown): Promise<boolean> => {
     const target = uri instanceof vscode.Uri ? uri : activeInspectorUri() ?? (await vscode.window.showOpenDialog({ filters: { 'NuGet packages': ['nupkg', 'snupkg'] }, openLabel: 'Open as Folder' }))?.[0];
     return target ? openPackageAsFolder(target) : false;
@@ -101,7 +105,10 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
   'nugetPublisher.relistVersion': (services) => listing(services, true),
   'nugetPublisher.trackVersion': (services) => (arg?: unknown) => trackVersion(services, arg),
   'nugetPublisher.showTracked': ({ tracker }) => () => tracker.showTracked(),
-  'nugetPublisher.refreshFeeds': ({ feedTree }) => (node?: unknown) => feedTree.refresh((node as { kind?: string })?.kind === 'feed' || (node as { kind?: string })?.kind === 'package' ? (node as Parameters<typeof feedTree.refresh>[0]) : undefined),
+  'nugetPublisher.refreshFeeds': ({ feedTree, keys }) => (node?: unknown) => {
+    keys.forgetProviderAnswers(); // a credential provider installed or signed in since is asked again
+    feedTree.refresh((node as { kind?: string })?.kind === 'feed' || (node as { kind?: string })?.kind === 'package' ? (node as Parameters<typeof feedTree.refresh>[0]) : undefined);
+  },
   'nugetPublisher.loadMore': ({ feedTree }) => (node?: unknown) => feedTree.loadMore(node as MoreNode),
   'nugetPublisher.publishToFeed': (services) => (node?: unknown) => publishCommand(services, undefined, { feed: (node as { feed?: string })?.feed }),
   'nugetPublisher.openOnGallery': (services) => (node?: unknown) => openOnGallery(services, node),

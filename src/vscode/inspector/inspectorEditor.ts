@@ -11,7 +11,7 @@ import { NuGetPublisherError, describeError } from '../../core/errors';
 import { inspectPackageFile } from '../../core/inspect';
 import { entryUri, localCopy, withPackage, type LocalCopy } from './packageFileSystem';
 import { buildInspectorModel } from '../../core/inspectorModel';
-import { isFromWebview, type FromWebview, type ToWebview } from '../../shared/protocol';
+import { isFromWebview, type FromWebview, type InspectorVerification, type ToWebview } from '../../shared/protocol';
 import { readSettings } from '../config';
 import type { Services } from '../services';
 import { renderHtml, webviewOptions } from '../webview/html';
@@ -30,6 +30,15 @@ class PackageDocument implements vscode.CustomDocument {
 export const lastPostedMessages = new Map<string, ToWebview>();
 /** Inspector webview panels not yet disposed (tests wait for 0 before opening the next one). */
 export const liveInspectorPanels = new Set<vscode.WebviewPanel>();
+/** The last Verify Signature of each package (by URI), shown in its inspector. */
+export const verifications = new Map<string, InspectorVerification>();
+/** How each open inspector reloads, by package URI (after Verify or Sign). */
+const reloaders = new Map<string, Set<() => Promise<void>>>();
+
+/** Reloads every open inspector of a package. */
+export async function reloadInspectors(uri: vscode.Uri): Promise<void> {
+  await Promise.all([...(reloaders.get(uri.toString()) ?? [])].map((reload) => reload()));
+}
 
 export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvider<PackageDocument> {
   public constructor(private readonly services: Services) {}
@@ -51,7 +60,9 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     panel.webview.html = renderHtml(panel.webview, context.extensionUri, { title: basename(document.uri.path), script: 'inspector.js', styles: ['inspector.css'] });
     const post = (raw: ToWebview): void => {
       const message = scrubDeep(raw, log.scrub);
-      lastPostedMessages.set(document.uri.toString(), message);
+      if (NP_TEST_HOOKS) {
+        lastPostedMessages.set(document.uri.toString(), message);
+      }
       void panel.webview.postMessage(message);
     };
     // Loading starts on the first "ready"; later "ready"s (the webview repeats it until it hears
@@ -79,11 +90,19 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
     }));
     if (document.uri.scheme === 'file') {
       const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.joinPath(document.uri, '..'), basename(document.uri.path)));
-      subscriptions.push(watcher, watcher.onDidChange(() => void load()), watcher.onDidCreate(() => void load()));
+      // A changed file is another package: an earlier verification no longer says anything about it.
+      const changed = (): void => {
+        verifications.delete(document.uri.toString());
+        void load();
+      };
+      subscriptions.push(watcher, watcher.onDidChange(changed), watcher.onDidCreate(changed));
     }
     liveInspectorPanels.add(panel);
+    const key = document.uri.toString();
+    reloaders.set(key, (reloaders.get(key) ?? new Set()).add(load));
     panel.onDidDispose(() => {
       liveInspectorPanels.delete(panel);
+      reloaders.get(key)?.delete(load);
       subscriptions.forEach((item) => item.dispose());
     });
   }
@@ -106,6 +125,12 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       case 'openEntry':
         await vscode.commands.executeCommand('nugetPublisher.openPackageEntry', document.uri, message.path);
         break;
+      case 'verify':
+        await vscode.commands.executeCommand('nugetPublisher.verifySignature', document.uri);
+        break;
+      case 'sign':
+        await vscode.commands.executeCommand('nugetPublisher.signPackage', document.uri);
+        break;
     }
   }
 
@@ -119,7 +144,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       local = await localCopy(uri);
       const inspection = await inspectPackageFile(local.path);
       try {
-        const model = await buildInspectorModel(inspection, readSettings().inspector.maxPreviewBytes);
+        const model = { ...(await buildInspectorModel(inspection, readSettings().inspector.maxPreviewBytes)), verification: verifications.get(uri.toString()) };
         packageProblems.showFindings(uri, inspection.diagnostics);
         log.info('inspector', `opened ${fileName} (${model.metadata.id} ${model.metadata.version}) in ${Date.now() - started} ms: ${inspection.diagnostics.length} finding(s)`);
         markDone('inspected');
