@@ -61,6 +61,16 @@ export interface InspectorModel {
   readonly signatures: readonly SignatureInfo[];
   readonly signedContent: SignedContent;
   readonly verification?: InspectorVerification;
+  /** What each .dll in lib/, ref/ and runtimes/ says about itself. */
+  readonly assemblies?: readonly InspectorAssembly[];
+}
+
+export interface InspectorAssembly {
+  readonly path: string;
+  readonly name: string;
+  readonly version: string;
+  readonly targetFramework?: string;
+  readonly referenceAssembly: boolean;
 }
 
 /** Extension -> webview. */

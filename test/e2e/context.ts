@@ -3,10 +3,11 @@
  * the sample workspace, and the feeds it publishes to (a folder feed, the real nuget-server, and
  * a nuget.org-like V3 test server whose views show a push after delays).
  */
-import { mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, newContext, startCodeServer, type CodeServer } from '../codeServer';
+import { corpusPackages } from '../helpers/corpus';
 import { makePackage } from '../helpers/makePackage';
 import { createSampleWorkspace, type SampleWorkspace } from '../helpers/sampleWorkspace';
 import { tempDir } from '../helpers/temp';
@@ -50,6 +51,13 @@ export async function createContext(): Promise<E2EContext> {
   makePackage(planFolder, 'Plan.Base', '1.0.0');
   const releaseV1 = makePackage(planFolder, 'Contoso.Release', '1.0.0', { files: { 'lib/net8.0/Contoso.Release.dll': 'a'.repeat(100), 'lib/netstandard2.0/Contoso.Release.dll': 'b'.repeat(100) } });
   const releaseV2 = makePackage(releaseFolder, 'Contoso.Release', '2.0.0', { dependencies: { 'Contoso.Core': '2.0.0' }, files: { 'lib/net8.0/Contoso.Release.dll': 'a'.repeat(140) } });
+  // A package from nuget.org with an author signature and nuget.org's countersignature (the real-package corpus).
+  const signedSource = corpusPackages().find((entry) => entry.id.toLowerCase() === 'newtonsoft.json' && entry.version === '12.0.1');
+  if (!signedSource) {
+    throw new Error('Newtonsoft.Json 12.0.1 is missing from the real-package corpus (test/fidelity/corpus.txt)');
+  }
+  mkdirSync(join(workspace.folder, 'signed'));
+  copyFileSync(signedSource.path, join(workspace.folder, 'signed', 'Newtonsoft.Json.12.0.1.nupkg'));
   const nugetServer = await startNugetServer({ users: [{ username: 'alice', password: TEAM_PASSWORD, role: 'publish' }] });
   // A nuget.org-like feed. The tracker feature scripts when a push shows in each view.
   const gallery = await startV3Server({ validKeys: [GALLERY_KEY] });

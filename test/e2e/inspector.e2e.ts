@@ -25,6 +25,21 @@ export async function inspectorFeature({ page, steps, workspace }: E2EContext): 
   });
   await closeAllEditors(page);
 
+  await steps.step('a package from nuget.org shows its author signature and nuget.org\'s countersignature', async () => {
+    await quickOpen(page, 'Newtonsoft.Json.12.0.1.nupkg');
+    const view = activeWebview(page);
+    await expectText(view.locator('#package-id'), 'Newtonsoft.Json');
+    const signatures = view.locator('#signatures');
+    await signatures.scrollIntoViewIfNeeded();
+    await expectText(signatures.locator('#signed-content'), 'The content matches what was signed.');
+    await expectText(signatures.locator('.signature[data-type="author"]'), /CN=Json\.NET \(\.NET Foundation\).*A3AF7AF11EBB8EF729D2D91548509717E7E0FF55A129ABC3AEAA8A6940267641/s);
+    await expectText(signatures.locator('.signature[data-type="repository"]'), /NuGet\.org Repository by Microsoft.*https:\/\/api\.nuget\.org\/v3\/index\.json.*jamesnk, newtonsoft/s);
+    await expectText(view.locator('#assemblies'), /Newtonsoft\.Json\s*12\.0\.0\.0/);
+    await view.locator('#section-signatures').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(ARTIFACTS, 'inspector-signatures.png') });
+  });
+  await closeAllEditors(page);
+
   await steps.step('a path-traversal package shows a clear error in the inspector', async () => {
     await quickOpen(page, 'Traversal.1.0.0.nupkg');
     await expectText(activeWebview(page).locator('#read-error'), /NP0906.*path traversal/s);

@@ -80,6 +80,16 @@ export function nugetReading<T>(paths: readonly string[]): Map<string, T & { pat
   return result;
 }
 
+/** What System.Reflection.Metadata reads from each .dll (name, version, TargetFrameworkAttribute, reference assembly). */
+export function metadataReading(paths: readonly string[]): Map<string, { path: string; assembly: boolean; name?: string; version?: string; targetFramework?: string | null; referenceAssembly?: boolean }> {
+  const [command, ...args] = reader();
+  const out = execFileSync(command, [...args, '--assemblies'], { input: paths.join('\n'), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
+  return new Map(out.trim().split('\n').map((line) => {
+    const parsed = JSON.parse(line) as { path: string; assembly: boolean };
+    return [parsed.path, parsed];
+  }));
+}
+
 /** NuGet's short folder name of each framework string. */
 export function nugetFrameworks(names: readonly string[]): Map<string, string> {
   const [command, ...args] = reader();

@@ -85,7 +85,8 @@ describe('packages made by dotnet pack', () => {
     const result = runCli(['inspect', fixtures.utils, '--json']);
     assert.equal(result.status, 0, result.stderr);
     const json = JSON.parse(result.stdout) as InspectSummary;
-    assert.deepEqual(Object.keys(json), ['id', 'version', 'normalizedVersion', 'authors', 'description', 'license', 'dependencyGroups', 'files', 'diagnostics']);
+    assert.deepEqual(Object.keys(json), ['id', 'version', 'normalizedVersion', 'authors', 'description', 'license', 'dependencyGroups', 'files', 'diagnostics', 'signatures', 'signedContent']);
+    assert.deepEqual([json.signatures, json.signedContent], [[], 'unsigned'], 'dotnet pack does not sign');
     assert.equal(json.id, 'Contoso.Utils');
     assert.equal(json.version, '1.2.3-beta.1+build.5');
     assert.equal(json.normalizedVersion, '1.2.3-beta.1');

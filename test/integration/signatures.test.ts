@@ -3,7 +3,7 @@
  * field, on every package of the real-package corpus (all of them carry nuget.org's repository
  * signature, about half an author signature too): type, signer subject and issuer, certificate
  * SHA-256, validity, timestamp time and authority, service index and owners. Unsigned packages
- * give []; a package changed after signing is caught by us (NP5003) as by NuGet (NU3008).
+ * give []; a package changed after signing is caught by us (NP0092) as by NuGet (NU3008).
  */
 import { strict as assert } from 'node:assert';
 import { execFile } from 'node:child_process';
@@ -138,7 +138,7 @@ describe('signatures: ours against dotnet nuget verify', () => {
       const expected = nuget.get(path)!;
       assert.deepEqual(inspection.signature.signatures.map(asVerified), expected, path);
       assert.equal(inspection.signature.content, 'matches', path);
-      assert.ok(!inspection.diagnostics.some((diagnostic) => diagnostic.code.startsWith('NP5')), path);
+      assert.ok(!inspection.diagnostics.some((diagnostic) => diagnostic.code.startsWith('NP009')), path);
       signatures += expected.length;
       authors += expected.filter((signature) => signature.type === 'author').length;
     }
@@ -165,7 +165,7 @@ describe('signatures: ours against dotnet nuget verify', () => {
     assert.match(nuget.output, /NU3004: The package is not signed/, 'NuGet agrees it is unsigned');
   });
 
-  it('a file changed after signing: NP5003 from us, NU3008 from NuGet', async () => {
+  it('a file changed after signing: NP0092 from us, NU3008 from NuGet', async () => {
     const original = corpus.find((entry) => entry.id.toLowerCase() === 'newtonsoft.json') ?? corpus[0];
     const tampered = join(tempDir(), 'tampered.nupkg');
     copyFileSync(original.path, tampered);
@@ -178,9 +178,36 @@ describe('signatures: ours against dotnet nuget verify', () => {
     const inspection = await inspectPackageFile(tampered);
     await inspection.pkg.close();
     assert.equal(inspection.signature.content, 'changed');
-    assert.ok(inspection.diagnostics.some((diagnostic) => diagnostic.code === 'NP5003' && diagnostic.severity === 'error'));
+    assert.ok(inspection.diagnostics.some((diagnostic) => diagnostic.code === 'NP0092' && diagnostic.severity === 'error'));
     const nuget = await verify([tampered]);
     assert.notEqual(nuget.code, 0);
     assert.match(nuget.output, /NU3008/);
+  });
+
+  it('a hostile .signature.p7s (garbage, truncated, nested 100,000 deep, not SignedData) is error NP0090, never a crash', async () => {
+    const real = await JSZip.loadAsync(readFileSync((corpus.find((entry) => entry.id.toLowerCase() === 'newtonsoft.json') ?? corpus[0]).path));
+    const signature = await real.file('.signature.p7s')!.async('nodebuffer');
+    const nested = Buffer.concat([Buffer.alloc(200_000, Buffer.from([0x30, 0x80])), Buffer.alloc(200_000, 0)]);
+    const cases: [string, Buffer][] = [
+      ['garbage', Buffer.from('not a signature at all')],
+      ['truncated', signature.subarray(0, signature.length >> 1)],
+      ['nested', nested],
+      ['a certificate, not SignedData', Buffer.from([0x30, 0x03, 0x06, 0x01, 0x00])],
+    ];
+    for (const [name, bytes] of cases) {
+      const zip = new JSZip();
+      const base = await JSZip.loadAsync(readFileSync(makePackage(tempDir(), 'Contoso.Hostile', '1.0.0')));
+      for (const entry of Object.values(base.files)) {
+        zip.file(entry.name, await entry.async('nodebuffer'));
+      }
+      zip.file('.signature.p7s', bytes, { compression: 'STORE' });
+      const path = join(tempDir(), `hostile-${name.replace(/\W+/g, '-')}.nupkg`);
+      writeFileSync(path, await zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' }));
+      const inspection = await inspectPackageFile(path);
+      await inspection.pkg.close();
+      const finding = inspection.diagnostics.find((diagnostic) => diagnostic.code === 'NP0090');
+      assert.ok(finding && /is not a readable NuGet signature/.test(finding.message), `${name}: ${JSON.stringify(inspection.diagnostics)}`);
+      assert.deepEqual(inspection.signature.signatures, [], name);
+    }
   });
 });

@@ -66,6 +66,10 @@ suite('NuGet Publisher in a real VS Code', () => {
     assert.ok(model.iconDataUri?.startsWith('data:image/png;base64,'));
     assert.match(model.readmeMarkdown ?? '', /Contoso\.Utils/);
     assert.deepEqual(model.diagnostics.map((d) => d.code), ['NP0014']);
+    // The assembly's own metadata: its name, version and the framework it was built for.
+    const assembly = model.assemblies?.find((candidate) => candidate.path.endsWith('/Contoso.Utils.dll'));
+    assert.ok(assembly && assembly.name === 'Contoso.Utils' && assembly.version === '1.2.3.0' && /^\.NETCoreApp,Version=v\d+\.0$/.test(assembly.targetFramework ?? '') && !assembly.referenceAssembly, JSON.stringify(model.assemblies));
+    assert.deepEqual([model.signatures, model.signedContent], [[], 'unsigned']);
     const problems = await waitFor('Problems entries for the package', () => {
       const entries = vscode.languages.getDiagnostics(uri);
       return entries.length > 0 ? entries : undefined;

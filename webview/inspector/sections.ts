@@ -197,3 +197,20 @@ export function renderSignatures(model: InspectorModel, actions: readonly HTMLEl
   container.appendChild(h('div', { class: 'actions' }, ...actions));
   return container;
 }
+
+/** What each assembly says about itself (read from its CLI metadata). */
+export function renderAssemblies(model: InspectorModel): HTMLElement {
+  const assemblies = model.assemblies ?? [];
+  if (assemblies.length === 0) {
+    return h('p', { class: 'muted', id: 'assemblies' }, 'No .NET assemblies in lib/, ref/ or runtimes/.');
+  }
+  const body = h('tbody');
+  for (const assembly of assemblies) {
+    body.appendChild(h('tr', { 'data-path': assembly.path },
+      h('td', {}, h('code', {}, assembly.path)), h('td', {}, assembly.name), h('td', {}, assembly.version),
+      h('td', {}, assembly.targetFramework ?? h('span', { class: 'muted' }, 'not stated')),
+      h('td', {}, assembly.referenceAssembly ? 'reference assembly' : 'implementation')));
+  }
+  return h('table', { class: 'metadata', id: 'assemblies' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'File'), h('th', {}, 'Assembly'), h('th', {}, 'Version'), h('th', {}, 'Target framework'), h('th', {}, 'Kind'))), body);
+}

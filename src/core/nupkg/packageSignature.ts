@@ -29,10 +29,10 @@ export async function readPackageSignature(pkg: OpenedPackage): Promise<Signatur
     const actual = signature.signedContent ? await unsignedContentHash(pkg.path, signature.signedContent.algorithm) : undefined;
     const content = actual === undefined ? 'not checked' : actual === signature.signedContent?.hash ? 'matches' : 'changed';
     const diagnostics: Diagnostic[] = content === 'changed'
-      ? [{ code: 'NP5003', severity: 'error', message: 'The package changed after it was signed: its content no longer matches the signature, so NuGet will refuse to install it. Pack and sign it again (a signed package cannot be edited).' }]
+      ? [{ code: 'NP0092', severity: 'error', message: 'The package changed after it was signed: its content no longer matches the signature, so NuGet will refuse to install it. Pack and sign it again (a signed package cannot be edited).' }]
       : [];
     return { signatures: signature.signatures, content, diagnostics };
   } catch (error) {
-    return { signatures: [], content: 'not checked', diagnostics: [{ code: 'NP5001', severity: 'error', message: describeError(error) }] };
+    return { signatures: [], content: 'not checked', diagnostics: [{ code: 'NP0090', severity: 'error', message: describeError(error) }] };
   }
 }

@@ -232,7 +232,7 @@ function typeOf(signer: SignerView): SignatureInfo['type'] {
 function describeSigner(signer: SignerView, certificates: readonly CertificateView[]): SignatureInfo {
   const cert = signerCertificate(signer, certificates);
   if (!cert) {
-    throw new NuGetPublisherError('NP5002', 'The package signature does not contain the certificate that signed it.', 'Sign the package again (dotnet nuget sign).');
+    throw new NuGetPublisherError('NP0091', 'The package signature does not contain the certificate that signed it.', 'Sign the package again (dotnet nuget sign).');
   }
   const serviceIndex = signer.signed.get(OID.serviceIndex)?.[0];
   const owners = signer.signed.get(OID.owners)?.[0];
@@ -257,7 +257,7 @@ function signedContentOf(encapsulated: Node): PackageSignature['signedContent'] 
   return match && algorithm ? { algorithm, hash: match[2] } : undefined;
 }
 
-/** Reads a `.signature.p7s`; a file that is not a NuGet signature is an NP5001 error naming why. */
+/** Reads a `.signature.p7s`; a file that is not a NuGet signature is an NP0090 error naming why. */
 export function readSignature(bytes: Uint8Array): PackageSignature {
   try {
     const data = signedData(decode(bytes));
@@ -275,6 +275,6 @@ export function readSignature(bytes: Uint8Array): PackageSignature {
     if (error instanceof NuGetPublisherError) {
       throw error;
     }
-    throw new NuGetPublisherError('NP5001', `The package's .signature.p7s is not a readable NuGet signature (${(error as Error).message}).`, 'Sign the package again, or remove the damaged signature file.');
+    throw new NuGetPublisherError('NP0090', `The package's .signature.p7s is not a readable NuGet signature (${(error as Error).message}).`, 'Sign the package again, or remove the damaged signature file.');
   }
 }

@@ -11,6 +11,8 @@ import { NuGetPublisherError, describeError } from '../../core/errors';
 import { inspectPackageFile } from '../../core/inspect';
 import { entryUri, localCopy, withPackage, type LocalCopy } from './packageFileSystem';
 import { buildInspectorModel } from '../../core/inspectorModel';
+import { readPackageAssemblies } from '../../core/nupkg/packageAssemblies';
+import { sortDiagnostics } from '../../core/validate/diagnostic';
 import { isFromWebview, type FromWebview, type InspectorVerification, type ToWebview } from '../../shared/protocol';
 import { readSettings } from '../config';
 import type { Services } from '../services';
@@ -144,9 +146,12 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
       local = await localCopy(uri);
       const inspection = await inspectPackageFile(local.path);
       try {
-        const model = { ...(await buildInspectorModel(inspection, readSettings().inspector.maxPreviewBytes)), verification: verifications.get(uri.toString()) };
-        packageProblems.showFindings(uri, inspection.diagnostics);
-        log.info('inspector', `opened ${fileName} (${model.metadata.id} ${model.metadata.version}) in ${Date.now() - started} ms: ${inspection.diagnostics.length} finding(s)`);
+        // Assembly facts and their findings (NP0085/NP0086) belong to the inspector's view.
+        const { assemblies, diagnostics: assemblyFindings } = await readPackageAssemblies(inspection.pkg);
+        const diagnostics = sortDiagnostics([...inspection.diagnostics, ...assemblyFindings]);
+        const model = { ...(await buildInspectorModel({ ...inspection, diagnostics }, readSettings().inspector.maxPreviewBytes)), verification: verifications.get(uri.toString()), assemblies };
+        packageProblems.showFindings(uri, diagnostics);
+        log.info('inspector', `opened ${fileName} (${model.metadata.id} ${model.metadata.version}) in ${Date.now() - started} ms: ${diagnostics.length} finding(s)`);
         markDone('inspected');
         return { type: 'inspection', model };
       } finally {

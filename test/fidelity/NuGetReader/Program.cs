@@ -25,6 +25,16 @@ if (args.Length == 1 && args[0] == "--frameworks")
     return;
 }
 
+if (args.Length == 1 && args[0] == "--assemblies")
+{
+    // One .dll path per line: what System.Reflection.Metadata reads (the oracle of our assembly facts).
+    foreach (var path in ReadLines(Console.In))
+    {
+        Console.WriteLine(JsonSerializer.Serialize(AssemblyFacts(path)));
+    }
+    return;
+}
+
 var paths = args.Length > 0 ? args : ReadLines(Console.In);
 var options = new JsonSerializerOptions { WriteIndented = false };
 foreach (var path in paths)
@@ -132,4 +142,73 @@ static object? Signature(PackageArchiveReader reader)
         sha256 = certificate.GetCertHashString(System.Security.Cryptography.HashAlgorithmName.SHA256),
         content,
     };
+}
+
+static object AssemblyFacts(string path)
+{
+    try
+    {
+        using var stream = File.OpenRead(path);
+        using var pe = new System.Reflection.PortableExecutable.PEReader(stream);
+        if (!pe.HasMetadata)
+        {
+            return new { path, assembly = false };
+        }
+        var metadata = System.Reflection.Metadata.PEReaderExtensions.GetMetadataReader(pe);
+        if (!metadata.IsAssembly)
+        {
+            return new { path, assembly = false };
+        }
+        var definition = metadata.GetAssemblyDefinition();
+        string? targetFramework = null;
+        var referenceAssembly = false;
+        foreach (var handle in definition.GetCustomAttributes())
+        {
+            var attribute = metadata.GetCustomAttribute(handle);
+            var typeName = AttributeTypeName(metadata, attribute);
+            if (typeName == "System.Runtime.CompilerServices.ReferenceAssemblyAttribute")
+            {
+                referenceAssembly = true;
+            }
+            else if (typeName == "System.Runtime.Versioning.TargetFrameworkAttribute")
+            {
+                var value = metadata.GetBlobReader(attribute.Value);
+                value.ReadUInt16();
+                targetFramework = value.ReadSerializedString();
+            }
+        }
+        return new { path, assembly = true, name = metadata.GetString(definition.Name), version = definition.Version.ToString(), targetFramework, referenceAssembly };
+    }
+    catch (BadImageFormatException)
+    {
+        return new { path, assembly = false };
+    }
+}
+
+static string? AttributeTypeName(System.Reflection.Metadata.MetadataReader metadata, System.Reflection.Metadata.CustomAttribute attribute)
+{
+    System.Reflection.Metadata.EntityHandle type;
+    if (attribute.Constructor.Kind == System.Reflection.Metadata.HandleKind.MemberReference)
+    {
+        type = metadata.GetMemberReference((System.Reflection.Metadata.MemberReferenceHandle)attribute.Constructor).Parent;
+    }
+    else if (attribute.Constructor.Kind == System.Reflection.Metadata.HandleKind.MethodDefinition)
+    {
+        type = metadata.GetMethodDefinition((System.Reflection.Metadata.MethodDefinitionHandle)attribute.Constructor).GetDeclaringType();
+    }
+    else
+    {
+        return null;
+    }
+    if (type.Kind == System.Reflection.Metadata.HandleKind.TypeReference)
+    {
+        var reference = metadata.GetTypeReference((System.Reflection.Metadata.TypeReferenceHandle)type);
+        return metadata.GetString(reference.Namespace) + "." + metadata.GetString(reference.Name);
+    }
+    if (type.Kind == System.Reflection.Metadata.HandleKind.TypeDefinition)
+    {
+        var definition = metadata.GetTypeDefinition((System.Reflection.Metadata.TypeDefinitionHandle)type);
+        return metadata.GetString(definition.Namespace) + "." + metadata.GetString(definition.Name);
+    }
+    return null;
 }
