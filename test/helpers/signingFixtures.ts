@@ -19,6 +19,8 @@ export interface SigningFixture {
   /** The signing certificate's subject as .NET prints it, and its SHA-256 (uppercase hex). */
   readonly subject: string;
   readonly sha256: string;
+  /** A HOME whose .NET CurrentUser\\My certificate store holds the signing certificate (with its key). */
+  readonly storeHome: string;
 }
 
 const EXTENSIONS = `[req]
@@ -84,5 +86,11 @@ export function makeSigningFixture(): SigningFixture {
   openssl(folder, 'x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.pem', '-days', '20', '-extfile', 'ext.cnf', '-extensions', 'leaf');
   openssl(folder, 'pkcs12', '-export', '-out', 'leaf.pfx', '-inkey', 'leaf.key', '-in', 'leaf.pem', '-certfile', 'ca.pem', '-passout', `pass:${password}`);
   const sha256 = openssl(folder, 'x509', '-in', 'leaf.pem', '-noout', '-fingerprint', '-sha256').trim().replace(/^.*=/, '').replace(/:/g, '').toUpperCase();
-  return { dotnetFolder: privateSdkView(readFileSync(join(folder, 'ca.pem'), 'utf8')), pfx: join(folder, 'leaf.pfx'), password, subject: 'CN=Contoso Test Signing, O=Contoso', sha256 };
+  // .NET on Linux keeps CurrentUser\\My as ~/.dotnet/corefx/cryptography/x509stores/my/<SHA-1>.pfx (no password).
+  const storeHome = tempDir();
+  const store = join(storeHome, '.dotnet', 'corefx', 'cryptography', 'x509stores', 'my');
+  mkdirSync(store, { recursive: true });
+  const sha1 = openssl(folder, 'x509', '-in', 'leaf.pem', '-noout', '-fingerprint', '-sha1').trim().replace(/^.*=/, '').replace(/:/g, '').toUpperCase();
+  openssl(folder, 'pkcs12', '-export', '-out', join(store, `${sha1}.pfx`), '-inkey', 'leaf.key', '-in', 'leaf.pem', '-passout', 'pass:');
+  return { dotnetFolder: privateSdkView(readFileSync(join(folder, 'ca.pem'), 'utf8')), pfx: join(folder, 'leaf.pfx'), password, subject: 'CN=Contoso Test Signing, O=Contoso', sha256, storeHome };
 }
