@@ -16,6 +16,7 @@ import { CredentialProviders, findCredentialPlugins, pluginCredentials, type Plu
 import { FeedClient } from '../../src/core/feeds/feedClient';
 import { publish } from '../../src/core/publish/publish';
 import { runCliAsync } from '../helpers/cli';
+import { withEnv } from '../helpers/env';
 import { REPO_ROOT } from '../helpers/paths';
 import { makePackage } from '../helpers/makePackage';
 import { tempDir } from '../helpers/temp';
@@ -40,23 +41,6 @@ function pluginEnv(host: string, record: string, extra: NodeJS.ProcessEnv = {}):
     FAKE_PLUGIN_RECORD: record,
     ...extra,
   };
-}
-
-/** Runs `body` with process.env changed as given (the core reads the environment when asked). */
-async function withEnv<T>(env: NodeJS.ProcessEnv, body: () => Promise<T>): Promise<T> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    return await body();
-  } finally {
-    for (const name of Object.keys(env)) {
-      if (saved[name] === undefined) {
-        delete process.env[name];
-      } else {
-        process.env[name] = saved[name];
-      }
-    }
-  }
 }
 
 function recorded(record: string): { Type: string; Method: string; Payload: Record<string, unknown> }[] {

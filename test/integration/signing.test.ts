@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { inspectPackageFile } from '../../src/core/inspect';
 import { nugetFindings, runDotnet, signArgs, verifyArgs, withPassword } from '../../src/core/signing/dotnetSigning';
+import { withEnv } from '../helpers/env';
 import { makePackage } from '../helpers/makePackage';
 import { makeSigningFixture, type SigningFixture } from '../helpers/signingFixtures';
 import { tempDir } from '../helpers/temp';
@@ -52,14 +53,9 @@ describe('signing with the .NET SDK', () => {
 
   it('a certificate from the CurrentUser\\My store by its SHA-256 fingerprint', async () => {
     const pkg = makePackage(tempDir(), 'Contoso.Store', '1.0.0');
-    const saved = process.env.HOME;
-    process.env.HOME = fixture.storeHome;
-    try {
-      const run = await runDotnet(signArgs({ packagePath: pkg, certificateFingerprint: fixture.sha256.replace(/(..)(?!$)/g, '$1:') }), { dotnet });
-      assert.equal(run.code, 0, run.output);
-    } finally {
-      process.env.HOME = saved;
-    }
+    // .NET finds CurrentUser\My under HOME.
+    const run = await withEnv({ HOME: fixture.storeHome }, () => runDotnet(signArgs({ packagePath: pkg, certificateFingerprint: fixture.sha256.replace(/(..)(?!$)/g, '$1:') }), { dotnet }));
+    assert.equal(run.code, 0, run.output);
     assert.deepEqual(await signerOf(pkg), ['author', fixture.subject, fixture.sha256]);
   });
 

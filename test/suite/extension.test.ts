@@ -7,6 +7,7 @@ import { delimiter, join } from 'node:path';
 import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { InspectorModel, InspectorVerification, ToWebview } from '../../src/shared/protocol';
+import { withEnv } from '../helpers/env';
 import { makeSigningFixture } from '../helpers/signingFixtures';
 import { EXTENSION_ID, closeWebviews, openWebviewUntil, waitFor, workspaceFile } from './helpers';
 
@@ -175,9 +176,8 @@ suite('NuGet Publisher in a real VS Code', () => {
   test('Sign Package… signs with a certificate file (password never logged), the inspector shows the signature, Verify Signature runs NuGet\'s check', async function () {
     this.timeout(180_000);
     const fixture = makeSigningFixture();
-    const savedPath = process.env.PATH;
-    process.env.PATH = `${fixture.dotnetFolder}${delimiter}${savedPath}`;
-    try {
+    // dotnet from the SDK view that trusts the test root (the commands run `dotnet` from PATH).
+    await withEnv({ PATH: `${fixture.dotnetFolder}${delimiter}${process.env.PATH}` }, async () => {
       const folder = mkdtempSync(join(tmpdir(), 'np-sign-'));
       const pkg = vscode.Uri.file(join(folder, 'Contoso.Core.2.0.0.nupkg'));
       copyFileSync(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg').fsPath, pkg.fsPath);
@@ -214,9 +214,7 @@ suite('NuGet Publisher in a real VS Code', () => {
       for (const surface of [api.log.recent().join('\n'), api.shownMessages.join('\n')]) {
         assert.ok(!surface.includes(fixture.password) && !surface.includes('wrong password 123'), 'no password in the log or a message');
       }
-    } finally {
-      process.env.PATH = savedPath;
-    }
+    });
   });
 
   test('a malformed .nuspec gets one error at the line of the problem', async () => {

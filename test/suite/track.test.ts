@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { ExtensionApi } from '../../src/extension';
 import type { TrackedPackage } from '../../src/core/track/tracker';
 import type { TreeNode } from '../../src/vscode/explorer/feedTree';
+import { withEnv } from '../helpers/env';
 import { startNugetServer, type NugetServer } from '../servers/nugetServer';
 import { startV3Server, type V3Server } from '../servers/v3Server';
 import { EXTENSION_ID, waitFor, workspaceFile } from './helpers';
@@ -276,18 +277,19 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
     const azure = await startV3Server({ readAuthorization: basic });
     // The provider is "installed" as a dotnet tool would be (nuget-plugin-* on PATH); the extension
     // host reads the environment when it looks for providers, as NuGet does.
-    const saved = { PATH: process.env.PATH, FAKE_PLUGIN_HOSTS: process.env.FAKE_PLUGIN_HOSTS, FAKE_PLUGIN_USER: process.env.FAKE_PLUGIN_USER, FAKE_PLUGIN_TOKEN: process.env.FAKE_PLUGIN_TOKEN };
-    Object.assign(process.env, { PATH: `${join(__dirname, '..', '..', '..', 'test', 'fixtures', 'credentialPlugin')}${delimiter}${process.env.PATH}`, FAKE_PLUGIN_HOSTS: new URL(azure.index).host, FAKE_PLUGIN_USER: 'VssSessionToken', FAKE_PLUGIN_TOKEN: token });
+    const provider = { PATH: `${join(__dirname, '..', '..', '..', 'test', 'fixtures', 'credentialPlugin')}${delimiter}${process.env.PATH}`, FAKE_PLUGIN_HOSTS: new URL(azure.index).host, FAKE_PLUGIN_USER: 'VssSessionToken', FAKE_PLUGIN_TOKEN: token };
     try {
-      azure.catalog.add('Contoso.Azure', ['1.0.0']);
-      await configure('feeds', [{ name: 'Azure', source: azure.index, kind: 'v3' }]);
-      api.services.feedTree.refresh();
-      const packages = await children(await feedNode('Azure'));
-      assert.deepEqual(packages.map(label), ['Contoso.Azure']);
-      assert.deepEqual((await children(packages[0])).map(label), ['1.0.0']);
-      assert.equal(api.services.keys.list().filter((key) => key.origin === new URL(azure.index).origin).length, 0, 'no key is stored for the feed');
-      const report = await vscode.commands.executeCommand<{ outcome: string } | undefined>('nugetPublisher.publishPackage', workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Azure', yes: true });
-      assert.equal(report?.outcome, 'created');
+      await withEnv(provider, async () => {
+        azure.catalog.add('Contoso.Azure', ['1.0.0']);
+        await configure('feeds', [{ name: 'Azure', source: azure.index, kind: 'v3' }]);
+        api.services.feedTree.refresh();
+        const packages = await children(await feedNode('Azure'));
+        assert.deepEqual(packages.map(label), ['Contoso.Azure']);
+        assert.deepEqual((await children(packages[0])).map(label), ['1.0.0']);
+        assert.equal(api.services.keys.list().filter((key) => key.origin === new URL(azure.index).origin).length, 0, 'no key is stored for the feed');
+        const report = await vscode.commands.executeCommand<{ outcome: string } | undefined>('nugetPublisher.publishPackage', workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Azure', yes: true });
+        assert.equal(report?.outcome, 'created');
+      });
       const put = azure.requests.find((request) => request.method === 'PUT');
       assert.equal(put?.headers.authorization, basic, 'the push carried the provider\'s credentials');
       assert.ok(api.log.recent().some((line) => line.includes('using nuget-plugin-fake')), 'the log says where the credentials came from');
@@ -295,13 +297,6 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
     } finally {
       for (const pkg of api.services.tracker.list().filter((tracked) => tracked.feedName === 'Azure')) {
         api.services.tracker.stop(pkg.key);
-      }
-      for (const [name, value] of Object.entries(saved)) {
-        if (value === undefined) {
-          delete process.env[name];
-        } else {
-          process.env[name] = value;
-        }
       }
       await azure.close();
       await configure('feeds', trackFeeds());

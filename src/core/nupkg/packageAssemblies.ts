@@ -14,8 +14,8 @@ export interface PackageAssembly extends AssemblyFacts {
   readonly path: string;
 }
 
-const MAX_ASSEMBLY_BYTES = 64 * 1024 * 1024;
-const MAX_TOTAL_BYTES = 512 * 1024 * 1024;
+const MAX_ASSEMBLY_BYTES = 32 * 1024 * 1024;
+const MAX_TOTAL_BYTES = 128 * 1024 * 1024;
 const MAX_ASSEMBLIES = 500;
 
 /** net8.0, netstandard2.0, net472 without a platform part; undefined for other families (portable, uap, xamarin…). */
