@@ -21,6 +21,8 @@ export interface SigningFixture {
   readonly sha256: string;
   /** A HOME whose .NET CurrentUser\\My certificate store holds the signing certificate (with its key). */
   readonly storeHome: string;
+  /** Removes the SDK view and the certificates now (the extension host does not run exit handlers). */
+  remove(): void;
 }
 
 const EXTENSIONS = `[req]
@@ -92,5 +94,10 @@ export function makeSigningFixture(): SigningFixture {
   mkdirSync(store, { recursive: true });
   const sha1 = openssl(folder, 'x509', '-in', 'leaf.pem', '-noout', '-fingerprint', '-sha1').trim().replace(/^.*=/, '').replace(/:/g, '').toUpperCase();
   openssl(folder, 'pkcs12', '-export', '-out', join(store, `${sha1}.pfx`), '-inkey', 'leaf.key', '-in', 'leaf.pem', '-passout', 'pass:');
-  return { dotnetFolder: privateSdkView(readFileSync(join(folder, 'ca.pem'), 'utf8')), pfx: join(folder, 'leaf.pfx'), password, subject: 'CN=Contoso Test Signing, O=Contoso', sha256, storeHome };
+  const dotnetFolder = privateSdkView(readFileSync(join(folder, 'ca.pem'), 'utf8'));
+  return {
+    dotnetFolder, pfx: join(folder, 'leaf.pfx'), password, subject: 'CN=Contoso Test Signing, O=Contoso', sha256, storeHome,
+    // Hard links and copies only: removing them leaves the real SDK untouched.
+    remove: () => [dotnetFolder, folder, storeHome].forEach((path) => rmSync(path, { recursive: true, force: true })),
+  };
 }

@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { copyFileSync, existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { before, describe, it } from 'node:test';
+import { after, before, describe, it } from 'node:test';
 import { inspectPackageFile } from '../../src/core/inspect';
 import { nugetFindings, runDotnet, signArgs, verifyArgs, withPassword } from '../../src/core/signing/dotnetSigning';
 import { withEnv } from '../helpers/env';
@@ -30,6 +30,7 @@ describe('signing with the .NET SDK', () => {
     fixture = makeSigningFixture();
     dotnet = join(fixture.dotnetFolder, 'dotnet');
   });
+  after(() => fixture?.remove());
 
   it('a certificate file: the password goes through a named pipe, never an argument, and the pipe is gone afterwards', async () => {
     const pkg = makePackage(tempDir(), 'Contoso.Signed', '1.0.0');

@@ -214,7 +214,7 @@ suite('NuGet Publisher in a real VS Code', () => {
       for (const surface of [api.log.recent().join('\n'), api.shownMessages.join('\n')]) {
         assert.ok(!surface.includes(fixture.password) && !surface.includes('wrong password 123'), 'no password in the log or a message');
       }
-    });
+    }).finally(() => fixture.remove());
   });
 
   test('a malformed .nuspec gets one error at the line of the problem', async () => {
