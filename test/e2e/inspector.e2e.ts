@@ -1,7 +1,9 @@
 /** E2E, inspector: open packages and a nuspec as a person does, and see metadata, checks and errors. */
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { tempDir } from '../helpers/temp';
 import type { E2EContext } from './context';
-import { ARTIFACTS, UI_TIMEOUT, activeWebview, chooseFile, closeAllEditors, expectState, expectText, quickOpen, runCommand } from './harness';
+import { ARTIFACTS, UI_TIMEOUT, activeWebview, chooseFile, closeAllEditors, expectText, quickOpen, runCommand } from './harness';
 
 export async function inspectorFeature({ page, steps, workspace }: E2EContext): Promise<void> {
   await steps.step('opening a .nupkg shows id, version, dependencies and checks in the inspector', async () => {
@@ -69,34 +71,26 @@ export async function inspectorFeature({ page, steps, workspace }: E2EContext): 
 }
 
 /**
- * "NuGet: Open Package as Folder" adds the package to the Explorer as a read-only folder. In a
- * single-folder window that turns it into an (untitled) multi-root workspace, which reloads the
- * window and its extension host: so it runs near the end, and waits for the Explorer, not a toast.
+ * "NuGet: Open Package as Folder" adds the package to the Explorer as a read-only folder. The step
+ * runs in a saved multi-root workspace, where the folder is simply added. (In a single-folder window
+ * VS Code first turns the window into an untitled workspace and reloads it; under load, VS Code for
+ * the Web sometimes reloads into that workspace before its folders are saved and shows none: see
+ * the README's Known issues. That transition is VS Code's, not the extension's.)
  */
-export async function packageFolderFeature({ page, steps }: E2EContext): Promise<void> {
+export async function packageFolderFeature({ page, steps, server, workspace }: E2EContext): Promise<void> {
   await steps.step('"NuGet: Open Package as Folder" shows the package\'s entries in the Explorer, read-only', async () => {
+    const workspaceFile = join(tempDir('np-e2e-multi-'), 'sample.code-workspace');
+    writeFileSync(workspaceFile, JSON.stringify({ folders: [{ path: workspace.folder }] }));
+    await page.goto(`${server.url}/?workspace=${encodeURIComponent(workspaceFile)}`);
+    await page.locator('.monaco-workbench .titlebar', { hasText: 'sample (Workspace)' }).waitFor({ timeout: UI_TIMEOUT });
+    await page.locator('.explorer-folders-view').waitFor({ timeout: UI_TIMEOUT });
     await quickOpen(page, 'Contoso.Utils.1.2.3-beta.1.nupkg');
     await expectText(activeWebview(page).locator('#package-id'), 'Contoso.Utils');
     await runCommand(page, 'NuGet: Open Package as Folder');
-    // The window reloads as an untitled multi-root workspace: wait for that window, then its Explorer.
-    await page.locator('.monaco-workbench .titlebar', { hasText: '(Workspace)' }).waitFor({ timeout: UI_TIMEOUT });
-    await page.locator('.explorer-folders-view').waitFor({ timeout: UI_TIMEOUT });
-    const root = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'Contoso.Utils.1.2.3-beta.1.nupkg (read-only)' });
+    const root = page.locator('.explorer-folders-view .monaco-list-row[aria-level="1"]', { hasText: 'Contoso.Utils.1.2.3-beta.1.nupkg (read-only)' });
     await root.first().waitFor({ timeout: UI_TIMEOUT });
-    // The Explorer of the reloaded window re-renders its roots while the new extension host
-    // starts, and a click that lands before that is undone: click the folder until it is open
-    // (one deadline), and say so when it took more than one click.
-    let clicks = 0;
-    await expectState('the package folder to open in the Explorer', async () => {
-      if ((await root.first().getAttribute('aria-expanded')) === 'true') {
-        return true;
-      }
-      clicks++;
+    if ((await root.first().getAttribute('aria-expanded')) !== 'true') {
       await root.first().click();
-      return (await root.first().getAttribute('aria-expanded')) === 'true';
-    });
-    if (clicks > 1) {
-      steps.warn(`the package folder opened after ${clicks} clicks (the reloaded Explorer re-rendered its roots)`);
     }
     const nuspec = page.locator('.explorer-folders-view .monaco-list-row', { hasText: 'Contoso.Utils.nuspec' });
     await nuspec.first().waitFor({ timeout: UI_TIMEOUT });
