@@ -10,7 +10,7 @@ import { createContext, type E2EContext } from './context';
 import { compareFeature, showChangesFeature } from './diff.e2e';
 import { feedsViewFeature } from './feedsView.e2e';
 import { ARTIFACTS, UI_TIMEOUT } from './harness';
-import { inspectorFeature, packageFolderFeature } from './inspector.e2e';
+import { inspectorFeature } from './inspector.e2e';
 import { keysFeature } from './keys.e2e';
 import { packFeature } from './pack.e2e';
 import { planFeature } from './plan.e2e';
@@ -20,7 +20,7 @@ import { trackerFeature } from './tracker.e2e';
 import { walkthroughFeature } from './walkthrough.e2e';
 
 const FEATURES: readonly ((ctx: E2EContext) => Promise<void>)[] = [
-  walkthroughFeature, inspectorFeature, packFeature, publishFeature, trackerFeature, feedsViewFeature, keysFeature, compareFeature, planFeature, showChangesFeature, packageFolderFeature, restrictedModeFeature,
+  walkthroughFeature, inspectorFeature, packFeature, publishFeature, trackerFeature, feedsViewFeature, keysFeature, compareFeature, planFeature, showChangesFeature, restrictedModeFeature,
 ];
 
 async function main(): Promise<number> {

@@ -158,7 +158,10 @@ suite('NuGet Publisher in a real VS Code', () => {
 
   test('the package as a read-only folder: the root lists the entries the Explorer shows, files read, every write refused', async () => {
     // Adding the folder to the workspace (Open Package as Folder) restarts the extension host in
-    // a single-folder window, so the suite checks the folder itself through the file system API.
+    // a single-folder window, so the suite checks the folder itself through the file system API,
+    // and that a window reopened on such a folder activates the extension (without it the
+    // reloaded Explorer showed the folder with an error mark).
+    assert.ok((vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { activationEvents: string[] }).activationEvents.includes('onFileSystem:nupkg'));
     const pkg = workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg');
     const root = vscode.Uri.from({ scheme: 'nupkg', path: '/', query: pkg.toString() });
     const top = await vscode.workspace.fs.readDirectory(root);
