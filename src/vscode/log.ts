@@ -15,6 +15,8 @@ export interface Log {
   show(): void;
   /** Registers a secret value: it is replaced by *** in every later line and message. */
   protect(secret: string): void;
+  /** Registers Basic credentials: the password and the base64 user:password an Authorization header carries. */
+  protectBasic(username: string, password: string): void;
   /** Replaces registered secrets in a text (also used for notifications). */
   scrub(text: string): string;
   /** The recent lines, already scrubbed (for tests and "copy diagnostics"). */
@@ -45,6 +47,7 @@ export function createLog(context: vscode.ExtensionContext): Log {
     // The core scrubber also removes encoded forms and URL user-info; very short values
     // (a placeholder such as "az") are not registered, they would blank out ordinary words.
     protect: (secret) => scrubber.protect(secret),
+    protectBasic: (username, password) => scrubber.protectBasic(username, password),
     scrub,
     recent: () => [...lines],
   };

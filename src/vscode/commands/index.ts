@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import { setUpCiPublishing, type CiSetupArgs } from '../publish/ciSetupCommand';
-import { INSPECTOR_VIEW_TYPE, activeInspectorUri, showNuspec } from '../inspector/inspectorEditor';
+import { INSPECTOR_VIEW_TYPE, activeInspectorUri, packageTarget, showNuspec } from '../inspector/inspectorEditor';
 import { openPackageAsFolder, openPackageEntry } from '../inspector/packageFileSystem';
 import { signPackage, verifySignature } from '../signing/signingCommands';
 import { notify, showError } from '../log';
@@ -71,12 +71,12 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
   'nugetPublisher.verifySignature': (services) => (uri?: unknown) => verifySignature(services, uri),
   'nugetPublisher.signPackage': (services) => (uri?: unknown, args?: unknown) => signPackage(services, uri, (args ?? {}) as Parameters<typeof signPackage>[2]),
   'nugetPublisher.openPackageAsFolder': () => async (uri?: unknown): Promise<boolean> => {
-    const target = uri instanceof vscode.Uri ? uri : activeInspectorUri() ?? (await vscode.window.showOpenDialog({ filters: { 'NuGet packages': ['nupkg', 'snupkg'] }, openLabel: 'Open as Folder' }))?.[0];
+    const target = await packageTarget(uri, 'Open as Folder');
     return target ? openPackageAsFolder(target) : false;
   },
   // The nuspec inside a package, as a read-only document (from the Explorer, the inspector, or scripted).
   'nugetPublisher.showNuspec': () => async (uri?: unknown): Promise<vscode.TextEditor | undefined> => {
-    const target = uri instanceof vscode.Uri ? uri : activeInspectorUri() ?? (await vscode.window.showOpenDialog({ filters: { 'NuGet packages': ['nupkg', 'snupkg'] }, openLabel: 'Show nuspec' }))?.[0];
+    const target = await packageTarget(uri, 'Show nuspec');
     return target ? showNuspec(target) : undefined;
   },
   'nugetPublisher.packProject': (services) => (uri?: unknown, args?: unknown) => packProject(services, uri instanceof vscode.Uri ? uri : undefined, (args ?? {}) as PackProjectArgs),

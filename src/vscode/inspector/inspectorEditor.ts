@@ -191,3 +191,14 @@ export function activeInspectorUri(): vscode.Uri | undefined {
   const tab = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
   return tab instanceof vscode.TabInputCustom && tab.viewType === INSPECTOR_VIEW_TYPE ? tab.uri : undefined;
 }
+
+/**
+ * The package a command acts on: the one it was given (Explorer menu, inspector, script), else
+ * the one in the active inspector, else one the user picks.
+ */
+export async function packageTarget(arg: unknown, openLabel: string, extensions: readonly string[] = ['nupkg', 'snupkg']): Promise<vscode.Uri | undefined> {
+  if (arg instanceof vscode.Uri) {
+    return arg;
+  }
+  return activeInspectorUri() ?? (await vscode.window.showOpenDialog({ filters: { 'NuGet packages': [...extensions] }, openLabel }))?.[0];
+}

@@ -25,10 +25,7 @@ export class KeyStore implements vscode.Disposable {
   public constructor(private readonly context: vscode.ExtensionContext, private readonly log: Log) {
     this.providers = new CredentialProviders({
       clientVersion: String(context.extension?.packageJSON?.version ?? '0.0.0'),
-      protect: (credentials) => {
-        log.protect(credentials.password);
-        log.protect(Buffer.from(`${credentials.username}:${credentials.password}`, 'utf8').toString('base64'));
-      },
+      protect: (credentials) => log.protectBasic(credentials.username, credentials.password),
       onLog: (message) => log.info('credential provider', message),
     });
   }

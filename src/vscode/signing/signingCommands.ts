@@ -7,8 +7,9 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { nugetFindings, runDotnet, signArgs, verifyArgs, withPassword, type DotnetRun, type SignRequest } from '../../core/signing/dotnetSigning';
-import { activeInspectorUri, reloadInspectors, verifications } from '../inspector/inspectorEditor';
+import { packageTarget, reloadInspectors, verifications } from '../inspector/inspectorEditor';
 import { requireTrust } from '../pack/packCommon';
+import { DOTNET_DOWNLOAD_URL } from '../../core/pack/dotnetPack';
 import { notify } from '../log';
 import type { Services } from '../services';
 import type { InspectorVerification } from '../../shared/protocol';
@@ -60,16 +61,9 @@ function showFindings(uri: vscode.Uri, run: DotnetRun): void {
   }));
 }
 
-async function packageUri(arg: unknown, openLabel: string): Promise<vscode.Uri | undefined> {
-  if (arg instanceof vscode.Uri) {
-    return arg;
-  }
-  return activeInspectorUri() ?? (await vscode.window.showOpenDialog({ filters: { 'NuGet packages': ['nupkg'] }, openLabel }))?.[0];
-}
-
 /** Verify Signature: NuGet's own verification of every signature of a package on disk. */
 export async function verifySignature(services: Services, arg?: unknown): Promise<InspectorVerification | undefined> {
-  const uri = await packageUri(arg, 'Verify');
+  const uri = await packageTarget(arg, 'Verify', ['nupkg']);
   if (!uri) {
     return undefined;
   }
@@ -85,7 +79,7 @@ export async function verifySignature(services: Services, arg?: unknown): Promis
   const run = await dotnetTask(`verify ${name}`, verifyArgs(uri.fsPath), vscode.workspace.getWorkspaceFolder(uri));
   const findings = nugetFindings(run.output);
   const lines = run.code === null
-    ? ['The .NET SDK (dotnet) is needed to verify signatures: install it from https://dot.net and make sure dotnet is on PATH.']
+    ? [`The .NET SDK (dotnet) is needed to verify signatures: install it from ${DOTNET_DOWNLOAD_URL} and make sure dotnet is on PATH.`]
     : findings.length > 0 ? findings.map((finding) => `${finding.severity} ${finding.code}: ${finding.message}`) : [run.code === 0 ? 'All signatures are valid.' : 'dotnet nuget verify failed; its output is in the terminal.'];
   const verification: InspectorVerification = { ok: run.code === 0, lines, at: new Date().toISOString() };
   showFindings(uri, run);
@@ -142,7 +136,7 @@ async function askSignRequest(packagePath: string, given: SignArgs): Promise<(Si
 
 /** Sign Package…: `dotnet nuget sign` in place; the inspector then shows the new signature. */
 export async function signPackage(services: Services, arg?: unknown, given: SignArgs = {}): Promise<boolean> {
-  const uri = await packageUri(arg, 'Sign');
+  const uri = await packageTarget(arg, 'Sign', ['nupkg']);
   if (!uri || uri.scheme !== 'file' || !requireTrust('run dotnet nuget sign')) {
     return false;
   }
