@@ -52,24 +52,29 @@ export class Steps {
       console.log(`ok - ${name} (${Date.now() - started} ms)`);
       return true;
     } catch (error) {
-      this.failed++;
-      console.log(`not ok - ${name}\n    ${String(error instanceof Error ? error.message : error).split('\n').join('\n    ')}`);
-      // What the window said: the visible notifications often name the cause.
-      const toasts = await this.page.locator('.notification-toast').allTextContents().catch(() => []);
-      if (toasts.length > 0) {
-        console.log(`    notifications: ${toasts.map((toast) => JSON.stringify(toast.slice(0, 300))).join(' | ')}`);
-      }
-      const quickInput = await this.page.locator('.quick-input-widget').isVisible().catch(() => false) ? await this.page.locator('.quick-input-widget').textContent().catch(() => '') : 'hidden';
-      const dialog = await this.page.locator('.monaco-dialog-box').textContent({ timeout: 500 }).catch(() => 'none');
-      console.log(`    quick input: ${JSON.stringify(quickInput?.slice(0, 200))}; dialog: ${JSON.stringify(dialog?.slice(0, 200))}`);
-      for (const line of extensionLogTail(this.stateDir)) {
-        console.log(`    log: ${line}`);
-      }
-      const file = join(ARTIFACTS, `failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
-      await this.page.screenshot({ path: file }).catch(() => undefined);
-      console.log(`    screenshot: ${file}`);
+      await this.fail(name, error);
       return false;
     }
+  }
+
+  /** Counts a failure outside any step (a feature's clean-up) and prints what the window showed. */
+  public async fail(name: string, error: unknown): Promise<void> {
+    this.failed++;
+    console.log(`not ok - ${name}\n    ${String(error instanceof Error ? error.message : error).split('\n').join('\n    ')}`);
+    // What the window said: the visible notifications often name the cause.
+    const toasts = await this.page.locator('.notification-toast').allTextContents().catch(() => []);
+    if (toasts.length > 0) {
+      console.log(`    notifications: ${toasts.map((toast) => JSON.stringify(toast.slice(0, 300))).join(' | ')}`);
+    }
+    const quickInput = await this.page.locator('.quick-input-widget').isVisible().catch(() => false) ? await this.page.locator('.quick-input-widget').textContent().catch(() => '') : 'hidden';
+    const dialog = await this.page.locator('.monaco-dialog-box').textContent({ timeout: 500 }).catch(() => 'none');
+    console.log(`    quick input: ${JSON.stringify(quickInput?.slice(0, 200))}; dialog: ${JSON.stringify(dialog?.slice(0, 200))}`);
+    for (const line of extensionLogTail(this.stateDir)) {
+      console.log(`    log: ${line}`);
+    }
+    const file = join(ARTIFACTS, `failure-${name.replace(/[^a-z0-9]+/gi, '-').toLowerCase()}.png`);
+    await this.page.screenshot({ path: file }).catch(() => undefined);
+    console.log(`    screenshot: ${file}`);
   }
 
   /** A retry or workaround that happened: printed as "warning: …" and counted (the soak script fails on any). */
@@ -114,6 +119,9 @@ export async function runCommand(page: Page, title: string): Promise<void> {
   let shown: string[] = [];
   await expectState(() => `the command palette to list "${title}" (it showed ${JSON.stringify(shown.slice(0, 3))})`, async () => {
     await page.keyboard.press('F1');
+    await page.locator(QUICK_INPUT).waitFor({ state: 'visible', timeout: UI_TIMEOUT }).catch(async () => {
+      throw new Error(`F1 showed no command palette; the keyboard focus is on ${await focusedElement(page)}`);
+    });
     await fillQuickInput(page, `>${title}`);
     const listed = await page.locator('.quick-input-list .monaco-list-row').first().filter({ hasText: title }).waitFor({ timeout: 3_000 }).then(() => true, () => false);
     if (!listed) {
@@ -123,6 +131,15 @@ export async function runCommand(page: Page, title: string): Promise<void> {
     return listed;
   });
   await page.locator(QUICK_INPUT).press('Enter');
+}
+
+/** The element with the keyboard focus, for error text: its tag, classes and first words. */
+export async function focusedElement(page: Page): Promise<string> {
+  // A string, so that the DOM types stay out of this Node project.
+  return page.evaluate(`(() => {
+    const element = document.activeElement;
+    return element ? element.tagName.toLowerCase() + '.' + [...element.classList].join('.') + ' "' + (element.textContent || '').trim().slice(0, 40) + '"' : 'nothing';
+  })()`).then(String, (error: unknown) => `(unknown: ${String(error)})`);
 }
 
 /** Opens a workspace file with Quick Open (Ctrl+P), which uses the default editor for it. */
@@ -164,9 +181,15 @@ let lastValue = '';
 /** Polls `probe` until it is true, with the one UI deadline; the failure names what was awaited. */
 export async function expectState(what: string | (() => string), probe: () => Promise<boolean>, timeout = UI_TIMEOUT): Promise<void> {
   const deadline = Date.now() + timeout;
-  while (!(await probe().catch(() => false))) {
+  let lastError: unknown;
+  while (!(await probe().catch((error: unknown) => {
+    lastError = error;
+    return false;
+  }))) {
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeout / 1000} s waiting for ${typeof what === 'string' ? what : what()}`);
+      // A check that threw says more than "timed out": name its error too.
+      const cause = lastError === undefined ? '' : `; the last check failed: ${String(lastError instanceof Error ? lastError.message : lastError).split('\n')[0]}`;
+      throw new Error(`timed out after ${timeout / 1000} s waiting for ${typeof what === 'string' ? what : what()}${cause}`);
     }
     // Playwright's own polling pace; this is not a delay the test depends on.
     await new Promise((resolve) => setTimeout(resolve, 100));

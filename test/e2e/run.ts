@@ -36,7 +36,8 @@ async function main(): Promise<number> {
       // NP_E2E_ONLY=walkthrough,inspector runs only those features (quicker local iterations).
       const only = process.env.NP_E2E_ONLY?.split(',').map((name) => `${name.trim()}Feature`);
       for (const feature of FEATURES.filter((candidate) => !only || only.includes(candidate.name))) {
-        await feature(ctx);
+        // A failure between steps (a feature's clean-up) is counted, and the later features still run.
+        await feature(ctx).catch((error: unknown) => steps.fail(`${feature.name}: between its steps`, error));
       }
     }
   } finally {
