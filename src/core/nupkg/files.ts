@@ -25,10 +25,13 @@ const ROLE_BY_FOLDER: Readonly<Record<string, FileRole>> = {
   content: 'content', tools: 'tools',
 };
 
+/** The entry a signed package carries its signature in (NuGet's "package signature file"). */
+export const SIGNATURE_FILE = '.signature.p7s';
+
 /** OPC packaging parts every .nupkg carries besides the nuspec. */
 export function isPackagingPart(path: string): boolean {
   const lower = path.toLowerCase();
-  return lower.startsWith('_rels/') || lower.startsWith('package/services/metadata/') || lower === '[content_types].xml' || lower === '.signature.p7s';
+  return lower.startsWith('_rels/') || lower.startsWith('package/services/metadata/') || lower === '[content_types].xml' || lower === SIGNATURE_FILE;
 }
 
 /** Classifies one entry by its folder; written to avoid splitting every path (packages have many entries). */

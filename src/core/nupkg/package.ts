@@ -18,6 +18,8 @@ export interface OpenedPackage {
   readonly nuspec: ParsedNuspec;
   /** Every file entry (directories left out), in archive order. */
   readonly files: readonly PackageFile[];
+  /** The zip itself, for checks over its raw layout (a signature's content hash). */
+  readonly archive: ZipArchive;
   /** Reads a file from the package, refusing more than maxBytes. */
   readFile(path: string, maxBytes: number): Promise<Buffer>;
   hasFile(path: string): boolean;
@@ -73,6 +75,7 @@ export async function openPackage(path: string): Promise<OpenedPackage> {
       path,
       kind: packageKind(path),
       fileSize: archive.fileSize,
+      archive,
       nuspecEntry: nuspecEntry.name,
       nuspec,
       files,

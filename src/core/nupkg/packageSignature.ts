@@ -8,8 +8,8 @@ import { describeError } from '../errors';
 import type { Diagnostic } from '../validate/diagnostic';
 import type { OpenedPackage } from './package';
 import type { SignatureInfo, SignedContent } from './signatureTypes';
+import { SIGNATURE_FILE } from './files';
 
-export const SIGNATURE_FILE = '.signature.p7s';
 /** A real signature is a few kB (certificate chains included); anything larger is not one. */
 const MAX_SIGNATURE_BYTES = 1024 * 1024;
 
@@ -26,7 +26,7 @@ export async function readPackageSignature(pkg: OpenedPackage): Promise<Signatur
   try {
     const [{ readSignature }, { unsignedContentHash }] = await Promise.all([import('./signatures'), import('./signedContent')]);
     const signature = readSignature(await pkg.readFile(SIGNATURE_FILE, MAX_SIGNATURE_BYTES));
-    const actual = signature.signedContent ? await unsignedContentHash(pkg.path, signature.signedContent.algorithm) : undefined;
+    const actual = signature.signedContent ? await unsignedContentHash(pkg.archive, signature.signedContent.algorithm) : undefined;
     const content = actual === undefined ? 'not checked' : actual === signature.signedContent?.hash ? 'matches' : 'changed';
     const diagnostics: Diagnostic[] = content === 'changed'
       ? [{ code: 'NP0092', severity: 'error', message: 'The package changed after it was signed: its content no longer matches the signature, so NuGet will refuse to install it. Pack and sign it again (a signed package cannot be edited).' }]

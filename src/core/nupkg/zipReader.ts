@@ -36,6 +36,18 @@ export interface ZipEntry {
   readonly rawLatin1: boolean;
   /** Where the next entry (or the central directory) starts: this entry's data must end before. */
   dataLimit: number;
+  /** Where this entry's central directory record starts in the file, and its length in bytes. */
+  readonly centralRecordOffset: number;
+  readonly centralRecordLength: number;
+}
+
+/** The end-of-central-directory record as stored (what a hash over the whole archive ends with). */
+export interface EndRecord {
+  readonly offset: number;
+  /** The record and what follows it to the end of the file (its comment). */
+  readonly bytes: Buffer;
+  /** The counts, sizes and offsets are in a zip64 record instead. */
+  readonly zip64: boolean;
 }
 
 export interface ZipLimits {
@@ -68,6 +80,7 @@ export class ZipArchive {
     public readonly fileSize: number,
     public readonly entries: readonly ZipEntry[],
     private readonly dataEnd: number,
+    public readonly endRecord: EndRecord,
   ) {}
 
   /** Opens a zip by its central directory only. The caller must `close()` it. */
@@ -92,8 +105,8 @@ export class ZipArchive {
         fail('NP0900', `${path} is ${fileKind(stats)}, not a package file.`, 'Choose a .nupkg or .snupkg file.');
       }
       const { size } = stats;
-      const { entries, centralDirectoryOffset } = await readCentralDirectory(handle, size, limits);
-      return new ZipArchive(handle, size, entries, centralDirectoryOffset);
+      const { entries, centralDirectoryOffset, endRecord } = await readCentralDirectory(handle, size, limits);
+      return new ZipArchive(handle, size, entries, centralDirectoryOffset, endRecord);
     } catch (error) {
       await handle.close();
       throw error;
@@ -148,6 +161,27 @@ export class ZipArchive {
     return data;
   }
 
+  /** The length of an entry's local header (its fixed part, name and extra field): where its data starts. */
+  public async localHeaderLength(entry: ZipEntry): Promise<number> {
+    const header = await readExactly(this.handle, entry.localHeaderOffset, 30);
+    if (header.readUInt32LE(0) !== SIG_LOCAL) {
+      fail('NP0911', `The local header of ${entry.name} is missing or corrupt.`);
+    }
+    return 30 + header.readUInt16LE(26) + header.readUInt16LE(28);
+  }
+
+  /** Hands the raw bytes [start, end) of the file to `use`, a chunk at a time through `buffer` (flat memory for any size). */
+  public async forEachChunk(start: number, end: number, buffer: Buffer, use: (chunk: Buffer) => void): Promise<void> {
+    for (let position = start; position < end;) {
+      const { bytesRead } = await this.handle.read(buffer, 0, Math.min(buffer.length, end - position), position);
+      if (bytesRead === 0) {
+        fail('NP0902', 'The file ends unexpectedly: it is truncated (an interrupted download or copy?).');
+      }
+      use(buffer.subarray(0, bytesRead));
+      position += bytesRead;
+    }
+  }
+
   /**
    * The local header must agree with the central directory (name, method, and sizes when they are
    * not deferred to a data descriptor): a zip whose two views differ is read differently by
@@ -192,6 +226,7 @@ async function readExactly(handle: FileHandle, position: number, length: number)
 interface CentralDirectory {
   entries: ZipEntry[];
   centralDirectoryOffset: number;
+  endRecord: EndRecord;
 }
 
 async function readCentralDirectory(handle: FileHandle, size: number, limits: ZipLimits): Promise<CentralDirectory> {
@@ -214,13 +249,15 @@ async function readCentralDirectory(handle: FileHandle, size: number, limits: Zi
   let cdSize = tail.readUInt32LE(eocd + 12);
   let cdOffset = tail.readUInt32LE(eocd + 16);
   let recordStart = tailStart + eocd;
+  let zip64 = false;
   if (disk !== 0 || cdDisk !== 0) {
     fail('NP0903', 'The zip spans several disks (a split archive), which NuGet cannot read.', 'Create the package as a single file.');
   }
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
-    const zip64 = await readZip64End(handle, tailStart + eocd);
-    ({ count, cdSize, cdOffset } = zip64);
-    recordStart = zip64.recordStart;
+    const zip64End = await readZip64End(handle, tailStart + eocd);
+    ({ count, cdSize, cdOffset } = zip64End);
+    recordStart = zip64End.recordStart;
+    zip64 = true;
   }
   if (cdOffset + cdSize > recordStart) {
     fail('NP0902', 'The zip central directory points past the end of the file: it is truncated or corrupt.');
@@ -229,7 +266,9 @@ async function readCentralDirectory(handle: FileHandle, size: number, limits: Zi
     fail('NP0904', `The zip declares ${count} entries in a ${cdSize}-byte directory, beyond the ${limits.maxEntries} entries / ${limits.maxCentralDirectoryBytes} bytes this tool reads.`, 'Split the package; nuget.org also limits packages to 250 MB.');
   }
   const directory = await readExactly(handle, cdOffset, cdSize);
-  return { entries: parseEntries(directory, count, cdOffset), centralDirectoryOffset: cdOffset };
+  // A copy: the end record outlives the 64 kB tail it was found in.
+  const endRecord = { offset: tailStart + eocd, bytes: Buffer.from(tail.subarray(eocd)), zip64 };
+  return { entries: parseEntries(directory, count, cdOffset), centralDirectoryOffset: cdOffset, endRecord };
 }
 
 function findEndOfCentralDirectory(tail: Buffer): number {
@@ -315,6 +354,8 @@ function parseEntries(directory: Buffer, count: number, dataEnd: number): ZipEnt
       // A UTF-8 name with non-ASCII characters has more bytes than characters; latin1 has as many.
       rawLatin1: nameLength === rawName.length,
       dataLimit: dataEnd,
+      centralRecordOffset: dataEnd + at, // the central directory starts where the data ends
+      centralRecordLength: end - at,
     };
     checkEntry(entry, dataEnd);
     const key = name.toLowerCase();

@@ -11,6 +11,7 @@ import { constants, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { open, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { forgetTemp, trackTemp } from '../tempFiles';
 
 export interface SignRequest {
   readonly packagePath: string;
@@ -53,6 +54,7 @@ export async function withPassword<T>(password: string | undefined, body: (extra
     return body([]);
   }
   const folder = mkdtempSync(join(tmpdir(), 'np-sign-'));
+  trackTemp(folder); // removed on SIGINT/SIGTERM and on deactivation too, should dotnet still be running
   const path = join(folder, 'password.rsp');
   // One argument per line; a password with a line break cannot be passed this way.
   const content = `--certificate-password\n${password}\n`;
@@ -73,6 +75,7 @@ export async function withPassword<T>(password: string | undefined, body: (extra
       await writing;
     }
     rmSync(folder, { recursive: true, force: true });
+    forgetTemp(folder);
   }
 }
 

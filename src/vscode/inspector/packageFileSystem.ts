@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { openPackage, type OpenedPackage } from '../../core/nupkg/package';
+import { forgetTemp, trackTemp } from '../../core/tempFiles';
 
 export const PACKAGE_SCHEME = 'nupkg';
 
@@ -31,9 +32,14 @@ export async function localCopy(uri: vscode.Uri): Promise<LocalCopy> {
     return { path: uri.fsPath, release: async () => undefined };
   }
   const folder = await mkdtemp(join(tmpdir(), 'nuget-inspect-'));
+  trackTemp(folder); // removed on deactivation if still in use
+  const release = async (): Promise<void> => {
+    await rm(folder, { recursive: true, force: true });
+    forgetTemp(folder);
+  };
   const path = join(folder, basename(uri.path));
   await vscode.workspace.fs.writeFile(vscode.Uri.file(path), await vscode.workspace.fs.readFile(uri));
-  return { path, release: () => rm(folder, { recursive: true, force: true }) };
+  return { path, release };
 }
 
 /** Runs `use` on the opened package (a .nupkg/.snupkg URI). */

@@ -9,12 +9,12 @@ import * as vscode from 'vscode';
 import { nugetFindings, runDotnet, signArgs, verifyArgs, withPassword, type DotnetRun, type SignRequest } from '../../core/signing/dotnetSigning';
 import { packageTarget, reloadInspectors, verifications } from '../inspector/inspectorEditor';
 import { requireTrust } from '../pack/packCommon';
+import { TASK_TYPE } from '../pack/packProject';
 import { DOTNET_DOWNLOAD_URL } from '../../core/pack/dotnetPack';
 import { notify } from '../log';
 import type { Services } from '../services';
 import type { InspectorVerification } from '../../shared/protocol';
 
-const TASK_TYPE = 'nugetPublisher';
 let findingsCollection: vscode.DiagnosticCollection | undefined;
 
 /** The Problems panel collection for dotnet's NU findings on packages. */
