@@ -7,11 +7,14 @@
 //   e2e             the packaged .vsix in code-server, driven by Chromium like a person (test/e2e)
 // Each level installs only what it needs: npm ci (when node_modules is missing or stale), then
 // Mono + NuGet.exe 5.8 and nuget-server 1.11.0 for integration, Debian chromium + code-server
-// (scripts/setup-vscode.sh) for the two VS Code levels. Ends with one line "N passed, N failed".
+// (scripts/setup-vscode.sh) for the two VS Code levels. Each level is run and judged by
+// scripts/levels.mjs (a minimum test count, per-test timeouts, a deadline, skips and warnings
+// counted); the run ends with one line "N passed, N failed, N skipped, N warnings".
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { report, runNodeLevel, runRunnerLevel } from './levels.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -25,21 +28,22 @@ if (unknown.length > 0) {
 }
 const levels = requested.length > 0 ? LEVELS.filter((level) => requested.includes(level)) : LEVELS;
 
-function run(label, command, args, { capture = false } = {}) {
+/** No preparation step (an install, the build) may hang the run. */
+const PREPARATION_TIMEOUT_MS = 20 * 60_000;
+
+/** A preparation step (install, build, compile): output straight to the console. */
+function run(label, command, args) {
   const started = Date.now();
   console.log(`\n=== ${label}: ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0' } });
-  if (capture) {
-    process.stdout.write(result.stdout ?? '');
-  }
-  console.log(`=== ${label}: exit ${result.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  const result = spawnSync(command, args, { stdio: 'inherit', env: { ...process.env, FORCE_COLOR: '0' }, timeout: PREPARATION_TIMEOUT_MS, killSignal: 'SIGKILL' });
+  console.log(`=== ${label}: ${result.error ? `${result.error.message}, ` : ''}exit ${result.status} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return result;
 }
 
 function mustPass(label, command, args) {
   const result = run(label, command, args);
   if (result.status !== 0) {
-    console.log(`\n${label} failed: stopping.\n0 passed, 1 failed`);
+    console.log(`\n${label} failed: stopping.\n0 passed, 1 failed, 0 skipped, 0 warnings`);
     process.exit(1);
   }
 }
@@ -68,42 +72,27 @@ if (requested.length === 0) {
 rmSync(join(root, 'out', 'test'), { recursive: true, force: true });
 mustPass('compile tests', npm, ['run', '--silent', 'compile-tests']);
 
-const totals = [];
+/**
+ * Each level's floor and bounds. The minimum is the number of tests the level has today: a level
+ * that runs fewer (a file that no longer loads, an empty folder) fails; change it only on purpose.
+ * testTimeoutMs bounds each node:test test and hook unless it sets its own; fileTimeoutMs one
+ * test file; deadlineMs the whole level (then the tests still running are named).
+ */
+const LIMITS = {
+  unit: { minTests: 144, testTimeoutMs: 60_000, fileTimeoutMs: 5 * 60_000, deadlineMs: 10 * 60_000 },
+  integration: { minTests: 186, testTimeoutMs: 10 * 60_000, fileTimeoutMs: 20 * 60_000, deadlineMs: 45 * 60_000 },
+  'extension-host': { minTests: 52, deadlineMs: 25 * 60_000 },
+  e2e: { minTests: 20, deadlineMs: 30 * 60_000 },
+};
 
-/** node:test over one folder; counts from its TAP file (cancelled tests count as failed). */
-function nodeTestLevel(level) {
-  const tapFile = join('out', `${level}.tap`);
-  const result = run(`${level} tests`, process.execPath, ['--test', '--test-reporter=spec', '--test-reporter-destination=stdout', '--test-reporter=tap', `--test-reporter-destination=${tapFile}`, join('out', 'test', level) + '/'], { capture: true });
-  const tap = existsSync(tapFile) ? readFileSync(tapFile, 'utf8') : '';
-  const passed = Number(/^# pass (\d+)/m.exec(tap)?.[1] ?? 0);
-  const failed = Number(/^# fail (\d+)/m.exec(tap)?.[1] ?? 0) + Number(/^# cancelled (\d+)/m.exec(tap)?.[1] ?? 0);
-  totals.push({ level, passed, failed: failed + (result.status !== 0 && failed === 0 ? 1 : 0) });
-}
-
-/** A runner that prints "<tag>: N passed, N failed". */
-function runnerLevel(level, script, tag) {
-  const result = run(`${level} tests`, process.execPath, [script], { capture: true });
-  const match = new RegExp(`^${tag}: (\\d+) passed, (\\d+) failed`, 'm').exec(result.stdout ?? '');
-  const passed = Number(match?.[1] ?? 0);
-  const failed = Number(match?.[2] ?? 0) + (result.status !== 0 && (!match || match[2] === '0') ? 1 : 0);
-  totals.push({ level, passed, failed });
-}
-
+const results = [];
 for (const level of levels) {
-  if (level === 'unit' || level === 'integration') {
-    nodeTestLevel(level);
-  } else if (level === 'extension-host') {
-    runnerLevel(level, 'out/test/runExtensionTests.js', 'extension-host');
-  } else {
-    runnerLevel(level, 'out/test/e2e/run.js', 'e2e');
-  }
+  console.log(`\n=== ${level} tests`);
+  const limits = LIMITS[level];
+  const result = level === 'unit' || level === 'integration'
+    ? await runNodeLevel({ level, folder: join('out', 'test', level), outDir: 'out', ...limits })
+    : await runRunnerLevel({ level, script: level === 'extension-host' ? 'out/test/runExtensionTests.js' : 'out/test/e2e/run.js', tag: level, ...limits });
+  console.log(`=== ${level} tests: ${result.failed === 0 && result.problems.length === 0 ? 'passed' : 'FAILED'} in ${result.seconds.toFixed(1)} s`);
+  results.push(result);
 }
-
-console.log('');
-for (const { level, passed, failed } of totals) {
-  console.log(`${level}: ${passed} passed / ${failed} failed`);
-}
-const passed = totals.reduce((sum, level) => sum + level.passed, 0);
-const failed = totals.reduce((sum, level) => sum + level.failed, 0);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+process.exit(report(results));

@@ -22,6 +22,7 @@ import type { PublishReport } from './core/publish/publish';
 import { NuspecDiagnostics } from './vscode/nuspecDiagnostics';
 import { PackageProblems } from './vscode/packageProblems';
 import type { Services } from './vscode/services';
+import { answerQuestionsWith, askedQuestions, type Question, type TestAnswerer } from './vscode/dialogs';
 
 /** What activate() returns: used by the extension-host tests. */
 export interface ExtensionApi {
@@ -40,6 +41,10 @@ export interface ExtensionApi {
   readonly remindExpiringKeys: () => Promise<string[]>;
   /** Webview panels (inspectors and the keys panel) not yet disposed. */
   readonly liveWebviews: () => number;
+  /** Every confirmation, password box and pick-many question asked (dialogs.ts), newest last. */
+  readonly askedQuestions: readonly Question[];
+  /** Answers those questions in the tests (the shipped bundle has no such door). */
+  readonly answerQuestionsWith: (answerer: TestAnswerer | undefined) => void;
 }
 
 export function activate(context: vscode.ExtensionContext): ExtensionApi | undefined {
@@ -94,7 +99,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     log.info('activate', `activated in ${(performance.now() - started).toFixed(1)} ms`);
     void openWalkthroughOnFirstRun(context, readSettings().openWalkthroughOnFirstRun).catch((error: unknown) => log.warn('activate', `could not open the walkthrough: ${String(error)}`));
     // The API exists for the extension-host tests only: the shipped bundle has none of it.
-    return NP_TEST_HOOKS ? { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services), shownDiffs, liveWebviews: () => liveInspectorPanels.size + (KeysPanel.isOpen() ? 1 : 0) } : undefined;
+    return NP_TEST_HOOKS ? { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services), shownDiffs, liveWebviews: () => liveInspectorPanels.size + (KeysPanel.isOpen() ? 1 : 0), askedQuestions, answerQuestionsWith } : undefined;
   } catch (error) {
     // VS Code does not show activation errors: log them and tell the user.
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);

@@ -16,7 +16,7 @@ const TIMEOUT_MS = 8 * 60_000;
 
 interface Result {
   readonly title: string;
-  readonly state: 'passed' | 'failed';
+  readonly state: 'passed' | 'failed' | 'skipped';
   readonly error?: string;
 }
 
@@ -60,20 +60,21 @@ async function main(): Promise<number> {
     const code = await Promise.race([exited, timeout]);
     const { results, warnings } = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as { results: Result[]; warnings: string[] }) : { results: [], warnings: [] };
     for (const result of results) {
-      console.log(`${result.state === 'passed' ? 'ok' : 'not ok'} - ${result.title}`);
+      console.log(`${result.state === 'passed' ? 'ok' : result.state === 'skipped' ? 'ok # SKIP' : 'not ok'} - ${result.title}`);
       if (result.error) {
         console.log(result.error.split('\n').map((line) => `    ${line}`).join('\n'));
       }
     }
     const passed = results.filter((result) => result.state === 'passed').length;
-    const failed = results.length - passed;
+    const skipped = results.filter((result) => result.state === 'skipped').length;
+    const failed = results.length - passed - skipped;
     if (code === -1) {
       console.log(`extension-host tests timed out after ${TIMEOUT_MS / 1000} s`);
     }
     for (const warning of warnings) {
       console.log(`warning: ${warning}`);
     }
-    console.log(`extension-host: ${passed} passed, ${failed} failed${warnings.length > 0 ? `, ${warnings.length} warnings` : ''}`);
+    console.log(`extension-host: ${passed} passed, ${failed} failed, ${skipped} skipped, ${warnings.length} warnings`);
     return code === 0 && failed === 0 && passed > 0 ? 0 : 1;
   } finally {
     await browser.close();

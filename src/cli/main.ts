@@ -202,15 +202,21 @@ async function pushCredential(feed: Feed, options: Map<string, string>): Promise
     requestUrl: process.env.ACTIONS_ID_TOKEN_REQUEST_URL, requestToken,
     onSecret: (secret) => {
       scrubber.protect(secret);
-      // GitHub Actions masks a value in every later log line once told so; raw on purpose (the
-      // scrubber would hide the value from the very command that announces it).
+      // GitHub Actions masks a value in every later log line once told so; unscrubbed on purpose
+      // (the scrubber would hide the value from the very command that announces it), escaped as
+      // the Actions toolkit escapes command data, so a CR or LF in it cannot end the command early.
       if (process.env.GITHUB_ACTIONS === 'true') {
-        process.stdout.write(`::add-mask::${secret}\n`);
+        process.stdout.write(`::add-mask::${escapeCommandData(secret)}\n`);
       }
     },
   });
   err(`trusted publishing: a short-lived API key for ${user} from ${options.get('--token-service') ?? 'nuget.org'} (valid about an hour)\n`);
   return { apiKey };
+}
+
+/** Workflow command data as @actions/core escapes it (toCommandValue + escapeData). */
+export function escapeCommandData(value: string): string {
+  return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 /** Prints what the rule gate found; false when nuget.org would refuse the package (and --no-checks was not given). */

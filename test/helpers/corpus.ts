@@ -80,6 +80,16 @@ export function nugetReading<T>(paths: readonly string[]): Map<string, T & { pat
   return result;
 }
 
+/** nuget.org's duplicate-entry rule (NuGetGallery) over NuGet.Packaging's reading of each package, by path. */
+export function galleryDuplicates(paths: readonly string[]): Map<string, { path: string; duplicate?: boolean; error?: string }> {
+  const [command, ...args] = reader();
+  const out = execFileSync(command, [...args, '--duplicates'], { input: paths.join('\n'), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
+  return new Map(out.trim().split('\n').map((line) => {
+    const parsed = JSON.parse(line) as { path: string; duplicate?: boolean; error?: string };
+    return [parsed.path, parsed];
+  }));
+}
+
 /** What System.Reflection.Metadata reads from each .dll (name, version, TargetFrameworkAttribute, reference assembly). */
 export function metadataReading(paths: readonly string[]): Map<string, { path: string; assembly: boolean; name?: string; version?: string; targetFramework?: string | null; referenceAssembly?: boolean }> {
   const [command, ...args] = reader();

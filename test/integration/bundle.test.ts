@@ -19,12 +19,27 @@ describe('shipped bundles', () => {
   });
 
   it('no test-only code ships: the recorders and the test API are only in the extension-host build', () => {
-    const RECORDERS = ['shownMessages', 'keysPanelMessages', 'shownDiffs', 'inspectorMessages', 'liveWebviews', 'remindExpiringKeys'];
+    const RECORDERS = ['shownMessages', 'keysPanelMessages', 'shownDiffs', 'inspectorMessages', 'liveWebviews', 'remindExpiringKeys', 'askedQuestions', 'answerQuestionsWith'];
     const shipped = readFileSync(join(REPO_ROOT, 'dist', 'extension.js'), 'utf8');
     assert.deepEqual(RECORDERS.filter((name) => shipped.includes(name)), [], 'dist/extension.js has none of them');
     // The same names are in the test build, so the check above looks for what would be there.
     const testBuild = readFileSync(join(REPO_ROOT, 'out', 'test-extension', 'dist', 'extension.js'), 'utf8');
     assert.deepEqual(RECORDERS.filter((name) => !testBuild.includes(name)), [], 'out/test-extension has all of them');
+  });
+
+  it('no command argument skips a confirmation or carries a secret: the shipped bundle reads none of the old door arguments', () => {
+    // Property names survive minification (`args.yes` stays `e.yes`), so a read of any of them
+    // in dist/extension.js is a door another extension could open. The behaviour itself is
+    // shown in a real VS Code by test/suite/doors.test.ts.
+    const DOORS = ['yes', 'publishAnyway', 'ifExists', 'noBrowser', 'overwrite', 'confirm', 'all'];
+    const shipped = readFileSync(join(REPO_ROOT, 'dist', 'extension.js'), 'utf8');
+    const readsIn = (text: string, name: string): string[] => [...text.matchAll(new RegExp(`[A-Za-z_$][\\w$]*\\.${name}\\b(?!\\()`, 'g'))].map((match) => match[0]);
+    const reads = (name: string): string[] => readsIn(shipped, name);
+    // Promise.all is a call, not a read; every other read of a door name is listed.
+    assert.deepEqual(Object.fromEntries(DOORS.map((name) => [name, reads(name)]).filter(([, found]) => found.length > 0)), {});
+    // The check would see a door: the same read in a bundle-shaped string is found.
+    assert.deepEqual(readsIn('e.yes&&f(),Promise.all(p)', 'yes'), ['e.yes']);
+    assert.deepEqual(readsIn('e.yes&&f(),Promise.all(p)', 'all'), []);
   });
 
   it('the CLI: a small entry with its shebang, and minified bundles; inspect loads neither the HTTP stack nor the packer', () => {

@@ -70,6 +70,40 @@ describe('credential provider plugins', () => {
     assert.ok(methods.includes('Handshake') && methods.includes('GetAuthenticationCredentials'), `NuGet asked the plugin: ${methods.join(', ')}`);
   });
 
+  it('the fake plugin\'s failure modes, checked with the real dotnet restore: another host, a fault and silence all leave NuGet without credentials', async () => {
+    // Each mode ends in a plain 401 for NuGet's own client too (it asked the plugin, got nothing
+    // usable, and went on without credentials), which is what our side reports as "no credentials".
+    const restore = async (extra: NodeJS.ProcessEnv): Promise<{ code: number; output: string; methods: string[]; got: boolean }> => {
+      const project = tempDir();
+      const record = join(tempDir(), 'record.jsonl');
+      writeFileSync(join(project, 'Probe.csproj'), '<Project Sdk="Microsoft.NET.Sdk"><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup><ItemGroup><PackageDownload Include="Contoso.Azure" Version="[1.0.0]" /></ItemGroup></Project>');
+      writeFileSync(join(project, 'nuget.config'), `<configuration><packageSources><clear /><add key="azure" value="${server.index}" allowInsecureConnections="true" /></packageSources></configuration>`);
+      const packages = tempDir();
+      // NuGet's own deadline for a plugin request (NUGET_PLUGIN_REQUEST_TIMEOUT_IN_SECONDS), short for the silent plugin.
+      const env = { ...process.env, ...pluginEnv(host, record, extra), DOTNET_CLI_HOME: tempDir(), NUGET_PLUGIN_REQUEST_TIMEOUT_IN_SECONDS: '5' };
+      const ended = await execFileAsync('dotnet', ['restore', join(project, 'Probe.csproj'), '--packages', packages], { env, timeout: 180_000 }).then(
+        ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+        (error: { code?: unknown; stdout?: string; stderr?: string; message?: string }) => {
+          if (typeof error.code !== 'number') {
+            throw new Error(`the reference tool did not run to its own end (dotnet restore): ${error.message}`);
+          }
+          return { code: error.code, output: `${error.stdout ?? ''}${error.stderr ?? ''}` };
+        });
+      const methods = recorded(record).filter((message) => message.Type === 'Request').map((message) => message.Method);
+      return { ...ended, methods, got: existsSync(join(packages, 'contoso.azure', '1.0.0', 'contoso.azure.1.0.0.nupkg')) };
+    };
+    for (const [mode, extra] of [['another host', { FAKE_PLUGIN_HOSTS: 'pkgs.dev.azure.com' }], ['a fault', { FAKE_PLUGIN_MODE: 'fault' }], ['silence', { FAKE_PLUGIN_MODE: 'silent' }]] as const) {
+      const theirs = await restore(extra);
+      assert.notEqual(theirs.code, 0, `${mode}: dotnet restore failed`);
+      assert.equal(theirs.got, false, `${mode}: no package`);
+      assert.ok(theirs.methods.includes('GetAuthenticationCredentials'), `${mode}: NuGet asked the plugin (${theirs.methods.join(', ')})`);
+      assert.match(theirs.output, /401/, `${mode}: NuGet went on without credentials and got the feed's 401:\n${theirs.output}`);
+      const ours = await withEnv(pluginEnv(host, join(tempDir(), 'record.jsonl'), extra), () => pluginCredentials(server.index, findCredentialPlugins(), { timeoutMs: 5_000 }));
+      assert.equal(ours.credentials, undefined, `${mode}: we got no credentials either`);
+      assert.ok(ours.why, `${mode}: and we say why`);
+    }
+  });
+
   it('finds plugins where NuGet does: the variables (absolute paths only), else ~/.nuget/plugins/netcore and nuget-plugin-* on PATH', () => {
     const home = tempDir();
     const provider = join(home, '.nuget', 'plugins', 'netcore', 'CredentialProvider.Microsoft');

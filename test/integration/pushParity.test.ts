@@ -32,7 +32,11 @@ function writes(server: V3Server): string[] {
   return server.requests.filter((request) => request.method !== 'GET').map((request) => `${request.method} ${request.url.replace(/\/$/, '')}`);
 }
 
-/** dotnet nuget push/delete against `source` (a NuGet.Config names it, allowing loopback http). */
+/**
+ * dotnet nuget push/delete against `source` (a NuGet.Config names it, allowing loopback http).
+ * dotnet is the reference: when it cannot run (not installed, killed, out of time) the test
+ * fails with that cause; only dotnet's own non-zero exit is an ending to compare with ours.
+ */
 async function dotnet(server: V3Server, source: (server: V3Server) => string, args: string[], key: string | null = KEY): Promise<Ending> {
   const home = tempDir('np-parity-');
   mkdirSync(join(home, 'h'));
@@ -42,7 +46,10 @@ async function dotnet(server: V3Server, source: (server: V3Server) => string, ar
     const { stdout, stderr } = await run('dotnet', full, { env: dotnetEnv(join(home, 'h')), cwd: home, timeout: 180_000 });
     return { ok: true, output: stdout + stderr, requests: writes(server) };
   } catch (error) {
-    const failed = error as { stdout?: string; stderr?: string };
+    const failed = error as { code?: unknown; killed?: boolean; signal?: string | null; message?: string; stdout?: string; stderr?: string };
+    if (typeof failed.code !== 'number' || failed.killed || failed.signal) {
+      throw new Error(`the reference tool did not run to its own end (dotnet ${full.join(' ')}): ${failed.message ?? String(error)}. This is a failure of the test, not of the command under test: install the .NET SDK (see README).`);
+    }
     return { ok: false, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}`, requests: writes(server) };
   }
 }
@@ -92,7 +99,14 @@ describe('push and unlist parity with dotnet nuget push/delete', () => {
   });
 
   it('symbols the server keeps answering 404: both fail, ours within three tries', async () => {
-    const { mine } = await both({ symbolStatus: 404 }, (server) => dotnet(server, (s) => s.index, ['nuget', 'push', dotnetFixtures().core]), (server) => ours(server, ['push', dotnetFixtures().core, '--source', server.index, '--symbols']));
+    const { theirs, mine } = await both({ symbolStatus: 404 }, (server) => dotnet(server, (s) => s.index, ['nuget', 'push', dotnetFixtures().core]), (server) => ours(server, ['push', dotnetFixtures().core, '--source', server.index, '--symbols']));
+    assert.equal(theirs.ok, false, 'dotnet failed too');
+    // The same requests as dotnet in the same order. The one difference is on purpose: a symbol
+    // server answers 404 while it does not know the package yet (nuget-facts.md), so we try the
+    // symbol PUT three times where dotnet tries once.
+    const collapse = (requests: string[]): string[] => requests.filter((request, index) => request !== requests[index - 1]);
+    assert.deepEqual(theirs.requests, ['PUT /api/v2/package', 'PUT /api/v2/symbolpackage']);
+    assert.deepEqual(collapse(mine.requests), theirs.requests);
     assert.equal(mine.requests.filter((request) => request === 'PUT /api/v2/symbolpackage').length, 3);
     assert.match(mine.output, /Contoso\.Core 2\.0\.0: created \(201\)/);
     assert.match(mine.output, /NP2404/);
@@ -124,7 +138,9 @@ describe('push and unlist parity with dotnet nuget push/delete', () => {
   });
 
   it('no key for a server that wants one: both fail, and ours says no key was provided', async () => {
-    const { mine } = await both({ validKeys: [KEY] }, (server) => dotnet(server, (s) => s.index, ['nuget', 'push', dotnetFixtures().utils], null), (server) => ours(server, ['push', dotnetFixtures().utils, '--source', server.index], null));
+    const { theirs, mine } = await both({ validKeys: [KEY] }, (server) => dotnet(server, (s) => s.index, ['nuget', 'push', dotnetFixtures().utils], null), (server) => ours(server, ['push', dotnetFixtures().utils, '--source', server.index], null));
+    assert.equal(theirs.ok, false, 'dotnet failed too');
+    assert.deepEqual(mine.requests, theirs.requests, 'the same requests as dotnet');
     assert.match(mine.output, /NP2401: .*none was provided.*No API key was provided: set NUGET_API_KEY/s);
     assert.doesNotMatch(mine.output, /glob pattern/, 'nuget.org advice only for nuget.org');
   });

@@ -40,7 +40,11 @@ async function verify(paths: readonly string[]): Promise<{ code: number; output:
     const { stdout, stderr } = await execFileAsync('dotnet', ['nuget', 'verify', '--all', '-v', 'n', ...paths], { env: { ...process.env, TZ: 'UTC', DOTNET_NOLOGO: '1' }, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
-    const failed = error as { code: number; stdout: string; stderr: string };
+    const failed = error as { code?: unknown; killed?: boolean; signal?: string | null; message?: string; stdout: string; stderr: string };
+    // dotnet is the reference: not running it to its own end fails the test, never compares.
+    if (typeof failed.code !== 'number' || failed.killed || failed.signal) {
+      throw new Error(`the reference tool did not run to its own end (dotnet nuget verify): ${failed.message ?? String(error)}; install the .NET SDK (see README)`);
+    }
     return { code: failed.code, output: failed.stdout + failed.stderr };
   }
 }

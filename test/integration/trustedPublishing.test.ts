@@ -53,6 +53,26 @@ describe('trusted publishing (OIDC) from the CLI', () => {
     assert.equal(oidc.requests.find((request) => request.method === 'GET')?.url.includes('audience=https%3A%2F%2Fwww.nuget.org'), true, 'the default audience is nuget.org');
   });
 
+  it('a token service that issues a key with CR/LF cannot split the mask: the whole key is masked on one line, then refused', async () => {
+    const hostile = await startOidcServer({ policyUser: 'contoso', requestToken: REQUEST_TOKEN, issueKey: () => 'oy2tpFIRSTPART\r\n::warning::SECONDPART%0Aend' });
+    try {
+      const pkg = makePackage(folder, 'Contoso.Split', '1.0.0');
+      feed.requests.length = 0;
+      const result = await runCliAsync(['push', pkg, '--source', feed.index, '--trusted-publishing', 'contoso', '--token-service', hostile.tokenService], { ...actions(), ACTIONS_ID_TOKEN_REQUEST_URL: hostile.requestUrl });
+      assert.notEqual(result.code, 0);
+      const lines = result.stdout.split('\n');
+      // Escaped as @actions/core escapes command data: the runner unescapes it to the whole key.
+      assert.equal(lines[1], '::add-mask::oy2tpFIRSTPART%0D%0A::warning::SECONDPART%250Aend');
+      const rest = [...lines.slice(2), ...result.stderr.split('\n')].join('\n');
+      assert.ok(!rest.includes('FIRSTPART') && !rest.includes('SECONDPART'), rest);
+      assert.ok(!result.stdout.split('\n').some((line) => line.startsWith('::warning::')), 'no workflow command was injected');
+      assert.match(result.stderr, /NP2077: The token service returned an API key with a control character/);
+      assert.equal(feed.requests.filter((request) => request.method === 'PUT').length, 0, 'the key was never used');
+    } finally {
+      await hostile.close();
+    }
+  });
+
   it('without id-token permission (no Actions variables): a clear error naming `permissions: id-token: write`, nothing sent', async () => {
     const pkg = makePackage(folder, 'Contoso.NoPermission', '1.0.0');
     feed.requests.length = 0;

@@ -18,6 +18,8 @@ export interface OidcServerOptions {
   readonly audience?: string;
   /** The request token GitHub gives the job (ACTIONS_ID_TOKEN_REQUEST_TOKEN). */
   readonly requestToken: string;
+  /** A hostile or broken token service: the API key it issues (default: a fresh oy2tp… key). */
+  readonly issueKey?: () => string;
 }
 
 export interface OidcServer {
@@ -107,7 +109,7 @@ export async function startOidcServer(options: OidcServerOptions): Promise<OidcS
       if (request.username !== options.policyUser) {
         return answer(403, { error: `No trusted publishing policy of user "${String(request.username)}" matches this workflow.` });
       }
-      const apiKey = `oy2tp${randomBytes(20).toString('hex')}`;
+      const apiKey = options.issueKey?.() ?? `oy2tp${randomBytes(20).toString('hex')}`;
       state.keys.push(apiKey);
       return answer(200, { apiKey, expiration: new Date(Date.now() + 3_600_000).toISOString() });
     }

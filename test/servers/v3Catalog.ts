@@ -137,10 +137,15 @@ export class Catalog {
     return found !== undefined;
   }
 
+  /**
+   * The read resources, under every @type nuget.org's index lists them (NuGet's own client looks
+   * for the plain "SearchQueryService" among others, never for 3.5.0 alone: checked with the real
+   * `dotnet package search` in test/integration/standIns.test.ts).
+   */
   public resources(): { '@id': string; '@type': string }[] {
     return [
-      { '@id': `${this.base}/v3/registration/`, '@type': 'RegistrationsBaseUrl/3.6.0' },
-      { '@id': `${this.base}/query`, '@type': 'SearchQueryService/3.5.0' },
+      ...['RegistrationsBaseUrl', 'RegistrationsBaseUrl/3.0.0-beta', 'RegistrationsBaseUrl/3.0.0-rc', 'RegistrationsBaseUrl/3.4.0', 'RegistrationsBaseUrl/3.6.0'].map((type) => ({ '@id': `${this.base}/v3/registration/`, '@type': type })),
+      ...['SearchQueryService', 'SearchQueryService/3.0.0-beta', 'SearchQueryService/3.0.0-rc', 'SearchQueryService/3.5.0'].map((type) => ({ '@id': `${this.base}/query`, '@type': type })),
       { '@id': `${this.base}/packages/{id}/{version}`, '@type': 'PackageDetailsUriTemplate/5.1.0' },
     ];
   }

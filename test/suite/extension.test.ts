@@ -9,7 +9,7 @@ import type { ExtensionApi } from '../../src/extension';
 import type { InspectorModel, InspectorVerification, ToWebview } from '../../src/shared/protocol';
 import { withEnv } from '../helpers/env';
 import { makeSigningFixture } from '../helpers/signingFixtures';
-import { EXTENSION_ID, closeWebviews, openWebviewUntil, waitFor, workspaceFile } from './helpers';
+import { answerWith, dismissEverything, EXTENSION_ID, closeWebviews, openWebviewUntil, waitFor, workspaceFile } from './helpers';
 
 let api: ExtensionApi;
 
@@ -194,10 +194,15 @@ suite('NuGet Publisher in a real VS Code', () => {
       assert.ok(vscode.languages.getDiagnostics(pkg).some((d) => d.code === 'NU3004' && d.severity === vscode.DiagnosticSeverity.Error));
 
       // A wrong password: refused by dotnet, said plainly, and neither password is anywhere.
-      assert.equal(await vscode.commands.executeCommand('nugetPublisher.signPackage', pkg, { certificatePath: fixture.pfx, password: 'wrong password 123' }), false);
+      // The password is typed into the password box (no command argument carries a secret).
+      answerWith(api, { secret: 'wrong password 123' });
+      assert.equal(await vscode.commands.executeCommand('nugetPublisher.signPackage', pkg, { certificatePath: fixture.pfx }), false);
+      assert.equal(api.askedQuestions.at(-1)?.kind, 'secret');
       assert.ok(api.shownMessages.some((message) => /Signing Contoso\.Core\.2\.0\.0\.nupkg failed: NU3001/.test(message)), api.shownMessages.slice(-3).join('\n'));
 
-      assert.equal(await vscode.commands.executeCommand('nugetPublisher.signPackage', pkg, { certificatePath: fixture.pfx, password: fixture.password }), true);
+      answerWith(api, { secret: fixture.password });
+      assert.equal(await vscode.commands.executeCommand('nugetPublisher.signPackage', pkg, { certificatePath: fixture.pfx }), true);
+      dismissEverything(api);
       const signed = await waitFor('the inspector to show the new signature', () => {
         const posted = api.inspectorMessages.get(pkg.toString());
         return posted?.type === 'inspection' && posted.model.signatures.length > 0 ? posted.model : undefined;

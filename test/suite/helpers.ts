@@ -75,3 +75,42 @@ export async function openWebviewUntil<T>(api: { liveWebviews(): number }, what:
     await closeWebviews(api);
   }
 }
+
+/** What the suite answers when the extension asks (dialogs.ts: confirmations, password boxes, pick-many lists). */
+export interface Answers {
+  /** Buttons to press: the first of these that a confirmation offers is pressed; none offered: dismissed. */
+  readonly press?: readonly string[];
+  /** Typed into a password box; without it the box is cancelled. */
+  readonly secret?: string;
+  /** Labels chosen in a pick-many list; without it every item is chosen. */
+  readonly pick?: readonly string[];
+}
+
+/** The confirmations a user says yes to when publishing, unlisting or removing (never "Publish Anyway"). */
+export const CONFIRM = ['Publish', 'Publish, Stop on Error', 'Try Anyway', 'Unlist', 'Relist', 'Remove', 'Replace', 'Add Anyway'];
+
+interface QuestionsApi {
+  answerQuestionsWith(answerer: ((question: { kind: string; message: string; items: readonly string[] }) => string | readonly string[] | undefined) | undefined): void;
+}
+
+/**
+ * Answers the extension's questions as a user would, through the test build's door (the shipped
+ * bundle has none: no command argument answers a question). Each suite sets its answers in its
+ * setup; `dismissEverything` puts back the default, under which every question is dismissed.
+ */
+export function answerWith(api: QuestionsApi, answers: Answers): void {
+  api.answerQuestionsWith((question) => {
+    if (question.kind === 'confirm') {
+      return answers.press?.find((button) => question.items.includes(button));
+    }
+    if (question.kind === 'secret') {
+      return answers.secret;
+    }
+    return answers.pick ?? question.items;
+  });
+}
+
+/** The default between suites: every question dismissed (a real modal dialog would stall the run). */
+export function dismissEverything(api: QuestionsApi): void {
+  api.answerQuestionsWith(() => undefined);
+}

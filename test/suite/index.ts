@@ -7,16 +7,25 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Mocha from 'mocha';
-import { warnings } from './helpers';
+import * as vscode from 'vscode';
+import { dismissEverything, EXTENSION_ID, warnings } from './helpers';
+import type { ExtensionApi } from '../../src/extension';
 
 interface Result {
   readonly title: string;
-  readonly state: 'passed' | 'failed';
+  readonly state: 'passed' | 'failed' | 'skipped';
   readonly error?: string;
   readonly ms?: number;
 }
 
 export async function run(): Promise<void> {
+  // Until a suite says otherwise, every question of the extension is dismissed: a real modal
+  // dialog would wait for a click that never comes.
+  const api = await vscode.extensions.getExtension<ExtensionApi>(EXTENSION_ID)?.activate();
+  if (!api) {
+    throw new Error('the extension under test returned no test API: is this the test build (out/test-extension)?');
+  }
+  dismissEverything(api);
   // NP_GREP=text runs only the tests whose title contains it (quicker local iterations).
   const mocha = new Mocha({ ui: 'tdd', timeout: 180_000, color: false, reporter: 'spec', ...(process.env.NP_GREP ? { grep: process.env.NP_GREP } : {}) });
   // The keys panel suite first: in code-server every webview shares one origin, and a webview
@@ -31,6 +40,8 @@ export async function run(): Promise<void> {
     const runner = mocha.run(resolve);
     runner.on('pass', (test) => results.push({ title: test.fullTitle(), state: 'passed', ms: test.duration }));
     runner.on('fail', (test, error: Error) => results.push({ title: test.fullTitle(), state: 'failed', error: `${error.message}\n${error.stack ?? ''}` }));
+    // A skipped (pending) test is counted and shown, never dropped.
+    runner.on('pending', (test) => results.push({ title: test.fullTitle(), state: 'skipped' }));
   });
   const target = process.env.NUGET_PUBLISHER_TEST_RESULTS;
   if (target) {

@@ -14,7 +14,7 @@ import type { PublishReport } from '../../src/core/publish/publish';
 import { BASIC_METADATA, nuspecXml, samplePackage } from '../helpers/rawZip';
 import { startNugetServer, type NugetServer } from '../servers/nugetServer';
 import { startV3Server, type V3Server } from '../servers/v3Server';
-import { EXTENSION_ID, waitFor, workspaceFile } from './helpers';
+import { answerWith, CONFIRM, dismissEverything, EXTENSION_ID, waitFor, workspaceFile } from './helpers';
 
 const GALLERY_KEY = 'oy2-gallery-key-for-tests-000000000001';
 const NS_PASSWORD = 'Alice-Server-Pass-77';
@@ -64,9 +64,11 @@ suite('Publishing in a real VS Code', () => {
     await setFeeds(publishFeeds());
     await api.services.keys.add(record('gallery push', new URL(gallery.index).origin, { glob: 'Contoso.*' }), GALLERY_KEY);
     await api.services.keys.add(record('alice', new URL(nugetServer.base).origin, { scheme: 'basic', username: 'alice', scopes: [] }), NS_PASSWORD);
+    answerWith(api, { press: CONFIRM });
   });
 
   suiteTeardown(async () => {
+    dismissEverything(api);
     for (const pkg of api.services.tracker.list()) {
       api.services.tracker.stop(pkg.key);
     }
@@ -89,21 +91,21 @@ suite('Publishing in a real VS Code', () => {
 
   test('publishes to a local folder feed (no key needed); the second time is a clear duplicate, or skipped', async () => {
     const mark = api.shownMessages.length;
-    const report = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Local', yes: true });
+    const report = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Local' });
     assert.equal(report?.outcome, 'created');
     assert.ok(existsSync(join(folderFeed, 'contoso.core', '2.0.0', 'contoso.core.2.0.0.nupkg')));
     assert.ok(existsSync(join(folderFeed, 'contoso.core', '2.0.0', 'contoso.core.2.0.0.nupkg.sha512')));
     assert.ok(messagesSince(mark).some((message) => /^info: Published Contoso\.Core 2\.0\.0 to Local\./.test(message)), messagesSince(mark).join('\n'));
-    const again = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Local', yes: true });
+    const again = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Local' });
     assert.equal(again, undefined);
     assert.ok(messagesSince(mark).some((message) => /^error: Publishing Contoso\.Core 2\.0\.0 to Local failed\. NP2409: .*already has contoso\.core 2\.0\.0.*skip-duplicate/.test(message)), messagesSince(mark).join('\n'));
-    const skipped = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Local', yes: true, skipDuplicate: true });
+    const skipped = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Local', skipDuplicate: true });
     assert.equal(skipped?.outcome, 'skipped-duplicate');
   });
 
   test('publishes to the real nuget-server with the stored Basic credentials, then reads it back', async function () {
     this.timeout(60_000);
-    const report = await publish(workspaceFile('packages', 'Contoso.Utils.1.2.3-beta.1.nupkg'), { feed: 'Team', yes: true });
+    const report = await publish(workspaceFile('packages', 'Contoso.Utils.1.2.3-beta.1.nupkg'), { feed: 'Team' });
     assert.equal(report?.outcome, 'created');
     const flat = (await (await fetch(`${nugetServer.base}/v3/package/contoso.utils/index.json`)).json()) as { versions: string[] };
     assert.equal(flat.versions.length, 1);
@@ -120,11 +122,11 @@ suite('Publishing in a real VS Code', () => {
         { name: 'Gallery', source: gallery.index, kind: 'v3' },
       ]);
       await api.services.keys.add(record('old push', new URL(v2.base).origin, { glob: '*' }), 'old-server-key-0001');
-      const report = await publish(workspaceFile('packages', 'Contoso.Utils.1.2.3-beta.1.nupkg'), { feed: 'Old server', yes: true });
+      const report = await publish(workspaceFile('packages', 'Contoso.Utils.1.2.3-beta.1.nupkg'), { feed: 'Old server' });
       assert.equal(report?.outcome, 'created');
       assert.deepEqual(v2.requests.map((request) => `${request.method} ${request.url} ${String(request.headers['x-nuget-apikey'])}`), ['PUT /api/v2/package old-server-key-0001']);
       gallery.requests.length = 0;
-      const symbols = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.snupkg'), { feed: 'Gallery', yes: true });
+      const symbols = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.snupkg'), { feed: 'Gallery' });
       assert.equal(symbols?.outcome, 'symbols-only');
       assert.deepEqual(gallery.requests.map((request) => `${request.method} ${request.url}`), ['PUT /api/v2/symbolpackage'], 'never sent as the package');
     } finally {
@@ -137,7 +139,7 @@ suite('Publishing in a real VS Code', () => {
     gallery.requests.length = 0;
     const mark = api.shownMessages.length;
     gallery.script.push({ status: 201, headers: { 'x-nuget-warning': 'Your API key expires in 5 days.' } }, { status: 201 });
-    const report = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Gallery', yes: true, symbols: true });
+    const report = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Gallery', symbols: true });
     assert.equal(report?.outcome, 'created');
     assert.equal(report?.symbols?.outcome, 'created');
     assert.deepEqual(gallery.requests.map((request) => `${request.method} ${request.url} ${String(request.headers['x-nuget-apikey'])}`), [
@@ -153,7 +155,7 @@ suite('Publishing in a real VS Code', () => {
   test('server refusals become a cause and a fix, with no key in them', async () => {
     const mark = api.shownMessages.length;
     gallery.script.push({ status: 403, statusText: 'The specified API key is invalid, has expired, or does not have permission to access the specified package.' });
-    assert.equal(await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Gallery', yes: true }), undefined);
+    assert.equal(await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Gallery' }), undefined);
     const error = messagesSince(mark).find((message) => message.startsWith('error:'));
     assert.match(error ?? '', /NP2403: Gallery refused the key for Contoso\.Core 2\.0\.0 \(403\)\. The server said: "The specified API key is invalid.*Replace Key/);
   });
@@ -165,12 +167,19 @@ suite('Publishing in a real VS Code', () => {
     await vscode.workspace.fs.writeFile(broken, samplePackage({ nuspec: nuspecXml(metadata) }));
     gallery.requests.length = 0;
     const mark = api.shownMessages.length;
-    assert.equal(await publish(broken, { feed: 'Gallery as nuget.org', yes: true }), undefined);
+    assert.equal(await publish(broken, { feed: 'Gallery as nuget.org' }), undefined);
     assert.ok(messagesSince(mark).some((message) => /^error: Contoso\.Broken 1\.0\.0 cannot go to nuget\.org: 1 check failed \(NP0020\)/.test(message)), messagesSince(mark).join('\n'));
-    assert.equal(await publish(broken, { feed: 'Gallery', yes: true, publishAnyway: false }), undefined);
+    // The user dismisses "fails 1 check": nothing is sent.
+    assert.equal(await publish(broken, { feed: 'Gallery' }), undefined);
+    assert.ok(api.askedQuestions.at(-1)?.message.startsWith('Contoso.Broken 1.0.0 fails 1 check that nuget.org applies.'), JSON.stringify(api.askedQuestions.at(-1)));
     assert.equal(gallery.requests.length, 0, 'nothing was sent');
-    const anyway = await publish(broken, { feed: 'Gallery', yes: true, publishAnyway: true });
-    assert.equal(anyway?.outcome, 'created');
+    answerWith(api, { press: ['Publish Anyway', ...CONFIRM] });
+    try {
+      const anyway = await publish(broken, { feed: 'Gallery' });
+      assert.equal(anyway?.outcome, 'created');
+    } finally {
+      answerWith(api, { press: CONFIRM });
+    }
   });
 
   test('a workspace setting that points a feed name at another host gets no key', async function () {
@@ -180,7 +189,7 @@ suite('Publishing in a real VS Code', () => {
     await setFeeds([{ name: 'Gallery', source: otherHost.index, kind: 'v3' }], vscode.ConfigurationTarget.Workspace);
     try {
       const mark = api.shownMessages.length;
-      const pending = publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Gallery', yes: true });
+      const pending = publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Gallery' });
       await waitFor('the "no key" reason above the Add Key questions', () => messagesSince(mark).find((message) => message === `prompt: No key is stored for Gallery (${new URL(otherHost.index).origin}), and no NuGet credential provider is installed (looked in ~/.nuget/plugins/netcore and nuget-plugin-* on PATH).`));
       // Cancel the questions (the input box may not be on screen yet when the reason is recorded).
       let settled = false;
@@ -199,8 +208,8 @@ suite('Publishing in a real VS Code', () => {
 
   test('unlist and relist send DELETE and POST with the key that has the unlist scope', async () => {
     gallery.requests.length = 0;
-    assert.equal(await vscode.commands.executeCommand('nugetPublisher.unlistVersion', { feed: 'Gallery', id: 'Contoso.Core', version: '2.0.0', yes: true }), 204);
-    assert.equal(await vscode.commands.executeCommand('nugetPublisher.relistVersion', { feed: 'Gallery', id: 'Contoso.Core', version: '2.0.0', yes: true }), 200);
+    assert.equal(await vscode.commands.executeCommand('nugetPublisher.unlistVersion', { feed: 'Gallery', id: 'Contoso.Core', version: '2.0.0' }), 204);
+    assert.equal(await vscode.commands.executeCommand('nugetPublisher.relistVersion', { feed: 'Gallery', id: 'Contoso.Core', version: '2.0.0' }), 200);
     assert.deepEqual(gallery.requests.map((request) => `${request.method} ${request.url} ${String(request.headers['x-nuget-apikey'])}`), [
       `DELETE /api/v2/package/Contoso.Core/2.0.0 ${GALLERY_KEY}`, `POST /api/v2/package/Contoso.Core/2.0.0 ${GALLERY_KEY}`,
     ]);
@@ -237,7 +246,7 @@ suite('Publishing in a real VS Code', () => {
   </packageSourceCredentials>
 </configuration>`);
     const mark = api.shownMessages.length;
-    const result = await vscode.commands.executeCommand<{ feeds: { name: string; kind: string }[]; credentials: number; encrypted: string[] }>('nugetPublisher.importFeeds', { files: [config], all: true });
+    const result = await vscode.commands.executeCommand<{ feeds: { name: string; kind: string }[]; credentials: number; encrypted: string[] }>('nugetPublisher.importFeeds', { files: [config] });
     assert.deepEqual(result?.feeds.map((feed) => [feed.name, feed.kind]), [['Imported Server', 'v3'], ['Windows Feed', 'v3']]);
     assert.equal(result?.credentials, 1);
     assert.deepEqual(result?.encrypted, ['Windows Feed']);
@@ -250,7 +259,7 @@ suite('Publishing in a real VS Code', () => {
     // The imported feed is a nuget-server: make it one, and publish with the imported credentials.
     const feeds = (vscode.workspace.getConfiguration('nugetPublisher').inspect<{ name: string }[]>('feeds')?.globalValue ?? []).map((feed) => (feed.name === 'Imported Server' ? { ...feed, kind: 'nuget-server' } : feed));
     await setFeeds(feeds);
-    const report = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Imported Server', yes: true, key: imported?.label });
+    const report = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Imported Server', key: imported?.label });
     assert.equal(report?.outcome, 'created');
   });
 

@@ -10,7 +10,7 @@ import { publish } from '../../src/core/publish/publish';
 import { makePackage } from '../helpers/makePackage';
 import { startNugetServer, type NugetServer } from '../servers/nugetServer';
 import { startV3Server, type V3Server } from '../servers/v3Server';
-import { EXTENSION_ID } from './helpers';
+import { answerWith, CONFIRM, dismissEverything, EXTENSION_ID } from './helpers';
 
 suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
   let api: ExtensionApi;
@@ -29,9 +29,11 @@ suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
       { name: 'Team', source: team.base, kind: 'nuget-server' },
     ], vscode.ConfigurationTarget.Global);
     await api.services.keys.add({ label: 'gallery', origin: new URL(gallery.index).origin, feedName: 'Gallery', scheme: 'apikey', scopes: [], glob: '*', created: new Date().toISOString() }, 'release-gallery-key');
+    answerWith(api, { press: CONFIRM });
   });
 
   suiteTeardown(async () => {
+    dismissEverything(api);
     for (const pkg of api.services.tracker.list()) {
       api.services.tracker.stop(pkg.key);
     }
@@ -87,7 +89,7 @@ suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
       '4. Plan.App 1.0.0 → Gallery: publish with key "gallery", after Plan.Lib',
     ]);
     assert.equal(gallery.requests.length, 0, 'the dry run wrote nothing');
-    const run = await vscode.commands.executeCommand<{ results: { id: string; outcome: string }[] }>('nugetPublisher.publishFolder', vscode.Uri.file(plan), { feed: 'Gallery', yes: true });
+    const run = await vscode.commands.executeCommand<{ results: { id: string; outcome: string }[] }>('nugetPublisher.publishFolder', vscode.Uri.file(plan), { feed: 'Gallery' });
     assert.deepEqual(run?.results.map((result) => `${result.id}: ${result.outcome}`), ['Plan.Base: published', 'Plan.Old: skipped', 'Plan.Lib: published', 'Plan.App: published']);
     assert.deepEqual(gallery.requests.map((request) => `${request.method} ${String(request.headers['x-nuget-apikey'])}`), ['PUT release-gallery-key', 'PUT release-gallery-key', 'PUT release-gallery-key']);
     assert.ok(['Plan.Base', 'Plan.Lib', 'Plan.App'].every((id) => api.services.tracker.list().some((pkg) => pkg.id === id)), 'the tracker follows all of them');
@@ -105,7 +107,12 @@ suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
     assert.equal(dry?.plan.length, 3, dry?.plan.join('\n'));
     assert.deepEqual(dry?.plan.slice(0, 2), ['1. Plan.Two 1.0.0 → Gallery: publish with key "gallery"', '2. Plan.Two 2.0.0 → Gallery: publish with key "gallery"']);
     assert.ok(dry?.plan[2].startsWith(`3. ${broken} → not published: it cannot be read as a package (NP09`), dry?.plan[2]);
-    const run = await vscode.commands.executeCommand<{ results: { id: string; outcome: string }[] }>('nugetPublisher.publishFolder', vscode.Uri.file(plan), { feed: 'Gallery', yes: true, continueOnError: true });
+    // The user chooses "Publish, Continue on Error" in the plan dialog.
+    answerWith(api, { press: ['Publish, Continue on Error'] });
+    const run = await vscode.commands.executeCommand<{ results: { id: string; outcome: string }[] }>('nugetPublisher.publishFolder', vscode.Uri.file(plan), { feed: 'Gallery' }).then((result) => {
+      answerWith(api, { press: CONFIRM });
+      return result;
+    });
     assert.deepEqual(run?.results.map((result) => `${result.id}: ${result.outcome}`), ['Plan.Two: published', 'Plan.Two: published', 'Broken.1.0.0.nupkg: failed']);
     assert.equal(gallery.requests.filter((request) => request.method === 'PUT').length, 2);
   });
@@ -122,7 +129,7 @@ suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
     const older = vscode.Uri.joinPath(root, '.github', 'workflows', 'release.yml');
     await vscode.workspace.fs.writeFile(older, Buffer.from('jobs:\n  p:\n    steps:\n      - uses: NuGet/login@v1\n'));
     try {
-      const result = await vscode.commands.executeCommand<{ workflow: vscode.Uri; policy?: Record<string, string>; warnings: string[] }>('nugetPublisher.setUpCiPublishing', { packages: [project, nuspec], user: 'contoso-bot', mode: 'trusted', overwrite: true, noBrowser: true });
+      const result = await vscode.commands.executeCommand<{ workflow: vscode.Uri; policy?: Record<string, string>; warnings: string[] }>('nugetPublisher.setUpCiPublishing', { packages: [project, nuspec], user: 'contoso-bot', mode: 'trusted' });
       assert.ok(result, 'the command wrote a workflow');
       assert.equal(result.workflow.path.endsWith('/.github/workflows/publish-nuget.yml'), true, result.workflow.path);
       const workflow = YAML.parse(Buffer.from(await vscode.workspace.fs.readFile(result.workflow)).toString('utf8')) as {
@@ -146,7 +153,7 @@ suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
       assert.deepEqual(result.policy, { packageOwner: 'contoso-bot', repositoryOwner: 'contoso', repository: 'contoso-core', workflowFile: 'publish-nuget.yml', environment: '(none)' });
       assert.ok(result.warnings.some((warning) => warning.startsWith('release.yml already logs in with NuGet/login: a trusted publishing policy made for that file does not match publish-nuget.yml')), result.warnings.join('\n'));
       // A repository secret instead: no id-token permission, the key from secrets.NUGET_API_KEY.
-      const secret = await vscode.commands.executeCommand<{ workflow: vscode.Uri }>('nugetPublisher.setUpCiPublishing', { packages: [project], user: 'contoso-bot', mode: 'secret', overwrite: true, noBrowser: true });
+      const secret = await vscode.commands.executeCommand<{ workflow: vscode.Uri }>('nugetPublisher.setUpCiPublishing', { packages: [project], user: 'contoso-bot', mode: 'secret' });
       const secretJob = (YAML.parse(Buffer.from(await vscode.workspace.fs.readFile(secret.workflow)).toString('utf8')) as typeof workflow).jobs.publish;
       assert.equal(secretJob.permissions, undefined);
       assert.equal(secretJob['runs-on'], 'ubuntu-latest');

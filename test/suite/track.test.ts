@@ -13,7 +13,7 @@ import type { TreeNode } from '../../src/vscode/explorer/feedTree';
 import { withEnv } from '../helpers/env';
 import { startNugetServer, type NugetServer } from '../servers/nugetServer';
 import { startV3Server, type V3Server } from '../servers/v3Server';
-import { EXTENSION_ID, waitFor, workspaceFile } from './helpers';
+import { answerWith, CONFIRM, dismissEverything, EXTENSION_ID, waitFor, workspaceFile } from './helpers';
 
 let api: ExtensionApi;
 let indexing: V3Server;
@@ -84,9 +84,11 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
     await configure('feeds', trackFeeds());
     await api.services.keys.add({ label: 'indexing', origin: new URL(indexing.index).origin, feedName: 'Indexing', scheme: 'apikey', scopes: [], glob: '*', created: new Date().toISOString() }, 'indexing-key-0001');
     await api.services.keys.add({ label: 'alice', origin: new URL(nugetServer.base).origin, feedName: 'Team', scheme: 'basic', username: 'alice', scopes: [], glob: '*', created: new Date().toISOString() }, 'Track-Pass-1');
+    answerWith(api, { press: CONFIRM });
   });
 
   suiteTeardown(async () => {
+    dismissEverything(api);
     for (const pkg of api.services.tracker.list()) {
       api.services.tracker.stop(pkg.key);
     }
@@ -104,7 +106,7 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
     this.timeout(60_000);
     indexing.catalog.availability = { flatMs: 1500, registrationMs: 3000, searchMs: 4500 };
     const mark = api.shownMessages.length;
-    const report = await vscode.commands.executeCommand<{ outcome: string }>('nugetPublisher.publishPackage', workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Indexing', yes: true });
+    const report = await vscode.commands.executeCommand<{ outcome: string }>('nugetPublisher.publishPackage', workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Indexing' });
     assert.equal(report?.outcome, 'created');
     assert.match(await waitFor('the status bar', () => api.services.tracker.statusText), /^\$\(sync~spin\) NuGet: Contoso\.Core 2\.0\.0 validating \(<1 min\)$/);
     assert.match(api.services.tracker.statusTooltip ?? '', /Pushed at .*\n- \$\(circle-large-outline\) Downloadable …/s);
@@ -151,7 +153,7 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
 
   test('"Track Package Version…" follows a version pushed elsewhere; nuget-server passes every stage at once', async function () {
     this.timeout(30_000);
-    const published = await vscode.commands.executeCommand<{ outcome: string }>('nugetPublisher.publishPackage', workspaceFile('packages', 'Contoso.Utils.1.2.3-beta.1.nupkg'), { feed: 'Team', yes: true });
+    const published = await vscode.commands.executeCommand<{ outcome: string }>('nugetPublisher.publishPackage', workspaceFile('packages', 'Contoso.Utils.1.2.3-beta.1.nupkg'), { feed: 'Team' });
     assert.equal(published?.outcome, 'created');
     await waitFor('nuget-server: searchable', () => tracked('Contoso.Utils')?.reached.searchable);
     api.services.tracker.stop(tracked('Contoso.Utils')!.key);
@@ -185,7 +187,7 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
     assert.equal(items[1].contextValue, 'version-unlisted-v3');
     assert.equal(((items[1].iconPath as vscode.ThemeIcon).color as vscode.ThemeColor | undefined)?.id, 'disabledForeground');
     assert.match(String(items[3].description), /deprecated: Legacy: Use 1\.x/);
-    assert.equal(await vscode.commands.executeCommand('nugetPublisher.unlistVersion', { ...versions[2], yes: true }), 204);
+    assert.equal(await vscode.commands.executeCommand('nugetPublisher.unlistVersion', { ...versions[2] }), 204);
     const after = await children(await findPackage('Indexing', 'Contoso.Versions'));
     assert.equal(api.services.feedTree.getTreeItem(after[2]).contextValue, 'version-unlisted-v3', 'the unlisted version is greyed after a refresh');
   });
@@ -203,7 +205,7 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
     const utils = team.find((node) => node.kind === 'package' && node.id === 'Contoso.Utils');
     assert.ok(utils, team.map(label).join(', '));
     assert.deepEqual((await children(utils)).map(label), ['1.2.3-beta.1+build.5']);
-    await vscode.commands.executeCommand('nugetPublisher.publishPackage', workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Local', yes: true });
+    await vscode.commands.executeCommand('nugetPublisher.publishPackage', workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Local' });
     api.services.feedTree.refresh();
     const local = await children(await feedNode('Local'));
     assert.deepEqual(local.map(label), ['Contoso.Core']);
@@ -287,7 +289,7 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
         assert.deepEqual(packages.map(label), ['Contoso.Azure']);
         assert.deepEqual((await children(packages[0])).map(label), ['1.0.0']);
         assert.equal(api.services.keys.list().filter((key) => key.origin === new URL(azure.index).origin).length, 0, 'no key is stored for the feed');
-        const report = await vscode.commands.executeCommand<{ outcome: string } | undefined>('nugetPublisher.publishPackage', workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Azure', yes: true });
+        const report = await vscode.commands.executeCommand<{ outcome: string } | undefined>('nugetPublisher.publishPackage', workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Azure' });
         assert.equal(report?.outcome, 'created');
       });
       const put = azure.requests.find((request) => request.method === 'PUT');

@@ -14,13 +14,18 @@ import { writeTemp } from '../helpers/temp';
 
 const SEED = 20261201;
 
-function parsesOrRefuses(work: () => unknown): void {
+/** How often the fuzzed input parsed and how often it was refused with an NP error (anything else throws). */
+interface Outcomes { parsed: number; refused: number }
+
+function parsesOrRefuses(work: () => unknown, outcomes: Outcomes = { parsed: 0, refused: 0 }): void {
   try {
     work();
+    outcomes.parsed++;
   } catch (error) {
     if (!(error instanceof NuGetPublisherError) || !/^NP\d{4}$/.test(error.code)) {
       throw error;
     }
+    outcomes.refused++;
   }
 }
 
@@ -32,11 +37,14 @@ describe('fuzz', () => {
     const soup = fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 200 }).map((parts) => parts.join(''));
     const mutated = fc.tuple(fc.nat(SAMPLE.length), fc.nat(40), fc.array(fc.constantFrom(...FRAGMENTS), { maxLength: 5 })).map(([at, cut, insert]) => SAMPLE.slice(0, at) + insert.join('') + SAMPLE.slice(at + cut));
     const encodings = fc.constantFrom<BufferEncoding>('utf8', 'utf16le', 'latin1');
+    const outcomes: Outcomes = { parsed: 0, refused: 0 };
     fc.assert(fc.property(fc.oneof(soup, mutated), encodings, fc.boolean(), (text, encoding, bom) => {
       const body = Buffer.from(text, encoding);
       const bytes = bom ? Buffer.concat([Buffer.from(encoding === 'utf16le' ? [0xff, 0xfe] : [0xef, 0xbb, 0xbf]), body]) : body;
-      parsesOrRefuses(() => parseNuspecBytes(bytes));
+      parsesOrRefuses(() => parseNuspecBytes(bytes), outcomes);
     }), { seed: SEED, numRuns: 3000 });
+    // The fuzz reached both sides: inputs that parse and inputs refused with a cause.
+    assert.ok(outcomes.parsed > 0 && outcomes.refused > 0, JSON.stringify(outcomes));
   });
 
   it('deep nesting, long runs and repeated constructs near the size cap stay fast', () => {
@@ -52,6 +60,7 @@ describe('fuzz', () => {
 
   it('mutated zips (offsets, counts, sizes, names): a package or an NP error', async () => {
     const base = samplePackage();
+    const outcomes: Outcomes = { parsed: 0, refused: 0 };
     await fc.assert(fc.asyncProperty(fc.array(fc.tuple(fc.nat(base.length - 1), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 8 }), fc.boolean(), async (edits, truncate) => {
       const bytes = Buffer.from(base);
       for (const [at, value] of edits) {
@@ -68,11 +77,15 @@ describe('fuzz', () => {
           });
         }
         await pkg.close();
+        outcomes.parsed++;
       } catch (error) {
         if (!(error instanceof NuGetPublisherError)) {
           throw error;
         }
+        outcomes.refused++;
       }
     }), { seed: SEED, numRuns: 1500 });
+    // The fuzz reached both sides: packages that still open and packages refused with a cause.
+    assert.ok(outcomes.parsed > 0 && outcomes.refused > 0, JSON.stringify(outcomes));
   });
 });

@@ -4,6 +4,8 @@
  * and the values nuget.org's trusted publishing policy must hold for it (the policy names the
  * workflow file: a renamed file no longer matches).
  */
+import { NuGetPublisherError } from '../errors';
+
 export interface WorkflowPackage {
   /** Workspace-relative path with forward slashes: a project (.csproj/.fsproj/.vbproj) or a .nuspec. */
   readonly path: string;
@@ -32,23 +34,65 @@ export interface TrustedPublishingPolicy {
 export const WORKFLOW_FILE = 'publish-nuget.yml';
 export const NUGET_ORG_TRUSTED_PUBLISHING_PAGE = 'https://www.nuget.org/account/trustedpublishing';
 
-/** A YAML double-quoted scalar. */
-function quoted(value: string): string {
-  return JSON.stringify(value);
+/**
+ * Characters no value from the workspace may bring into a workflow: control characters (C0, DEL,
+ * C1 with U+0085 NEL, which YAML reads as a line break), U+2028/U+2029 (line breaks to YAML and to
+ * the runner's parser), and `${{`, which GitHub Actions evaluates as an expression in any string.
+ */
+const UNSAFE_IN_WORKFLOW = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]|\$\{\{/;
+
+/** Refuses a value that could change the workflow's structure (NP2080), naming the value's role. */
+export function checkWorkflowValue(role: string, value: string): string {
+  if (UNSAFE_IN_WORKFLOW.test(value)) {
+    const found = /\$\{\{/.test(value) ? '"${{"' : `U+${value.codePointAt(value.search(UNSAFE_IN_WORKFLOW))!.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw new NuGetPublisherError('NP2080', `The ${role} ${JSON.stringify(value)} contains ${found}, which GitHub Actions or YAML would read as part of the workflow; no workflow was written.`, `Rename it (a line break, a control character or "\${{" has no place in a ${role}).`);
+  }
+  return value;
 }
 
-function packCommand(pkg: WorkflowPackage): string {
+/**
+ * A YAML single-quoted scalar: nothing in it is an escape or an expression start except `'`,
+ * written twice. Values are checked first (checkWorkflowValue), so no line break reaches it.
+ */
+function quoted(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** The environment variable that carries the i-th package path into the Pack step (never spliced into `run:`). */
+function packageVariable(index: number): string {
+  return `NP_PACKAGE_${index + 1}`;
+}
+
+/** The shell command for one package: the path only as "$VARIABLE", so the shell treats it as data. */
+function packCommand(pkg: WorkflowPackage, index: number): string {
+  const path = `"$${packageVariable(index)}"`;
   if (/\.nuspec$/i.test(pkg.path)) {
     // NuGet.exe is on GitHub's Windows runners; it packs a .nuspec with its symbols.
-    return `nuget pack ${quoted(pkg.path)} -OutputDirectory artifacts -Symbols -SymbolPackageFormat snupkg -NonInteractive`;
+    return `nuget pack ${path} -OutputDirectory artifacts -Symbols -SymbolPackageFormat snupkg -NonInteractive`;
   }
-  return `dotnet pack ${quoted(pkg.path)} -c Release -o artifacts -p:IncludeSymbols=true -p:SymbolPackageFormat=snupkg`;
+  return `dotnet pack ${path} -c Release -o artifacts -p:IncludeSymbols=true -p:SymbolPackageFormat=snupkg`;
 }
+
+const NUGET_USER = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const DOTNET_VERSION = /^\d+(\.(\d+|x)){0,2}(-[A-Za-z0-9.]+)?$/;
 
 export function publishWorkflow(options: WorkflowOptions): string {
   if (options.packages.length === 0) {
     throw new Error('publishWorkflow needs at least one package');
   }
+  // Every value from the workspace or the user is data: checked here, then passed through env:
+  // (paths) or as a single-quoted scalar (user, environment), never as shell or expression text.
+  options.packages.forEach((pkg) => checkWorkflowValue('package path', pkg.path));
+  if (!NUGET_USER.test(options.nugetUser)) {
+    throw new NuGetPublisherError('NP2080', `${JSON.stringify(options.nugetUser)} is not a nuget.org profile name; no workflow was written.`, 'Use the profile name: letters, digits, ".", "-" or "_".');
+  }
+  if (options.environment !== undefined) {
+    checkWorkflowValue('environment name', options.environment);
+  }
+  if (options.dotnetVersion !== undefined && !DOTNET_VERSION.test(options.dotnetVersion)) {
+    throw new NuGetPublisherError('NP2080', `${JSON.stringify(options.dotnetVersion)} is not a .NET SDK version such as 8.0.x; no workflow was written.`, 'Give a version such as 8.0.x.');
+  }
+  checkWorkflowValue('workflow file name', options.fileName);
   const trusted = options.mode === 'trusted';
   const windows = options.packages.some((pkg) => /\.nuspec$/i.test(pkg.path));
   const apiKey = trusted ? '${{ steps.login.outputs.NUGET_API_KEY }}' : '${{ secrets.NUGET_API_KEY }}';
@@ -74,14 +118,20 @@ export function publishWorkflow(options: WorkflowOptions): string {
     `    runs-on: ${windows ? 'windows-latest' : 'ubuntu-latest'}`,
     ...(options.environment ? [`    environment: ${quoted(options.environment)}`] : []),
     ...(trusted ? ['    permissions:', '      contents: read', '      id-token: write # GitHub issues the OIDC token that nuget.org exchanges for a one-hour key'] : []),
+    // bash on every runner (Windows too), so the package paths are quoted the same way everywhere.
+    '    defaults:',
+    '      run:',
+    '        shell: bash',
     '    steps:',
     '      - uses: actions/checkout@v4',
     '      - uses: actions/setup-dotnet@v4',
     '        with:',
     `          dotnet-version: ${quoted(options.dotnetVersion ?? '8.0.x')}`,
     '      - name: Pack',
+    '        env:',
+    ...options.packages.map((pkg, index) => `          ${packageVariable(index)}: ${quoted(pkg.path)}`),
     '        run: |',
-    ...options.packages.map((pkg) => `          ${packCommand(pkg)}`),
+    ...options.packages.map((pkg, index) => `          ${packCommand(pkg, index)}`),
     ...(trusted ? [
       '      - name: NuGet login (OIDC → short-lived API key)',
       '        uses: NuGet/login@v1',

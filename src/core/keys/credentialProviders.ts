@@ -84,64 +84,158 @@ interface Message {
 
 /** The longest line a plugin may write (a hostile or broken plugin cannot fill our memory). */
 const MAX_LINE = 1024 * 1024;
+/** Log lines kept per conversation, and the length kept of each; the rest is dropped and counted. */
+const MAX_LOG_LINES = 100;
+const MAX_LOG_LENGTH = 2000;
+/** After Close: how long the plugin has to exit, then SIGTERM to its process group, then SIGKILL. */
+export const CLOSE_GRACE_MS = 2000;
+export const KILL_GRACE_MS = 1000;
 
-/** One running plugin: requests with deadlines that Progress messages push back. */
+interface Pending {
+  resolve: (payload: Record<string, unknown>) => void;
+  reject: (error: Error) => void;
+  timer: NodeJS.Timeout;
+  method: string;
+  /** Progress may move the deadline up to here, never past (and never for a Handshake). */
+  readonly latest: number;
+}
+
+/**
+ * One running plugin, in its own process group: requests with deadlines, Progress that extends a
+ * request only up to a cap, the plugin's Log lines held back (and capped) until the caller can
+ * scrub them, back-pressure when the plugin floods us, and a close that always ends: Close, then
+ * SIGTERM and SIGKILL to the whole group, pipes destroyed so that no grandchild holding them can
+ * keep our side alive.
+ */
 class PluginConnection {
   private readonly child: ChildProcess;
-  private readonly pending = new Map<string, { resolve: (payload: Record<string, unknown>) => void; reject: (error: Error) => void; timer: NodeJS.Timeout; timeoutMs: number; method: string }>();
+  private readonly pending = new Map<string, Pending>();
   private buffered = '';
   private ended: Error | undefined;
+  private exited = false;
+  private readonly exit: Promise<void>;
+  public readonly logs: string[] = [];
+  public droppedLogs = 0;
 
-  public constructor(private readonly plugin: CredentialPlugin, private readonly onLog: (message: string) => void) {
-    this.child = spawn(plugin.command, [...plugin.args], { stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true });
+  public constructor(private readonly plugin: CredentialPlugin, private readonly timeouts: { readonly requestMs: number; readonly maxRequestMs: number }) {
+    // Its own process group (POSIX), so that closing reaches anything it started.
+    this.child = spawn(plugin.command, [...plugin.args], { stdio: ['pipe', 'pipe', 'ignore'], windowsHide: true, detached: process.platform !== 'win32' });
     this.child.stdout!.setEncoding('utf8');
     this.child.stdout!.on('data', (chunk: string) => this.receive(chunk));
+    this.child.stdout!.on('error', () => undefined);
     this.child.on('error', (error) => this.end(new Error(`${plugin.name} could not be started (${(error as NodeJS.ErrnoException).code ?? error.message})`)));
-    this.child.on('exit', (code) => this.end(new Error(`${plugin.name} exited (code ${code ?? 'none'})`)));
+    this.exit = new Promise((resolve) => this.child.once('exit', (code) => {
+      this.exited = true;
+      this.end(new Error(`${plugin.name} exited (code ${code ?? 'none'})`));
+      // A grandchild may still hold the pipes or run on: neither outlives the plugin.
+      this.releasePipes();
+      this.signalGroup('SIGKILL');
+      resolve();
+    }));
     this.child.stdin!.on('error', () => undefined); // a plugin that exits early: the exit handler says so
   }
 
-  public request(method: string, payload: Record<string, unknown>, timeoutMs: number): Promise<Record<string, unknown>> {
+  public request(method: string, payload: Record<string, unknown>): Promise<Record<string, unknown>> {
     if (this.ended) {
       return Promise.reject(this.ended);
     }
     const id = randomUUID();
+    const { requestMs, maxRequestMs } = this.timeouts;
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.fail(id, new Error(`${this.plugin.name} did not answer ${method} within ${timeoutMs / 1000} s`)), timeoutMs);
-      this.pending.set(id, { resolve, reject, timer, timeoutMs, method });
+      const timer = setTimeout(() => this.fail(id, new Error(`${this.plugin.name} did not answer ${method} within ${requestMs / 1000} s`)), requestMs);
+      // NuGet never extends a Handshake on Progress; other requests at most to maxRequestMs in all.
+      this.pending.set(id, { resolve, reject, timer, method, latest: Date.now() + (method === 'Handshake' ? requestMs : Math.max(requestMs, maxRequestMs)) });
       this.send({ RequestId: id, Type: 'Request', Method: method, Payload: payload });
     });
   }
 
-  /** Asks the plugin to close and resolves when it has exited (stopped after 2 s if it ignores Close). */
-  public close(): Promise<void> {
-    const exited = this.child.exitCode !== null || this.child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
-    if (!this.ended) {
+  /**
+   * Asks the plugin to close and resolves once it is gone: Close and end of input, then after
+   * CLOSE_GRACE_MS SIGTERM to its process group, after KILL_GRACE_MS more SIGKILL. Never waits
+   * longer than that, whatever the plugin does.
+   */
+  public async close(): Promise<void> {
+    if (!this.exited) {
       this.send({ RequestId: randomUUID(), Type: 'Request', Method: 'Close', Payload: null });
-      this.child.stdin!.end();
-      const stop = setTimeout(() => this.child.kill(), 2000);
-      void exited.then(() => clearTimeout(stop));
     }
     this.end(new Error(`${this.plugin.name} was closed`));
-    return exited;
+    this.child.stdin!.end();
+    if (!this.exited && this.child.pid !== undefined) {
+      const timers: NodeJS.Timeout[] = [];
+      const gone = new Promise<void>((resolve) => {
+        timers.push(setTimeout(() => this.signalGroup('SIGTERM'), CLOSE_GRACE_MS));
+        timers.push(setTimeout(() => {
+          this.signalGroup('SIGKILL');
+          // The kernel ends a SIGKILLed process at once; do not wait on its exit event forever.
+          timers.push(setTimeout(resolve, 200));
+        }, CLOSE_GRACE_MS + KILL_GRACE_MS));
+      });
+      await Promise.race([this.exit, gone]);
+      timers.forEach(clearTimeout);
+    }
+    this.releasePipes();
+    this.signalGroup('SIGKILL'); // anything the plugin left behind in its group
+  }
+
+  /** The plugin's log lines with `scrub` applied, and a note of how many were dropped. */
+  public takeLogs(scrub: (line: string) => string): string[] {
+    const lines = this.logs.splice(0).map(scrub);
+    if (this.droppedLogs > 0) {
+      lines.push(`${this.plugin.name}: ${this.droppedLogs} more log message${this.droppedLogs === 1 ? ' was' : 's were'} dropped (at most ${MAX_LOG_LINES} are kept)`);
+      this.droppedLogs = 0;
+    }
+    return lines;
+  }
+
+  private signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (pid === undefined) {
+      return;
+    }
+    try {
+      if (process.platform === 'win32') {
+        this.child.kill(signal);
+      } else {
+        process.kill(-pid, signal);
+      }
+    } catch {
+      // the group is already gone
+    }
+  }
+
+  private releasePipes(): void {
+    this.child.stdout?.destroy();
+    this.child.stdin?.destroy();
+    this.child.unref();
   }
 
   private send(message: Message): void {
-    this.child.stdin!.write(`${JSON.stringify(message)}\n`);
+    if (this.child.stdin!.destroyed || this.child.stdin!.writableEnded) {
+      return;
+    }
+    // Back-pressure: a plugin that does not read what we write (while flooding us) is not read
+    // either until it drains its input.
+    if (!this.child.stdin!.write(`${JSON.stringify(message)}\n`) && !this.child.stdout!.isPaused()) {
+      this.child.stdout!.pause();
+      this.child.stdin!.once('drain', () => this.child.stdout!.resume());
+    }
   }
 
   private receive(chunk: string): void {
     this.buffered += chunk;
+    let start = 0;
     let end: number;
-    while ((end = this.buffered.indexOf('\n')) >= 0) {
-      const line = this.buffered.slice(0, end).trim();
-      this.buffered = this.buffered.slice(end + 1);
+    while (!this.ended && (end = this.buffered.indexOf('\n', start)) >= 0) {
+      const line = this.buffered.slice(start, end).trim();
+      start = end + 1;
       if (line) {
         this.handle(line);
       }
     }
+    this.buffered = this.ended ? '' : this.buffered.slice(start);
     if (this.buffered.length > MAX_LINE) {
-      this.child.kill();
+      this.buffered = '';
+      this.signalGroup('SIGKILL');
       this.end(new Error(`${this.plugin.name} wrote a line longer than 1 MB; it does not speak NuGet's plugin protocol`));
     }
   }
@@ -151,18 +245,25 @@ class PluginConnection {
     try {
       message = JSON.parse(line) as Message;
     } catch {
-      this.child.kill();
+      this.signalGroup('SIGKILL');
       this.end(new Error(`${this.plugin.name} wrote something that is not a protocol message; it does not speak NuGet's plugin protocol`));
       return;
     }
     const waiting = this.pending.get(message.RequestId);
     if (message.Type === 'Request') {
       this.answer(message);
-    } else if (waiting && message.Type === 'Progress') {
-      clearTimeout(waiting.timer);
-      waiting.timer = setTimeout(() => this.fail(message.RequestId, new Error(`${this.plugin.name} stopped answering ${waiting.method}`)), waiting.timeoutMs);
+    } else if (waiting && message.Type === 'Progress' && waiting.method !== 'Handshake') {
+      // Progress restarts the deadline, but never past the request's cap (and never for a Handshake).
+      const remaining = waiting.latest - Date.now();
+      if (remaining > 0) {
+        clearTimeout(waiting.timer);
+        const capped = remaining <= this.timeouts.requestMs;
+        waiting.timer = setTimeout(() => this.fail(message.RequestId, new Error(capped
+          ? `${this.plugin.name} kept sending Progress for ${waiting.method} without answering; it was given ${Math.round(this.timeouts.maxRequestMs / 100) / 10} s in all`
+          : `${this.plugin.name} stopped answering ${waiting.method}`)), Math.min(this.timeouts.requestMs, remaining));
+      }
     } else if (waiting && message.Type === 'Fault') {
-      this.fail(message.RequestId, new Error(`${this.plugin.name} failed: ${String(message.Payload?.Message ?? 'no reason given')}`));
+      this.fail(message.RequestId, new Error(`${this.plugin.name} failed: ${String(message.Payload?.Message ?? 'no reason given').slice(0, MAX_LOG_LENGTH)}`));
     } else if (waiting && message.Type === 'Response') {
       clearTimeout(waiting.timer);
       this.pending.delete(message.RequestId);
@@ -170,10 +271,19 @@ class PluginConnection {
     }
   }
 
-  /** Requests from the plugin: its half of the handshake, and log lines (shown, never credentials). */
+  /**
+   * Requests from the plugin: its half of the handshake, and log lines. Log lines are held back
+   * (the caller scrubs them with what the plugin answered before anyone sees them), capped in
+   * number and length; the rest are dropped and counted.
+   */
   private answer(message: Message): void {
     if (message.Method === 'Log') {
-      this.onLog(`${this.plugin.name}: ${String(message.Payload?.Message ?? '')}`);
+      if (this.logs.length < MAX_LOG_LINES) {
+        const text = String(message.Payload?.Message ?? '');
+        this.logs.push(`${this.plugin.name}: ${text.length > MAX_LOG_LENGTH ? `${text.slice(0, MAX_LOG_LENGTH)}…` : text}`);
+      } else {
+        this.droppedLogs++;
+      }
     }
     const known = message.Method === 'Handshake' || message.Method === 'Log';
     const payload = message.Method === 'Handshake' ? { ResponseCode: 'Success', ProtocolVersion: '2.0.0' } : { ResponseCode: known ? 'Success' : 'NotFound' };
@@ -199,10 +309,24 @@ class PluginConnection {
 
 export interface PluginOptions {
   readonly isRetry?: boolean;
-  /** A request's deadline; Progress messages from the plugin restart it. */
+  /**
+   * A request's deadline (default: NuGet's NUGET_PLUGIN_REQUEST_TIMEOUT_IN_SECONDS when set, else
+   * 30 s). Progress from the plugin restarts it, except for the Handshake, up to maxRequestMs.
+   */
   readonly timeoutMs?: number;
+  /** The most Progress can stretch one request to (default four deadlines). */
+  readonly maxRequestMs?: number;
+  /** The plugin's log lines, scrubbed of what it answered, after each conversation. */
   readonly onLog?: (message: string) => void;
+  /** Called with credentials the moment the plugin returns them, before anything is printed. */
+  readonly protect?: (credentials: BasicCredentials) => void;
   readonly clientVersion?: string;
+}
+
+/** The request deadline: the option, else NuGet's own variable, else 30 s. */
+function requestTimeout(options: PluginOptions): number {
+  const fromNuGet = Number(process.env.NUGET_PLUGIN_REQUEST_TIMEOUT_IN_SECONDS);
+  return options.timeoutMs ?? (Number.isFinite(fromNuGet) && fromNuGet > 0 ? fromNuGet * 1000 : 30_000);
 }
 
 /** What the plugins said for one feed: credentials, or why there are none (in words). */
@@ -212,29 +336,38 @@ export type PluginAnswer =
 
 /** Asks one plugin; undefined when it does not handle this feed (NotFound, or no Authentication claim). */
 async function askPlugin(plugin: CredentialPlugin, uri: string, options: PluginOptions): Promise<BasicCredentials | undefined> {
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const connection = new PluginConnection(plugin, options.onLog ?? (() => undefined));
+  const requestMs = requestTimeout(options);
+  const connection = new PluginConnection(plugin, { requestMs, maxRequestMs: options.maxRequestMs ?? 4 * requestMs });
+  // Secrets the plugin gave: registered the moment they arrive, and scrubbed from its log lines.
+  const secrets: string[] = [];
   try {
-    const handshake = await connection.request('Handshake', { ProtocolVersion: '2.0.0', MinimumProtocolVersion: '1.0.0' }, timeoutMs);
+    const handshake = await connection.request('Handshake', { ProtocolVersion: '2.0.0', MinimumProtocolVersion: '1.0.0' });
     if (handshake.ResponseCode !== 'Success') {
       throw new Error(`${plugin.name} refused the protocol handshake (version 2.0.0)`);
     }
-    await connection.request('Initialize', { ClientVersion: options.clientVersion ?? '7.0.0', Culture: 'en', RequestTimeout: '00:00:30' }, timeoutMs);
-    const claims = await connection.request('GetOperationClaims', {}, timeoutMs);
+    await connection.request('Initialize', { ClientVersion: options.clientVersion ?? '7.0.0', Culture: 'en', RequestTimeout: '00:00:30' });
+    const claims = await connection.request('GetOperationClaims', {});
     if (!Array.isArray(claims.Claims) || !claims.Claims.includes('Authentication')) {
       return undefined;
     }
-    await connection.request('SetLogLevel', { LogLevel: 'Minimal' }, timeoutMs);
-    const answer = await connection.request('GetAuthenticationCredentials', { Uri: uri, IsRetry: options.isRetry ?? false, IsNonInteractive: true, CanShowDialog: false }, timeoutMs);
+    await connection.request('SetLogLevel', { LogLevel: 'Minimal' });
+    const answer = await connection.request('GetAuthenticationCredentials', { Uri: uri, IsRetry: options.isRetry ?? false, IsNonInteractive: true, CanShowDialog: false });
     if (answer.ResponseCode === 'Success' && typeof answer.Password === 'string' && answer.Password) {
-      return { username: typeof answer.Username === 'string' ? answer.Username : '', password: answer.Password };
+      const credentials = { username: typeof answer.Username === 'string' ? answer.Username : '', password: answer.Password };
+      secrets.push(credentials.password, Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64'));
+      options.protect?.(credentials);
+      return credentials;
     }
     if (answer.ResponseCode === 'NotFound') {
       return undefined;
     }
-    throw new Error(`${plugin.name} answered ${String(answer.ResponseCode)}${typeof answer.Message === 'string' && answer.Message ? `: ${answer.Message}` : ''}`);
+    throw new Error(`${plugin.name} answered ${String(answer.ResponseCode)}${typeof answer.Message === 'string' && answer.Message ? `: ${answer.Message.slice(0, MAX_LOG_LENGTH)}` : ''}`);
   } finally {
     await connection.close();
+    const scrub = (line: string): string => secrets.reduce((text, secret) => (secret.length >= 4 ? text.split(secret).join('***') : text), line);
+    for (const line of connection.takeLogs(scrub)) {
+      options.onLog?.(line);
+    }
   }
 }
 
@@ -276,12 +409,8 @@ export class CredentialProviders {
     let answer = isRetry ? undefined : this.answers.get(serviceIndexUrl);
     if (!answer) {
       const plugins = (this.options.find ?? findCredentialPlugins)();
-      answer = pluginCredentials(serviceIndexUrl, plugins, { ...this.options, isRetry }).then((result) => {
-        if (result.credentials) {
-          this.options.protect?.(result.credentials);
-        }
-        return result;
-      });
+      // options.protect is called by askPlugin the moment credentials arrive.
+      answer = pluginCredentials(serviceIndexUrl, plugins, { ...this.options, isRetry });
       this.answers.set(serviceIndexUrl, answer);
     }
     return answer;

@@ -13,7 +13,7 @@ import { boundedFetch, BODY_CAPS } from '../http/boundedFetch';
 import { NuGetPublisherError } from '../errors';
 import { discover, hasResource, resourceUrl } from '../feeds/serviceIndex';
 import { nugetServerBase, serviceIndexUrl, type Feed } from '../feeds/feed';
-import { assertKeyMayGo, originOf } from '../publish/keySafety';
+import { assertKeyMayGo, endpointKeyOrigin, originOf } from '../publish/keySafety';
 import { authorizationOf, type Credential } from './keys';
 
 export interface KeyCheck {
@@ -80,7 +80,8 @@ export async function testCredential(feed: Feed, credential: Credential, probe: 
       return { ok: undefined, message: `To check a ${feed.name} key, give a package id and a version it already has (the key must cover that id).` };
     }
     const path = `${encodeURIComponent(probe.id)}/${encodeURIComponent(probe.version)}`;
-    const created = await send(`${publishUrl!.replace(/\/+$/, '')}/create-verification-key/${path}`, 'POST', { ...authHeaders, 'x-nuget-apikey': credential.apiKey }, keyOrigin, signal);
+    // The index names where keys go: only the key's own origin or its listed pair (keySafety.ts).
+    const created = await send(`${publishUrl!.replace(/\/+$/, '')}/create-verification-key/${path}`, 'POST', { ...authHeaders, 'x-nuget-apikey': credential.apiKey }, endpointKeyOrigin(publishUrl!, keyOrigin), signal);
     if (created.status === 401 || created.status === 403) {
       return { ok: false, message: `${feed.name} does not know this key, or it has expired (${created.status}). Replace it with a current key.` };
     }
@@ -99,7 +100,7 @@ export async function testCredential(feed: Feed, credential: Credential, probe: 
     if (!temporary) {
       return { ok: false, message: `${feed.name} returned no verification key.` };
     }
-    const verified = await send(`${gallery}/verifykey/${path}`, 'GET', { ...authHeaders, 'x-nuget-apikey': temporary }, keyOrigin, signal);
+    const verified = await send(`${gallery}/verifykey/${path}`, 'GET', { ...authHeaders, 'x-nuget-apikey': temporary }, endpointKeyOrigin(gallery, keyOrigin), signal);
     if (verified.status === 200) {
       return { ok: true, message: `The key is valid and may push ${probe.id}.` };
     }

@@ -229,16 +229,70 @@ function layoutTables(reader: Reader, at: number, heapSizes: number, validLow: n
   return { rows, start, rowSize, columns };
 }
 
-/** Reads the metadata of a PE image; undefined when it is not a readable .NET assembly. */
-export function readAssemblyFacts(bytes: Uint8Array): AssemblyFacts | undefined {
+/**
+ * Bounds of one read. Every step is linear in the image (each table walked once, each
+ * constructor resolved once), and the work is also capped: at most MAX_ASSEMBLY_ATTRIBUTES
+ * custom attributes on the assembly are looked at, and at most `budgetMs` of time is spent
+ * (checked every STEP rows); past either the read stops with `capped` (NP0087 in the inspector).
+ */
+export const MAX_ASSEMBLY_ATTRIBUTES = 10_000;
+const STEP = 8192;
+
+export interface ReadLimits {
+  /** Time the read may take in all (default 1 s). */
+  readonly budgetMs?: number;
+}
+
+export type AssemblyReading = { readonly facts?: AssemblyFacts; readonly capped?: string };
+
+class Capped extends Error {}
+
+/** Reads the metadata of a PE image; undefined when it is not a readable .NET assembly (or the read was capped). */
+export function readAssemblyFacts(bytes: Uint8Array, limits: ReadLimits = {}): AssemblyFacts | undefined {
+  return runSync(bytes, limits).facts;
+}
+
+/** The same read, with the reason when it was capped. */
+export function readAssemblyFactsChecked(bytes: Uint8Array, limits: ReadLimits = {}): AssemblyReading {
+  return runSync(bytes, limits);
+}
+
+/**
+ * The same read in chunks: it gives the event loop back every STEP rows, so an extension host
+ * (or any caller) stays responsive while a large image is read.
+ */
+export async function readAssemblyFactsAsync(bytes: Uint8Array, limits: ReadLimits = {}): Promise<AssemblyReading> {
+  const steps = read(new Reader(bytes), deadline(limits));
   try {
-    return read(new Reader(bytes));
-  } catch {
-    return undefined;
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) {
+        return { facts: step.value };
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  } catch (error) {
+    return error instanceof Capped ? { capped: error.message } : {};
   }
 }
 
-function read(reader: Reader): AssemblyFacts | undefined {
+function deadline(limits: ReadLimits): number {
+  return performance.now() + (limits.budgetMs ?? 1000);
+}
+
+function runSync(bytes: Uint8Array, limits: ReadLimits): AssemblyReading {
+  try {
+    const steps = read(new Reader(bytes), deadline(limits));
+    for (let step = steps.next(); ; step = steps.next()) {
+      if (step.done) {
+        return { facts: step.value };
+      }
+    }
+  } catch (error) {
+    return error instanceof Capped ? { capped: error.message } : {};
+  }
+}
+
+function* read(reader: Reader, until: number): Generator<void, AssemblyFacts | undefined> {
   if (reader.u16(0) !== 0x5a4d) {
     return undefined; // no "MZ"
   }
@@ -321,8 +375,37 @@ function read(reader: Reader): AssemblyFacts | undefined {
   const name = string(cell(T.Assembly, 1, 7));
   const version = [1, 2, 3, 4].map((column) => cell(T.Assembly, 1, column)).join('.');
 
-  /** The full name of an attribute's type (namespace.name), from its constructor reference. */
+  // The first MethodDef of each TypeDef, read once: a constructor defined here belongs to the last
+  // type whose method list starts at or before it (a binary search, not a walk per attribute).
+  let methodListStarts: Uint32Array | undefined;
+  const typeOfMethod = (method: number): number | undefined => {
+    methodListStarts ??= Uint32Array.from({ length: tables.rows[T.TypeDef] }, (_, index) => cell(T.TypeDef, index + 1, 5));
+    let low = 0;
+    let high = methodListStarts.length - 1;
+    let found: number | undefined;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if (methodListStarts[middle] <= method) {
+        found = middle + 1;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found;
+  };
+
+  /** The full name of an attribute's type (namespace.name), from its constructor reference; each constructor resolved once. */
+  const resolved = new Map<number, string | undefined>();
   const attributeType = (type: number): string | undefined => {
+    if (resolved.has(type)) {
+      return resolved.get(type);
+    }
+    const name = resolveAttributeType(type);
+    resolved.set(type, name);
+    return name;
+  };
+  const resolveAttributeType = (type: number): string | undefined => {
     const tag = type & 0x7;
     const row = type >>> 3;
     let typeDef: number | undefined;
@@ -337,12 +420,7 @@ function read(reader: Reader): AssemblyFacts | undefined {
       }
     } else if (tag === 2) {
       // A constructor defined in this assembly: the type whose method list holds it.
-      for (let candidate = tables.rows[T.TypeDef]; candidate >= 1; candidate--) {
-        if (cell(T.TypeDef, candidate, 5) <= row) {
-          typeDef = candidate;
-          break;
-        }
-      }
+      typeDef = typeOfMethod(row);
     }
     if (typeRef !== undefined) {
       return `${string(cell(T.TypeRef, typeRef, 2))}.${string(cell(T.TypeRef, typeRef, 1))}`;
@@ -353,9 +431,19 @@ function read(reader: Reader): AssemblyFacts | undefined {
   let targetFramework: string | undefined;
   let referenceAssembly = false;
   const assemblyParent = (1 << 5) | 14; // HasCustomAttribute: Assembly (tag 14), row 1
+  let onAssembly = 0;
   for (let row = 1; row <= tables.rows[T.CustomAttribute]; row++) {
+    if (row % STEP === 0) {
+      if (performance.now() > until) {
+        throw new Capped(`reading its metadata took longer than the inspector allows (${tables.rows[T.CustomAttribute]} custom attributes)`);
+      }
+      yield;
+    }
     if (cell(T.CustomAttribute, row, 0) !== assemblyParent) {
       continue;
+    }
+    if (++onAssembly > MAX_ASSEMBLY_ATTRIBUTES) {
+      throw new Capped(`it has more than ${MAX_ASSEMBLY_ATTRIBUTES} assembly-level custom attributes`);
     }
     const type = attributeType(cell(T.CustomAttribute, row, 1));
     if (type === 'System.Runtime.CompilerServices.ReferenceAssemblyAttribute') {

@@ -3,11 +3,12 @@
  * (assemblyFacts.ts), and the findings a package author wants before publishing: an assembly whose
  * TargetFrameworkAttribute disagrees with the framework folder it sits in (NP0085), and a
  * reference assembly in lib/, which has no code to run (NP0086). Reads are capped per file and
- * in total, so a package of thousands of large binaries cannot stall the inspector.
+ * in total, each read is linear, chunked and time-bounded (NP0087 when cut short), so a package of
+ * thousands of large or hostile binaries cannot stall the inspector.
  */
 import { parseFramework } from '../frameworks';
 import type { Diagnostic } from '../validate/diagnostic';
-import { readAssemblyFacts, type AssemblyFacts } from './assemblyFacts';
+import { readAssemblyFactsAsync, type AssemblyFacts } from './assemblyFacts';
 import type { OpenedPackage } from './package';
 
 export interface PackageAssembly extends AssemblyFacts {
@@ -17,6 +18,8 @@ export interface PackageAssembly extends AssemblyFacts {
 const MAX_ASSEMBLY_BYTES = 32 * 1024 * 1024;
 const MAX_TOTAL_BYTES = 128 * 1024 * 1024;
 const MAX_ASSEMBLIES = 500;
+/** Time one assembly's metadata may take to read. */
+const ASSEMBLY_BUDGET_MS = 1000;
 
 /** net8.0, netstandard2.0, net472 without a platform part; undefined for other families (portable, uap, xamarin…). */
 function comparableFramework(name: string): string | undefined {
@@ -34,7 +37,12 @@ export async function readPackageAssemblies(pkg: OpenedPackage): Promise<{ assem
     if (total > MAX_TOTAL_BYTES) {
       break;
     }
-    const facts = readAssemblyFacts(await pkg.readFile(file.path, MAX_ASSEMBLY_BYTES).catch(() => new Uint8Array()));
+    // Read in chunks that give the event loop back (the extension host stays responsive), each
+    // file within its own time budget; a capped read is said (NP0087), not guessed at.
+    const { facts, capped } = await readAssemblyFactsAsync(await pkg.readFile(file.path, MAX_ASSEMBLY_BYTES).catch(() => new Uint8Array()), { budgetMs: ASSEMBLY_BUDGET_MS });
+    if (capped) {
+      diagnostics.push({ code: 'NP0087', severity: 'info', message: `${file.path} was not read to the end: ${capped}. Its name, version and target framework are not shown.` });
+    }
     if (!facts) {
       continue;
     }

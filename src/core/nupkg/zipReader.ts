@@ -8,6 +8,7 @@
  * multi-disk, encrypted, unsupported compression, entries outside the archive, sizes deflate cannot
  * produce (zip bombs), path traversal / absolute names, duplicate names, oversized reads.
  */
+import { collisionKey, collisionReason } from './entryNames';
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { inflateRawSync } from 'node:zlib';
@@ -358,10 +359,12 @@ function parseEntries(directory: Buffer, count: number, dataEnd: number): ZipEnt
       centralRecordLength: end - at,
     };
     checkEntry(entry, dataEnd);
-    const key = name.toLowerCase();
+    // One file on Windows and to nuget.org's duplicate check (entryNames.ts): `a\b` and `a/b`,
+    // trailing dots or spaces, letter case under .NET's OrdinalIgnoreCase.
+    const key = collisionKey(name);
     const previous = seen.get(key);
     if (previous !== undefined) {
-      fail('NP0907', `The zip holds the entry "${name}" twice${previous !== name ? ` (also as "${previous}")` : ''}; NuGet and nuget.org refuse packages with duplicate entries.`, 'Pack the package again so every file appears once.');
+      fail('NP0907', `The zip holds the entry "${name}" twice${previous !== name ? ` (also as "${previous}": ${collisionReason(previous, name)})` : ''}; nuget.org refuses packages with duplicate entries, and a Windows install would take one file's bytes for the other.`, 'Pack the package again so every file has its own name.');
     }
     seen.set(key, name);
     entries.push(entry);

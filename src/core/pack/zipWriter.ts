@@ -4,6 +4,7 @@
  * streamed), names use "/" and get the UTF-8 flag only when non-ASCII, timestamps are fixed in
  * deterministic mode. Memory stays bounded: large files are streamed, never held whole.
  */
+import { collisionKey, collisionReason } from '../nupkg/entryNames';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
@@ -80,7 +81,8 @@ export async function prepareBuffer(data: Buffer, allowDeflate = true): Promise<
 export class ZipWriter {
   private offset = 0;
   private readonly central: CentralRecord[] = [];
-  private readonly names = new Set<string>();
+  /** Collision key (entryNames.ts) → the name first written under it. */
+  private readonly names = new Map<string, string>();
   private readonly stamp: { time: number; date: number };
 
   public constructor(private readonly sink: ZipSink, timestamp: Date) {
@@ -189,10 +191,13 @@ export class ZipWriter {
   }
 
   private localHeader(name: string, method: number, crc: number, compressedSize: number, size: number): { bytes: Buffer; name: Buffer; utf8: boolean; offset: number } {
-    if (this.names.has(name.toLowerCase())) {
-      throw new NuGetPublisherError('NP1012', `Two files would be packed as "${name}".`, 'Change one target in <files> so every file has its own path.');
+    // The reader's rule (entryNames.ts): names that are one file on Windows or to nuget.org.
+    const key = collisionKey(name);
+    const previous = this.names.get(key);
+    if (previous !== undefined) {
+      throw new NuGetPublisherError('NP1012', `Two files would be packed as "${name}"${previous !== name ? ` (and "${previous}": ${collisionReason(previous, name)})` : ''}.`, 'Change one target in <files> so every file has its own path.');
     }
-    this.names.add(name.toLowerCase());
+    this.names.set(key, name);
     if (size > ZIP32_LIMIT || this.offset > ZIP32_LIMIT) {
       throw new NuGetPublisherError('NP1021', `The entry ${name} or the package passes 4 GB, beyond what a zip without zip64 holds.`, 'Split the package (nuget.org accepts at most 250 MB anyway).');
     }

@@ -22,30 +22,36 @@ export function isSecureOrLoopback(url: URL): boolean {
 export function assertKeyMayGo(url: string, keyOrigin: string): void {
   const target = new URL(url);
   if (target.origin !== keyOrigin) {
-    throw new NuGetPublisherError('NP2001', `The request would send the API key to ${target.origin}, but the key belongs to ${keyOrigin}; it was not sent.`, 'Check the feed URL; keys only ever go to the origin they were stored for.');
+    throw new NuGetPublisherError('NP2001', `The request would send the API key to ${target.origin} (host ${target.host}), but the key belongs to ${keyOrigin}; it was not sent.`, 'Check the feed URL and what its service index names: keys only ever go to the exact origin (scheme, host, port) they were stored for.');
   }
   if (!isSecureOrLoopback(target)) {
     throw new NuGetPublisherError('NP2002', `${target.origin} uses plain ${target.protocol.replace(':', '').toUpperCase()}; API keys are only sent over HTTPS (or to this machine).`, 'Use the feed\'s https:// URL.');
   }
 }
 
-/** The registrable part of a host name, approximated by its last two labels ("api.nuget.org" -> "nuget.org"). */
-function site(hostname: string): string {
-  const host = hostname.toLowerCase().replace(/\.$/, '');
-  if (/^[\d.]+$/.test(host) || host.includes(':')) {
-    return host;
-  }
-  return host.split('.').slice(-2).join('.');
+/**
+ * The only origins besides its own that a key may go to, as explicit pairs: nuget.org's service
+ * index is on api.nuget.org and names www.nuget.org for pushes, unlists, symbols and key checks.
+ * No wider rule (a "same site" by host-name labels or any port of one IP address would hand a
+ * key to evil.co.uk for nuget.contoso.co.uk, or to attacker.github.io for contoso.github.io).
+ */
+export const KEY_ORIGIN_PAIRS: readonly (readonly [string, string])[] = [
+  ['https://api.nuget.org', 'https://www.nuget.org'],
+];
+
+/** True when a key stored for `keyOrigin` may go to `targetOrigin`: the same origin, or a listed pair. */
+export function isPairedOrigin(keyOrigin: string, targetOrigin: string): boolean {
+  return keyOrigin === targetOrigin || KEY_ORIGIN_PAIRS.some(([a, b]) => (a === keyOrigin && b === targetOrigin) || (b === keyOrigin && a === targetOrigin));
 }
 
 /**
  * The origin a key may be sent to for an endpoint named by the feed's own service index: the
- * endpoint's origin when it is on the same site as the key's origin (nuget.org's index at
- * api.nuget.org names www.nuget.org for pushes), else the key's own origin, so that sending
- * anywhere else is refused by assertKeyMayGo. A workspace setting cannot move a key: the index is
- * read from the key's origin.
+ * endpoint's origin when it is the key's own or its listed pair (KEY_ORIGIN_PAIRS), else the
+ * key's own origin, so that sending anywhere else is refused by assertKeyMayGo, naming the host
+ * the index pointed at. A workspace setting cannot move a key: the index is read from the key's
+ * origin.
  */
 export function endpointKeyOrigin(endpoint: string, keyOrigin: string): string {
   const target = new URL(endpoint);
-  return site(target.hostname) === site(new URL(keyOrigin).hostname) ? target.origin : keyOrigin;
+  return isPairedOrigin(keyOrigin, target.origin) ? target.origin : keyOrigin;
 }

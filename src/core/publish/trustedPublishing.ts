@@ -105,5 +105,10 @@ export async function trustedPublishingKey(options: TrustedPublishingOptions): P
   options.onSecret?.(oidcToken);
   const apiKey = await exchangeForApiKey({ tokenService: options.tokenService, oidcToken, username: options.username, signal: options.signal });
   options.onSecret?.(apiKey);
+  // Announced (masked) first, then checked: a key with a control character (a broken or hostile
+  // token service) could split a header or a log command, so it is never used.
+  if (/[\u0000-\u001f\u007f]/.test(apiKey)) {
+    throw new NuGetPublisherError('NP2077', 'The token service returned an API key with a control character (such as a line break); it was not used.', 'The token service is broken or not nuget.org\'s: check --token-service.');
+  }
   return apiKey;
 }

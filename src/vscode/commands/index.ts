@@ -95,7 +95,7 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
   'nugetPublisher.setFeedOwners': (services) => (arg?: unknown) => setFeedOwners(services, arg),
   'nugetPublisher.addKey': (services) => (args?: unknown) => addKey(services, (args ?? {}) as AddKeyArgs),
   'nugetPublisher.replaceKey': (services) => (arg?: unknown) => replaceKey(services, arg),
-  'nugetPublisher.removeKey': (services) => (arg?: unknown, options?: unknown) => removeKey(services, arg, (options ?? {}) as { confirm?: boolean }),
+  'nugetPublisher.removeKey': (services) => (arg?: unknown) => removeKey(services, arg),
   'nugetPublisher.testKey': (services) => (arg?: unknown) => testKey(services, arg),
   'nugetPublisher.manageKeys': (services) => (): void => void KeysPanel.show(services),
   'nugetPublisher.comparePackages': (services) => (first?: unknown, second?: unknown) => comparePackages(services, first, second),

@@ -10,6 +10,7 @@ import { discover, hasResource } from '../../core/feeds/serviceIndex';
 import { isLoopback } from '../../core/publish/keySafety';
 import { presetFor, type KeyRecord } from '../../core/keys/keys';
 import { notify } from '../log';
+import { confirmModal, pickMany } from '../dialogs';
 import type { Services } from '../services';
 import { addUserFeed, pickFeed, readFeeds, removeUserFeed } from './feedSettings';
 
@@ -101,7 +102,7 @@ export async function addFeed(services: Services, args: AddFeedArgs = {}): Promi
   if (feed.kind !== 'folder' && feed.kind !== 'v2') {
     const warning = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking ${feed.source}…` }, () => probe(feed));
     if (warning) {
-      const choice = args.name ? 'Add Anyway' : await vscode.window.showWarningMessage(warning, { modal: true }, 'Add Anyway');
+      const choice = await confirmModal('warning', warning, undefined, 'Add Anyway');
       if (choice !== 'Add Anyway') {
         return undefined;
       }
@@ -124,7 +125,7 @@ export async function removeFeed(services: Services, arg?: unknown): Promise<boo
   if (!name) {
     return false;
   }
-  const choice = await vscode.window.showWarningMessage(`Remove the feed "${name}" from your settings?`, { modal: true, detail: 'Stored keys are kept (they belong to the feed\'s address); remove them with NuGet: Remove Key… if you no longer need them.' }, 'Remove');
+  const choice = await confirmModal('warning', `Remove the feed "${name}" from your settings?`, 'Stored keys are kept (they belong to the feed\'s address); remove them with NuGet: Remove Key… if you no longer need them.', 'Remove');
   if (choice !== 'Remove') {
     return false;
   }
@@ -209,10 +210,8 @@ function credentialNote(source: ConfigSource): string {
 }
 
 export interface ImportArgs {
-  /** Config files to read instead of the user's and the workspace's (scripted use). */
+  /** Config files to read instead of the user's and the workspace's (scripted use); what to import is always the user's choice. */
   readonly files?: readonly string[];
-  /** Import every new source without asking. */
-  readonly all?: boolean;
 }
 
 export interface ImportResult {
@@ -234,16 +233,13 @@ export async function importFeeds(services: Services, args: ImportArgs = {}): Pr
     void notify(services.log, 'info', `Every source in ${files.map((file) => file.path).join(', ')} is already configured.`);
     return { feeds: [], credentials: 0, encrypted: [] };
   }
-  let chosen = fresh;
-  if (!args.all) {
-    const picked = await vscode.window.showQuickPick(fresh.map((source) => ({
-      label: source.name, description: `${source.enabled ? '' : '(disabled) '}${credentialNote(source)}`, detail: `${source.source} — from ${source.file}`, picked: source.enabled, source,
-    })), { title: 'Import which feeds from NuGet.Config?', canPickMany: true, matchOnDetail: true });
-    if (!picked || picked.length === 0) {
-      return undefined;
-    }
-    chosen = picked.map((item) => item.source);
+  const picked = await pickMany(fresh.map((source) => ({
+    label: source.name, description: `${source.enabled ? '' : '(disabled) '}${credentialNote(source)}`, detail: `${source.source} — from ${source.file}`, picked: source.enabled, source,
+  })), { title: 'Import which feeds from NuGet.Config?', matchOnDetail: true });
+  if (!picked || picked.length === 0) {
+    return undefined;
   }
+  const chosen = picked.map((item) => item.source);
   const added: Feed[] = [];
   let credentials = 0;
   const encrypted: string[] = [];

@@ -12,6 +12,7 @@ import { checkExpiry, checkGlob, checkLabel, credentialFor, daysUntilExpiry, key
 import { testCredential, type KeyCheck } from '../../core/keys/testKey';
 import { findFeed, pickFeed, readFeeds } from '../feeds/feedSettings';
 import { notify, recordShown } from '../log';
+import { confirmModal } from '../dialogs';
 import type { Services } from '../services';
 import { workspacePackages } from '../workspacePicks';
 import { openPackage } from '../../core/nupkg/package';
@@ -257,17 +258,15 @@ export async function replaceKey(services: Services, arg?: unknown): Promise<Key
   return services.keys.find(record.origin, record.label);
 }
 
-export async function removeKey(services: Services, arg?: unknown, options: { confirm?: boolean } = {}): Promise<boolean> {
+export async function removeKey(services: Services, arg?: unknown): Promise<boolean> {
   const ref = refOf(arg);
   const record = ref ? services.keys.find(ref.origin, ref.label) : await pickKey(services, 'Remove which key?');
   if (!record) {
     return false;
   }
-  if (options.confirm !== false) {
-    const choice = await vscode.window.showWarningMessage(`Remove the key "${record.label}" for ${record.feedName}?`, { modal: true, detail: `Its value is deleted from VS Code's secret storage. The key itself stays valid on ${record.origin} until you revoke it there.` }, 'Remove');
-    if (choice !== 'Remove') {
-      return false;
-    }
+  const choice = await confirmModal('warning', `Remove the key "${record.label}" for ${record.feedName}?`, `Its value is deleted from VS Code's secret storage. The key itself stays valid on ${record.origin} until you revoke it there.`, 'Remove');
+  if (choice !== 'Remove') {
+    return false;
   }
   await services.keys.remove(record);
   void notify(services.log, 'info', `Removed the key "${record.label}".`);

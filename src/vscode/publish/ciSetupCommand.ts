@@ -9,20 +9,17 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { gitHubRepository, NUGET_ORG_TRUSTED_PUBLISHING_PAGE, originUrl, otherTrustedWorkflows, publishWorkflow, trustedPublishingPolicy, WORKFLOW_FILE, type TrustedPublishingPolicy, type WorkflowOptions } from '../../core/ci/workflow';
 import { notify } from '../log';
+import { confirmModal } from '../dialogs';
 import { openExternalSafely } from '../openExternal';
 import { requireTrust } from '../pack/packCommon';
 import type { Services } from '../services';
 
-/** For scripted use (tests); anything missing is asked for. */
+/** For scripted use; anything missing is asked for. Replacing a workflow is always confirmed by the user. */
 export interface CiSetupArgs {
   readonly packages?: readonly vscode.Uri[];
   readonly user?: string;
   readonly mode?: 'trusted' | 'secret';
   readonly environment?: string;
-  /** Overwrite an existing workflow file without asking. */
-  readonly overwrite?: boolean;
-  /** Do not open the nuget.org page (tests). */
-  readonly noBrowser?: boolean;
 }
 
 export interface CiSetupResult {
@@ -86,8 +83,8 @@ export async function setUpCiPublishing(services: Services, args: CiSetupArgs = 
   const workflows = vscode.Uri.joinPath(folder.uri, '.github', 'workflows');
   const target = vscode.Uri.joinPath(workflows, WORKFLOW_FILE);
   const existing = await readWorkflows(workflows);
-  if (existing.some((file) => file.name === WORKFLOW_FILE) && !args.overwrite) {
-    const choice = await vscode.window.showWarningMessage(`.github/workflows/${WORKFLOW_FILE} exists.`, { modal: true, detail: 'Replace it with the generated workflow?' }, 'Replace');
+  if (existing.some((file) => file.name === WORKFLOW_FILE)) {
+    const choice = await confirmModal('warning', `.github/workflows/${WORKFLOW_FILE} exists.`, 'Replace it with the generated workflow?', 'Replace');
     if (choice !== 'Replace') {
       return undefined;
     }
@@ -118,7 +115,7 @@ export async function setUpCiPublishing(services: Services, args: CiSetupArgs = 
   void notify(services.log, 'info', `Wrote .github/workflows/${WORKFLOW_FILE}. On nuget.org → Trusted Publishing, create a policy with: ${values}`, 'Open nuget.org', 'Copy Values').then(async (choice) => {
     if (choice === 'Copy Values') {
       await vscode.env.clipboard.writeText(values);
-    } else if (choice === 'Open nuget.org' && !args.noBrowser) {
+    } else if (choice === 'Open nuget.org') {
       await openExternalSafely(NUGET_ORG_TRUSTED_PUBLISHING_PAGE);
     }
   });

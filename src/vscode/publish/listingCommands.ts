@@ -15,13 +15,13 @@ import { chooseKey } from '../keys/keyCommands';
 import { notify, showError } from '../log';
 import { requireTrust } from '../pack/packCommon';
 import type { Services } from '../services';
+import { confirmModal } from '../dialogs';
 
 export interface ListingArgs {
   readonly feed?: string;
   readonly id?: string;
   readonly version?: string;
   readonly key?: string;
-  readonly yes?: boolean;
 }
 
 /** Versions from the feed's client, newest first (undefined when the feed does not say). */
@@ -80,14 +80,12 @@ export async function setListedCommand(services: Services, listed: boolean, arg?
   }
   const parsed = parseVersion(version);
   const shown = parsed ? normalizeVersion(parsed) : version;
-  if (!args.yes) {
-    const detail = listed
-      ? `${id} ${shown} shows up in search again and becomes the default choice when it is the newest.`
-      : `${id} ${shown} disappears from search and from "latest" choices; projects that already use it can still restore it. The version can never be deleted or reused.`;
-    const choice = await vscode.window.showWarningMessage(`${verb} ${id} ${shown} on ${feed.name}?`, { modal: true, detail }, verb);
-    if (choice !== verb) {
-      return undefined;
-    }
+  // Always confirmed by the user, whoever ran the command (no argument skips it).
+  const detail = listed
+    ? `${id} ${shown} shows up in search again and becomes the default choice when it is the newest.`
+    : `${id} ${shown} disappears from search and from "latest" choices; projects that already use it can still restore it. The version can never be deleted or reused.`;
+  if ((await confirmModal('warning', `${verb} ${id} ${shown} on ${feed.name}?`, detail, verb)) !== verb) {
+    return undefined;
   }
   try {
     const result = await changeListing({ feed, id, version: shown, listed, apiKey: key.credential?.apiKey, authorization });

@@ -24,21 +24,19 @@ import { packNuspecCommand } from '../pack/packNuspecCommand';
 import { packProject } from '../pack/packProject';
 import type { Services } from '../services';
 import { readSettings } from '../config';
+import { confirmModal } from '../dialogs';
 import { pickWorkspacePackage } from '../workspacePicks';
 
-/** For scripted use (tests, the feed explorer); anything missing is asked for. */
+/**
+ * For scripted use (the feed explorer, tests); anything missing is asked for. No argument answers
+ * a confirmation: every publish is confirmed by the user (see dialogs.ts).
+ */
 export interface PublishArgs {
   readonly feed?: string;
   /** The label of the key to use when several match. */
   readonly key?: string;
-  /** Skip the confirmation dialog. */
-  readonly yes?: boolean;
-  /** Despite rule errors, publish to a non-nuget.org feed (true) or stop (false) without asking. */
-  readonly publishAnyway?: boolean;
   readonly symbols?: boolean;
   readonly skipDuplicate?: boolean;
-  /** When the feed already has the version: skip it, or push anyway (default when scripted with `yes`: push). */
-  readonly ifExists?: 'skip' | 'push';
 }
 
 function megabytes(bytes: number): string {
@@ -84,7 +82,7 @@ async function resolvePackage(services: Services, target: vscode.Uri | undefined
 }
 
 /** The core's rule gate, with the user's answer where another feed may take the package anyway. */
-async function passesChecks(log: Log, feed: Feed, packageName: string, findings: readonly Diagnostic[], args: PublishArgs, uri: vscode.Uri): Promise<boolean> {
+async function passesChecks(log: Log, feed: Feed, packageName: string, findings: readonly Diagnostic[], uri: vscode.Uri): Promise<boolean> {
   const gate = mayPublish(feed, findings);
   if (gate.verdict === 'yes') {
     return true;
@@ -98,21 +96,18 @@ async function passesChecks(log: Log, feed: Feed, packageName: string, findings:
     });
     return false;
   }
-  if (args.publishAnyway !== undefined) {
-    return args.publishAnyway;
-  }
   const { errors } = gate;
   const list = errors.slice(0, 5).map((error) => `• ${error.code}: ${error.message}`).join('\n') + (errors.length > 5 ? `\n…and ${errors.length - 5} more` : '');
-  const choice = await vscode.window.showWarningMessage(`${packageName} fails ${errors.length} check${errors.length === 1 ? '' : 's'} that nuget.org applies.`, { modal: true, detail: `${list}\n\n${feed.name} may accept it anyway.` }, 'Publish Anyway');
+  const choice = await confirmModal('warning', `${packageName} fails ${errors.length} check${errors.length === 1 ? '' : 's'} that nuget.org applies.`, `${list}\n\n${feed.name} may accept it anyway.`, 'Publish Anyway');
   return choice === 'Publish Anyway';
 }
 
 /**
  * Checks the feed for the version first. When it is there, the user skips (default) or tries
- * anyway (some servers allow overwriting); scripts say which with `ifExists`. A feed that cannot
+ * anyway (some servers allow overwriting). A feed that cannot
  * be read here does not stop the publish: the push itself will tell.
  */
-async function confirmNotThere(services: Services, feed: Feed, id: string, version: string, args: PublishArgs): Promise<boolean> {
+async function confirmNotThere(services: Services, feed: Feed, id: string, version: string): Promise<boolean> {
   if (feed.kind === 'v2') {
     return true; // a V2 push endpoint cannot be read
   }
@@ -125,14 +120,13 @@ async function confirmNotThere(services: Services, feed: Feed, id: string, versi
   }
   const name = `${id} ${version}`;
   services.log.info('publish', `${feed.name} already has ${name}`);
-  const choice = args.ifExists ?? (args.yes ? 'push' : await vscode.window.showWarningMessage(`${feed.name} already has ${name}.`, {
-    modal: true,
-    detail: `A version can be published only once${feed.kind === 'nuget.org' ? ' (nuget.org never takes it again, even after a delete)' : ''}. Pack a new version, or skip this one.`,
-  }, 'Skip', 'Try Anyway').then((answer) => (answer === 'Try Anyway' ? 'push' : answer === 'Skip' ? 'skip' : undefined)));
-  if (choice === 'skip') {
+  const answer = await confirmModal('warning', `${feed.name} already has ${name}.`,
+    `A version can be published only once${feed.kind === 'nuget.org' ? ' (nuget.org never takes it again, even after a delete)' : ''}. Pack a new version, or skip this one.`,
+    'Skip', 'Try Anyway');
+  if (answer === 'Skip') {
     void notify(services.log, 'info', `Skipped ${name}: ${feed.name} already has it.`);
   }
-  return choice === 'push';
+  return answer === 'Try Anyway';
 }
 
 export async function publishCommand(services: Services, target?: vscode.Uri, args: PublishArgs = {}): Promise<PublishReport | undefined> {
@@ -157,7 +151,7 @@ export async function publishCommand(services: Services, target?: vscode.Uri, ar
   const { id, version } = prepared;
   services.packageProblems.showFindings(packageUri, prepared.findings);
   const name = `${id} ${version}`;
-  if (!(await passesChecks(services.log, feed, name, prepared.findings, args, packageUri))) {
+  if (!(await passesChecks(services.log, feed, name, prepared.findings, packageUri))) {
     services.log.info('publish', `${name} to ${feed.name}: stopped by the rule checks`);
     return undefined;
   }
@@ -171,29 +165,28 @@ export async function publishCommand(services: Services, target?: vscode.Uri, ar
   const symbolsPath = prepared.symbolsPath;
   const withSymbols = symbols && symbolsPath !== undefined;
   // A version can be pushed only once: say so before asking, rather than after a 409 (NP2409).
-  if (!skipDuplicate && !(await confirmNotThere(services, feed, prepared.id, prepared.version, args))) {
+  if (!skipDuplicate && !(await confirmNotThere(services, feed, prepared.id, prepared.version))) {
     return undefined;
   }
-  if (!args.yes) {
-    const detail = [
-      `Feed: ${feed.source}`,
-      key.record ? `Key: ${key.record.label} (${key.record.glob})` : 'No key needed',
-      `Package: ${packagePath}`,
-      withSymbols ? `Symbols: ${basename(symbolsPath!)}` : undefined,
-      skipDuplicate ? 'If the version exists it is skipped (skip-duplicate).' : undefined,
-      feed.kind === 'nuget.org' ? 'A version published to nuget.org can never be deleted or pushed again, only unlisted.' : undefined,
-    ].filter(Boolean).join('\n');
-    // "Show Changes" opens the release diff against the feed's latest version, then asks again.
-    for (;;) {
-      const choice = await vscode.window.showInformationMessage(`Publish ${name} to ${feed.name}?`, { modal: true, detail }, 'Publish', 'Show Changes');
-      if (choice === 'Publish') {
-        break;
-      }
-      if (choice !== 'Show Changes') {
-        return undefined;
-      }
-      await compareWithPublished(services, packagePath, feed).catch((error: unknown) => void showError(services.log, `Cannot show the changes: ${describeError(error)}`));
+  const detail = [
+    `Feed: ${feed.source}`,
+    key.record ? `Key: ${key.record.label} (${key.record.glob})` : 'No key needed',
+    `Package: ${packagePath}`,
+    withSymbols ? `Symbols: ${basename(symbolsPath!)}` : undefined,
+    skipDuplicate ? 'If the version exists it is skipped (skip-duplicate).' : undefined,
+    feed.kind === 'nuget.org' ? 'A version published to nuget.org can never be deleted or pushed again, only unlisted.' : undefined,
+  ].filter(Boolean).join('\n');
+  // Always asked, whoever ran the command. "Show Changes" opens the release diff against the
+  // feed's latest version, then asks again.
+  for (;;) {
+    const choice = await confirmModal('info', `Publish ${name} to ${feed.name}?`, detail, 'Publish', 'Show Changes');
+    if (choice === 'Publish') {
+      break;
     }
+    if (choice !== 'Show Changes') {
+      return undefined;
+    }
+    await compareWithPublished(services, packagePath, feed).catch((error: unknown) => void showError(services.log, `Cannot show the changes: ${describeError(error)}`));
   }
   services.log.info('publish', `publishing ${packagePath} to ${feed.name} (${feed.source})${key.record ? ` with key "${key.record.label}"` : ''}${withSymbols ? ' with symbols' : ''}`);
   const started = Date.now();

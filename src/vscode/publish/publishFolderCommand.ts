@@ -18,14 +18,14 @@ import { notify, showError } from '../log';
 import { requireTrust } from '../pack/packCommon';
 import type { Services } from '../services';
 import { readSettings } from '../config';
+import { confirmModal } from '../dialogs';
 import { pickPackageFolder } from '../workspacePicks';
 
+/** For scripted use: the plan is always shown and confirmed by the user (see dialogs.ts). */
 export interface PublishFolderArgs {
   readonly feed?: string;
-  /** Skip the plan dialog: publish at once (true) or only plan (dry run). */
-  readonly yes?: boolean;
+  /** Only plan: nothing is published. */
   readonly dryRun?: boolean;
-  readonly continueOnError?: boolean;
 }
 
 export interface PublishFolderOutcome {
@@ -64,14 +64,11 @@ export async function publishFolderCommand(services: Services, target?: vscode.U
     void notify(services.log, 'info', toPublish.length === 0 ? `Nothing to publish to ${feed.name}: ${lines.join(' ')}` : `Dry run for ${feed.name} (nothing was published): ${lines.join(' ')}`);
     return { plan: lines };
   }
-  let continueOnError = args.continueOnError ?? false;
-  if (!args.yes) {
-    const choice = await vscode.window.showInformationMessage(`Publish ${toPublish.length} of ${plan.entries.length} packages to ${feed.name}?`, { modal: true, detail: `${lines.join('\n')}\n\nDependencies go first. Versions the feed already has are skipped.` }, 'Publish, Stop on Error', 'Publish, Continue on Error');
-    if (!choice) {
-      return { plan: lines };
-    }
-    continueOnError = choice === 'Publish, Continue on Error';
+  const choice = await confirmModal('info', `Publish ${toPublish.length} of ${plan.entries.length} packages to ${feed.name}?`, `${lines.join('\n')}\n\nDependencies go first. Versions the feed already has are skipped.`, 'Publish, Stop on Error', 'Publish, Continue on Error');
+  if (!choice) {
+    return { plan: lines };
   }
+  const continueOnError = choice === 'Publish, Continue on Error';
   // Keys first, so that no question interrupts the run: one per id (asked only when several match).
   const keys = new Map<string, ChosenKey>();
   for (const entry of toPublish) {

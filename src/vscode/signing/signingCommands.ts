@@ -12,6 +12,7 @@ import { requireTrust } from '../pack/packCommon';
 import { TASK_TYPE } from '../pack/packProject';
 import { DOTNET_DOWNLOAD_URL } from '../../core/pack/dotnetPack';
 import { notify } from '../log';
+import { askSecret } from '../dialogs';
 import type { Services } from '../services';
 import type { InspectorVerification } from '../../shared/protocol';
 
@@ -90,17 +91,28 @@ export async function verifySignature(services: Services, arg?: unknown): Promis
   return verification;
 }
 
-/** What a script (or test) may pass instead of answering the questions. */
+/**
+ * What a script may pass instead of answering the questions. Never a password: a secret is only
+ * ever typed by the user into a password box (dialogs.ts).
+ */
 interface SignArgs {
   readonly certificatePath?: string;
   readonly certificateFingerprint?: string;
-  readonly password?: string;
   readonly timestamper?: string;
 }
 
+/** The password of a certificate file, typed by the user (empty if it has none). */
+function askCertificatePassword(certificatePath: string): Promise<string | undefined> {
+  return askSecret({ title: 'Sign Package: 2/3 — certificate password', prompt: `The password of ${basename(certificatePath)} (empty if it has none). It is handed to dotnet privately, never on a command line or in a log.` });
+}
+
 async function askSignRequest(packagePath: string, given: SignArgs): Promise<(SignRequest & { password?: string }) | undefined> {
-  if (given.certificatePath || given.certificateFingerprint) {
-    return { packagePath, ...given };
+  if (given.certificateFingerprint) {
+    return { packagePath, certificateFingerprint: given.certificateFingerprint, ...(given.timestamper ? { timestamper: given.timestamper } : {}) };
+  }
+  if (given.certificatePath) {
+    const password = await askCertificatePassword(given.certificatePath);
+    return password === undefined ? undefined : { packagePath, certificatePath: given.certificatePath, password, ...(given.timestamper ? { timestamper: given.timestamper } : {}) };
   }
   const source = await vscode.window.showQuickPick([
     { label: 'Certificate file (.pfx, .p12)…', value: 'file' as const },
@@ -115,7 +127,7 @@ async function askSignRequest(packagePath: string, given: SignArgs): Promise<(Si
     if (!file) {
       return undefined;
     }
-    const password = await vscode.window.showInputBox({ title: 'Sign Package: 2/3 — certificate password', prompt: `The password of ${basename(file.fsPath)} (empty if it has none). It is handed to dotnet privately, never on a command line or in a log.`, password: true, ignoreFocusOut: true });
+    const password = await askCertificatePassword(file.fsPath);
     if (password === undefined) {
       return undefined;
     }

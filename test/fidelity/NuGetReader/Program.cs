@@ -35,6 +35,28 @@ if (args.Length == 1 && args[0] == "--assemblies")
     return;
 }
 
+if (args.Length == 1 && args[0] == "--duplicates")
+{
+    // One package path per line: nuget.org's duplicate-entry rule (NuGetGallery's
+    // PackageValidationHelper.HasDuplicatedEntries) over NuGet.Packaging's file list: '\' as '/',
+    // then distinct under .NET's StringComparer.OrdinalIgnoreCase.
+    foreach (var path in ReadLines(Console.In))
+    {
+        try
+        {
+            using var reader = new PackageArchiveReader(path);
+            var files = reader.GetFiles().Select(file => file.Replace('\\', '/')).ToList();
+            var duplicate = files.Count != files.Distinct(StringComparer.OrdinalIgnoreCase).Count();
+            Console.WriteLine(JsonSerializer.Serialize(new { path, duplicate }));
+        }
+        catch (Exception error)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new { path, error = error.GetType().Name + ": " + error.Message }));
+        }
+    }
+    return;
+}
+
 var paths = args.Length > 0 ? args : ReadLines(Console.In);
 var options = new JsonSerializerOptions { WriteIndented = false };
 foreach (var path in paths)
