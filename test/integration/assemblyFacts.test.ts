@@ -156,20 +156,25 @@ describe('assembly facts: ours against System.Reflection.Metadata', () => {
   });
 
   it('read in chunks: the event loop keeps turning while a large image is read (the extension host stays responsive)', async () => {
-    // 600,000 attribute rows to walk (most on types), so the read takes many chunks.
-    const image = buildAssemblyImage({ name: 'Hostile.Large', version: [2, 0, 0, 0], targetFramework: '.NETStandard,Version=v2.0', types: 16_000, attributes: MAX_ASSEMBLY_ATTRIBUTES - 1, typeAttributes: 590_000 });
+    // 1,200,000 attribute rows to walk (most on types), so the read takes many chunks.
+    const image = buildAssemblyImage({ name: 'Hostile.Large', version: [2, 0, 0, 0], targetFramework: '.NETStandard,Version=v2.0', types: 16_000, attributes: MAX_ASSEMBLY_ATTRIBUTES - 1, typeAttributes: 1_190_000 });
     const delay = monitorEventLoopDelay({ resolution: 10 });
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 1);
     delay.enable();
+    const started = performance.now();
+    let readMs: number;
     try {
-      const reading = await readAssemblyFactsAsync(image, { budgetMs: 5_000 });
+      const reading = await readAssemblyFactsAsync(image, { budgetMs: 30_000 });
+      readMs = performance.now() - started;
       assert.equal(reading.facts?.name, 'Hostile.Large');
     } finally {
       delay.disable();
       clearInterval(ticker);
     }
-    assert.ok(ticks > 0, 'timers ran during the read');
-    assert.ok(delay.max / 1e6 < 250, `the longest stall of the event loop was ${(delay.max / 1e6).toFixed(0)} ms`);
+    assert.ok(ticks >= 10, `timers ran during the read (${ticks} times in ${readMs.toFixed(0)} ms)`);
+    // Read in one go, the longest stall would be the whole read; in chunks it is a small part of
+    // it (a ratio, so a busy machine slows both alike).
+    assert.ok(delay.max / 1e6 < readMs / 3, `the longest stall of the event loop was ${(delay.max / 1e6).toFixed(0)} ms of a ${readMs.toFixed(0)} ms read`);
   });
 });

@@ -134,7 +134,7 @@ suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
       assert.equal(result.workflow.path.endsWith('/.github/workflows/publish-nuget.yml'), true, result.workflow.path);
       const workflow = YAML.parse(Buffer.from(await vscode.workspace.fs.readFile(result.workflow)).toString('utf8')) as {
         on: { push: { tags: string[] }; release: { types: string[] } };
-        jobs: { publish: { 'runs-on': string; permissions: Record<string, string>; steps: { uses?: string; id?: string; with?: Record<string, string>; run?: string }[] } };
+        jobs: { publish: { 'runs-on': string; permissions: Record<string, string>; defaults?: { run?: { shell?: string } }; steps: { uses?: string; id?: string; with?: Record<string, string>; run?: string; env?: Record<string, string> }[] } };
       };
       assert.deepEqual(workflow.on.push.tags, ['v*']);
       assert.deepEqual(workflow.on.release.types, ['published']);
@@ -145,9 +145,12 @@ suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
       assert.deepEqual(uses, ['actions/checkout@v4', 'actions/setup-dotnet@v4', 'NuGet/login@v1']);
       const login = job.steps.find((step) => step.uses === 'NuGet/login@v1')!;
       assert.deepEqual([login.id, login.with?.user], ['login', 'contoso-bot']);
-      const pack = job.steps.find((step) => step.run?.includes('dotnet pack'))!.run!;
-      assert.match(pack, /dotnet pack "src\/Contoso\.Core\/Contoso\.Core\.csproj" -c Release -o artifacts -p:IncludeSymbols=true -p:SymbolPackageFormat=snupkg/);
-      assert.match(pack, /nuget pack "nuspec\/Contoso\.Sample\.nuspec" -OutputDirectory artifacts -Symbols -SymbolPackageFormat snupkg/);
+      // The paths reach the shell only as environment values (no path text in run:), under bash.
+      const packStep = job.steps.find((step) => step.run?.includes('dotnet pack'))!;
+      assert.deepEqual(packStep.env, { NP_PACKAGE_1: 'src/Contoso.Core/Contoso.Core.csproj', NP_PACKAGE_2: 'nuspec/Contoso.Sample.nuspec' });
+      assert.match(packStep.run!, /dotnet pack "\$NP_PACKAGE_1" -c Release -o artifacts -p:IncludeSymbols=true -p:SymbolPackageFormat=snupkg/);
+      assert.match(packStep.run!, /nuget pack "\$NP_PACKAGE_2" -OutputDirectory artifacts -Symbols -SymbolPackageFormat snupkg/);
+      assert.equal(job.defaults?.run?.shell, 'bash');
       const push = job.steps[job.steps.length - 1].run!;
       assert.equal(push, 'dotnet nuget push "artifacts/*.nupkg" --api-key "${{ steps.login.outputs.NUGET_API_KEY }}" --source https://api.nuget.org/v3/index.json --skip-duplicate');
       assert.deepEqual(result.policy, { packageOwner: 'contoso-bot', repositoryOwner: 'contoso', repository: 'contoso-core', workflowFile: 'publish-nuget.yml', environment: '(none)' });
