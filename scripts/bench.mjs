@@ -126,4 +126,5 @@ const push = spawnSync(process.execPath, [join(root, 'scripts', 'bench-push.mjs'
 const explorer = spawnSync(process.execPath, [join(root, 'scripts', 'bench-explorer.mjs')], { stdio: 'inherit' });
 const cli = spawnSync(process.execPath, [join(root, 'scripts', 'bench-cli.mjs')], { stdio: 'inherit' });
 const activation = spawnSync(process.execPath, [join(root, 'scripts', 'bench-activation.mjs')], { stdio: 'inherit' });
-process.exit(ok && pack.status === 0 && push.status === 0 && explorer.status === 0 && cli.status === 0 && activation.status === 0 ? 0 : 1);
+const plan = spawnSync(process.execPath, [join(root, 'scripts', 'bench-plan.mjs')], { stdio: 'inherit' });
+process.exit(ok && pack.status === 0 && push.status === 0 && explorer.status === 0 && cli.status === 0 && activation.status === 0 && plan.status === 0 ? 0 : 1);

@@ -2,10 +2,10 @@
  * CLI twin of the extension: the same core, no VS Code.
  *   nuget-publisher inspect <file> [--json]
  *   nuget-publisher pack <file.nuspec|project> [--base-path DIR] [--output DIR] [--properties k=v;k=v] [--symbols] [--version V] [--configuration C]
- *   nuget-publisher push <file.nupkg> --source URL|DIR [--kind K] [--user NAME] [--api-key-env NAME] [--symbols] [--skip-duplicate]
+ *   nuget-publisher push <file.nupkg> --source URL|DIR [--kind K] [--user NAME] [--api-key-env NAME] [--no-symbols] [--skip-duplicate]
  *   nuget-publisher unlist|relist <id> <version> --source URL [--api-key-env NAME]
  *   nuget-publisher diff <older.nupkg> <newer.nupkg>
- *   nuget-publisher publish-plan <folder> --source URL|DIR [--dry-run] [--continue-on-error] ...
+ *   nuget-publisher publish-plan <folder> --source URL|DIR [--dry-run] [--continue-on-error] [--parallel N] [--state FILE [--resume]] ...
  * Exit codes: 0 success (inspect: a readable package, even with diagnostics), 1 usage error,
  * 2 failure with a one-line cause on stderr.
  */
@@ -14,7 +14,7 @@ import { describeError, NuGetPublisherError, toUserError } from '../core/errors'
 import { fsFailure } from '../core/fsSafe';
 import { displayUrl, escapeControl, SecretScrubber } from '../core/secrets/scrubber';
 import { cleanUpOnSignals } from '../core/tempFiles';
-import { FEED_KINDS, folderPath, guessKind, isUrlSource, type Feed, type FeedKind } from '../core/feeds/feed';
+import { FEED_KINDS, folderPath, guessKind, isNugetOrgHost, isUrlSource, type Feed, type FeedKind } from '../core/feeds/feed';
 import { authorizationOf, presetFor, providerCredential, type Credential } from '../core/keys/keys';
 import { providerUri, type CredentialProviders } from '../core/keys/credentialProviders';
 import { inspectVerb } from './inspectVerb';
@@ -241,7 +241,7 @@ async function passesGate(feed: Feed, prepared: PreparedPackage, override: boole
 }
 
 async function push(args: string[]): Promise<number> {
-  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user', '--symbol-source', ...TRUSTED_PUBLISHING_OPTIONS], ['--symbols', '--skip-duplicate', '--no-service-endpoint', '--no-checks']);
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user', '--symbol-source', ...TRUSTED_PUBLISHING_OPTIONS], ['--symbols', '--no-symbols', '--skip-duplicate', '--no-service-endpoint', '--no-checks']);
   const source = options.get('--source');
   if (positional.length !== 1 || !source) {
     throw new UsageError('push takes one package and --source');
@@ -260,7 +260,7 @@ async function push(args: string[]): Promise<number> {
     prepared,
     credential: await pushCredential(feed, options),
     skipDuplicate: options.has('--skip-duplicate'),
-    symbols: options.has('--symbols') || options.has('--symbol-source'),
+    symbols: withSymbols(options),
     symbolSource: options.get('--symbol-source'),
     noServiceEndpoint: options.has('--no-service-endpoint'),
   });
@@ -271,6 +271,8 @@ async function push(args: string[]): Promise<number> {
     out(`${what} symbols: ${report.symbols?.outcome}${report.symbols?.status !== undefined ? ` (${report.symbols.status})` : ''}\n`);
   } else if (report.location) {
     out(`${report.outcome === 'created' ? 'pushed' : 'already there (skipped)'}: ${report.location}\n`);
+  } else if (report.outcome === 'skipped-duplicate') {
+    out(`${what}: skipped (the feed already has it${report.status !== undefined ? `, ${report.status}` : ''})\n`);
   } else {
     out(`${what}: ${report.outcome}${report.status !== undefined ? ` (${report.status})` : ''}\n`);
   }
@@ -278,11 +280,21 @@ async function push(args: string[]): Promise<number> {
     out(`${what} symbols: ${report.symbols.outcome}${report.symbols.status !== undefined ? ` (${report.symbols.status})` : ''}${report.symbols.reason && report.symbols.outcome !== 'failed' ? ` (${report.symbols.reason})` : ''}\n`);
   }
   if (report.symbols?.outcome === 'failed') {
-    // Like dotnet: any part that failed fails the command, with its reason.
-    err(`${report.symbols.reason}\n`);
+    // Like dotnet: any part that failed fails the command, with its reason; named as the symbol package.
+    err(report.outcome === 'symbols-only'
+      ? `${report.symbols.reason}\n`
+      : `NP2051: ${what} was published (${report.outcome}), but its symbol package (.snupkg) was not: ${report.symbols.reason}\n`);
     return 2;
   }
   return 0;
+}
+
+/** As dotnet nuget push: the .snupkg beside a package goes too, unless --no-symbols. */
+function withSymbols(options: ReadonlyMap<string, string>): boolean {
+  if (options.has('--no-symbols') && (options.has('--symbols') || options.has('--symbol-source'))) {
+    throw new UsageError('--no-symbols cannot go with --symbols or --symbol-source');
+  }
+  return !options.has('--no-symbols');
 }
 
 async function compare(args: string[]): Promise<number> {
@@ -296,14 +308,35 @@ async function compare(args: string[]): Promise<number> {
   return 0;
 }
 
+/** publish-plan pushes this many packages at once unless --parallel says otherwise. */
+const DEFAULT_PARALLEL = 4;
+
 async function publishPlan(args: string[]): Promise<number> {
-  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user', '--symbol-source', ...TRUSTED_PUBLISHING_OPTIONS], ['--dry-run', '--continue-on-error', '--skip-duplicate', '--symbols', '--no-service-endpoint', '--no-checks']);
+  const { positional, options } = parseArgs(args, ['--source', '--api-key-env', '--kind', '--user', '--symbol-source', '--parallel', '--state', ...TRUSTED_PUBLISHING_OPTIONS], ['--dry-run', '--continue-on-error', '--skip-duplicate', '--symbols', '--no-symbols', '--no-service-endpoint', '--no-checks', '--resume']);
   const source = options.get('--source');
   if (positional.length !== 1 || !source) {
     throw new UsageError('publish-plan takes one folder and --source');
   }
+  const parallel = Number(options.get('--parallel') ?? DEFAULT_PARALLEL);
+  if (!Number.isInteger(parallel) || parallel < 1 || parallel > 16) {
+    throw new UsageError('--parallel takes a whole number from 1 to 16');
+  }
   const feed = feedFrom(source, options.get('--kind'));
-  const [{ buildPlan, describePlan, findPackages, runPlan }, { publish }, { FeedClient }] = await Promise.all([import('../core/plan/publishPlan'), import('../core/publish/publish'), import('../core/feeds/feedClient')]);
+  const symbols = withSymbols(options);
+  const statePath = options.get('--state');
+  if (options.has('--resume') && !statePath) {
+    throw new UsageError('--resume continues the run recorded in --state FILE: give both');
+  }
+  const [{ buildPlan, describePlan, findPackages, runPlan }, { publishPlanEntry }, { FeedClient }, journalModule] = await Promise.all([import('../core/plan/publishPlan'), import('../core/plan/publishEntry'), import('../core/feeds/feedClient'), import('../core/plan/journal')]);
+  // The journal of accepted pushes: read first, so a wrong state file is refused before any work.
+  const store = statePath ? journalModule.fileJournalStore(resolve(statePath)) : undefined;
+  const earlier = await store?.load();
+  if (earlier && !options.has('--resume')) {
+    throw new UsageError(`${statePath} holds an earlier run (${earlier.accepted.length} accepted push${earlier.accepted.length === 1 ? '' : 'es'}): add --resume to continue it, or delete the file to start over`);
+  }
+  if (earlier && earlier.feed !== feed.source) {
+    throw new UsageError(`${statePath} records pushes to ${earlier.feed}, not to ${feed.source}: give the state file of this feed's run`);
+  }
   const packages = await findPackages(resolve(positional[0]));
   if (packages.length === 0) {
     throw new UsageError(`no .nupkg under ${positional[0]}`);
@@ -320,7 +353,12 @@ async function publishPlan(args: string[]): Promise<number> {
   }
   // With no credentials given, a feed that refuses to be read is asked of the credential providers.
   const challenge = credentials || options.has('--trusted-publishing') ? undefined : async (url: string, isRetry: boolean) => (await credentialProviders()).authorizationFor(url, isRetry);
-  const plan = await buildPlan({ client: new FeedClient(feed, credentials, challenge), packages, override });
+  const client = new FeedClient(feed, credentials, challenge);
+  const built = await buildPlan({ client, packages, override });
+  const { plan, resumed } = earlier ? await journalModule.resumePlan(built, earlier) : { plan: built, resumed: 0 };
+  if (earlier) {
+    err(`resuming: ${resumed} package${resumed === 1 ? '' : 's'} published by the earlier run ${resumed === 1 ? 'is' : 'are'} not pushed again\n`);
+  }
   out(`plan (${options.has('--dry-run') ? 'dry run: nothing is published' : 'publishing'}):\n${describePlan(plan).map((line) => `  ${line}`).join('\n')}\n`);
   if (options.has('--dry-run')) {
     return plan.entries.some((entry) => entry.action === 'blocked' || entry.action === 'unreadable') ? 2 : 0;
@@ -328,15 +366,37 @@ async function publishPlan(args: string[]): Promise<number> {
   if (credential === undefined && plan.entries.some((entry) => entry.action === 'publish')) {
     credential = await pushCredential(feed, options);
   }
+  // nuget.org: can the key push every id? Checked before the first push, so a scope mistake
+  // stops the release before anything of it is out.
+  if ((feed.kind === 'nuget.org' || isNugetOrgHost(feed.source)) && credential?.apiKey) {
+    const { preflightKeys } = await import('../core/plan/preflight');
+    const preflight = await preflightKeys(plan, client, () => credential);
+    preflight.unchecked.forEach(({ id, reason }) => err(`preflight: ${id} not checked (${reason})\n`));
+    if (preflight.refused.length > 0) {
+      err(`NP5030: the key cannot push ${preflight.refused.length} of the plan's ids, so nothing was pushed:\n${preflight.refused.map(({ id, reason }) => `  ${id}: ${reason}\n`).join('')}Create a key whose scopes and glob cover every id (nuget.org → API Keys), then run the plan again.\n`);
+      return 2;
+    }
+    if (preflight.covered.length > 0) {
+      err(`preflight: the key may push ${preflight.covered.join(', ')}\n`);
+    }
+  }
+  const megabytes = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MB`;
+  const journal = store ? new journalModule.JournalWriter(store, feed.source, earlier?.accepted) : undefined;
   const results = await runPlan(plan, {
     continueOnError: options.has('--continue-on-error'),
-    publishOne: async (entry) => {
-      const report = await publish({ feed, packagePath: entry.path, prepared: entry.prepared, credential, skipDuplicate: options.has('--skip-duplicate'), symbols: options.has('--symbols') || options.has('--symbol-source'), symbolSource: options.get('--symbol-source'), noServiceEndpoint: options.has('--no-service-endpoint') });
-      if (report.symbols?.outcome === 'failed') {
-        throw new NuGetPublisherError('NP2051', `${report.id} ${report.version} was published (${report.outcome}) but its symbols were not: ${report.symbols.reason}`, 'Push the .snupkg again once the cause is fixed.');
+    parallel,
+    // One progress line per finished push (stderr; stdout keeps the results): done of total, MB, in flight.
+    onProgress: ({ done, total, bytesDone, bytesTotal, inFlight, entry, result }) => {
+      if (result && entry.action === 'publish') {
+        err(`[${done}/${total}, ${megabytes(bytesDone)} of ${megabytes(bytesTotal)}] ${entry.id} ${entry.version}: ${result.outcome}${inFlight.length ? `; in flight: ${inFlight.join(', ')}` : ''}\n`);
       }
-      return report.outcome;
     },
+    publishOne: (entry) => publishPlanEntry(entry, {
+      feed, client: feed.kind === 'v2' || feed.kind === 'folder' ? undefined : client, credential, journal,
+      skipDuplicate: options.has('--skip-duplicate'), symbols, symbolSource: options.get('--symbol-source'), noServiceEndpoint: options.has('--no-service-endpoint'),
+      onWait: (waiting, left, why) => err(`${waiting.id} ${waiting.version}: ${why}, trying again in ${left} s\n`),
+      onJournalError: (failed, error) => err(`warning: ${failed.id} ${failed.version} was published, but the state file could not be updated (${describeError(error)})\n`),
+    }),
   });
   for (const result of results) {
     out(`${result.entry.id} ${result.entry.version}: ${result.outcome}${result.message ? ` (${result.message})` : ''}\n`);
@@ -354,7 +414,8 @@ async function listing(args: string[], listed: boolean): Promise<number> {
   const [id, version] = positional;
   const { changeListing } = await import('../core/publish/listing');
   const result = await changeListing({ feed, id, version, listed, apiKey: apiKeyFrom(options), noServiceEndpoint: options.has('--no-service-endpoint') });
-  out(`${id} ${version} ${result.outcome === 'deleted' ? 'deleted by the server (it does not unlist: the version is gone)' : result.outcome}${result.note ? ` (${result.note})` : ''} (${result.status})\n`);
+  const said = { deleted: 'deleted by the server (it does not unlist: the version is gone)', unconfirmed: 'taken by the server, outcome not confirmed', unlisted: 'unlisted', relisted: 'relisted' }[result.outcome];
+  out(`${id} ${version} ${said}${result.note ? ` (${result.note})` : ''} (${result.status})\n`);
   return 0;
 }
 

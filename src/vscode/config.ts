@@ -11,7 +11,7 @@ export interface Settings {
   readonly diagnostics: { readonly enableNuspecLinting: boolean };
   readonly inspector: { readonly maxPreviewBytes: number };
   readonly pack: { readonly outputDirectory: string; readonly includeSymbols: boolean; readonly deterministic: boolean };
-  readonly publish: { readonly symbols: boolean; readonly skipDuplicate: boolean };
+  readonly publish: { readonly symbols: boolean; readonly skipDuplicate: boolean; readonly parallel: number };
   readonly tracker: { readonly giveUpMinutes: number; readonly notifyDownloadable: boolean; readonly notifySearchable: boolean; readonly firstPollSeconds: number };
   readonly keys: { readonly expiryReminderDays: number };
   /** The merged `feeds` value, unparsed: feedSettings.ts parses it and reports problems. */
@@ -26,6 +26,7 @@ const LIMITS = {
   giveUpMinutes: { min: 0.1, max: 7 * 24 * 60, fallback: 60 },
   firstPollSeconds: { min: 1, max: 3600, fallback: 15 },
   expiryReminderDays: { min: 0, max: 366, fallback: 10 },
+  parallel: { min: 1, max: 16, fallback: 4 },
 } as const;
 
 function bounded(value: unknown, limit: { min: number; max: number; fallback: number }): number {
@@ -47,7 +48,7 @@ function read(): Settings {
       includeSymbols: flag(config.get('pack.includeSymbols'), false),
       deterministic: flag(config.get('pack.deterministic'), true),
     },
-    publish: { symbols: flag(config.get('publish.symbols'), true), skipDuplicate: flag(config.get('publish.skipDuplicate'), false) },
+    publish: { symbols: flag(config.get('publish.symbols'), true), skipDuplicate: flag(config.get('publish.skipDuplicate'), false), parallel: Math.round(bounded(config.get('publish.parallel'), LIMITS.parallel)) },
     tracker: {
       giveUpMinutes: bounded(config.get('tracker.giveUpMinutes'), LIMITS.giveUpMinutes),
       notifyDownloadable: flag(config.get('tracker.notifyDownloadable'), true),

@@ -12,6 +12,10 @@ import { parseFramework } from '../../src/core/frameworks';
 import { inspectPackageFile, summarize } from '../../src/core/inspect';
 import { normalizeRange, parseVersionRange } from '../../src/core/version';
 import { corpusPackages, nugetFrameworks, nugetReading, type CorpusPackage } from '../helpers/corpus';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { BASIC_METADATA, buildZip, nuspecXml } from '../helpers/rawZip';
+import { tempDir } from '../helpers/temp';
 
 interface NuGetReading {
   readonly id: string;
@@ -168,6 +172,30 @@ const FRAMEWORK_SPELLINGS = [
   'MonoAndroid1.0', 'MonoAndroid7.0', 'MonoTouch1.0', 'Xamarin.iOS1.0', 'Xamarin.Mac2.0', 'Xamarin.TVOS1.0', 'Xamarin.WatchOS1.0', 'Xamarin.PlayStationThree1.0',
   'UAP10.0', 'Tizen4.0', 'native0.0', 'any', 'agnostic', 'unsupported', 'foo', 'net', 'net8.0-banana',
 ];
+
+describe('fidelity: nuspec edge cases, read by NuGet and by us', () => {
+  it('<dependencies /> is no dependency group; flat dependencies are one "any" group; groups stay groups', async () => {
+    const folder = tempDir('np-deps-');
+    const variants = {
+      empty: '<dependencies />',
+      emptyOpen: '<dependencies></dependencies>',
+      flat: '<dependencies><dependency id="A" version="1.0" /></dependencies>',
+      groups: '<dependencies><group targetFramework="net8.0"><dependency id="A" version="1.0" /></group><group /></dependencies>',
+    };
+    const paths = Object.entries(variants).map(([name, dependencies]) => {
+      const path = join(folder, `${name}.nupkg`);
+      writeFileSync(path, buildZip([{ name: 'Contoso.Sample.nuspec', data: nuspecXml(`${BASIC_METADATA}${dependencies}`) }, { name: 'README.md', data: '# x\n' }, { name: 'icon.png', data: Buffer.from([0x89, 0x50, 0x4e, 0x47]) }]));
+      return path;
+    });
+    const read = nugetReading<NuGetReading>(paths);
+    for (const path of paths) {
+      const theirs = theirReading(read.get(path)!);
+      const { reading } = await ourReading(path);
+      assert.deepEqual(reading.dependencyGroups, theirs.dependencyGroups, path);
+    }
+    assert.deepEqual(theirReading(read.get(paths[0])!).dependencyGroups, [], 'NuGet reads <dependencies /> as no group');
+  });
+});
 
 describe('fidelity: what we pack, NuGet reads back', () => {
   it('packs a compound license expression and a license file without extension, and NuGet reads both', async () => {

@@ -98,7 +98,7 @@ describe('push (V3 PackagePublish)', () => {
   it('maps every refusal to a cause and a fix, without the key', async () => {
     const cases: [number, string, RegExp][] = [
       [400, 'NP2400', /invalid/], [401, 'NP2401', /did not accept these credentials/], [403, 'NP2403', /may not do this/],
-      [409, 'NP2409', /already has Contoso\.Core 2\.0\.0/], [413, 'NP2413', /larger/], [429, 'NP2429', /retry after 60 s/],
+      [409, 'NP2409', /already has Contoso\.Core 2\.0\.0/], [413, 'NP2413', /larger/], [429, 'NP2429', /try again in 60 s/],
     ];
     for (const [status, code, message] of cases) {
       server.script.push({ status, statusText: status === 400 ? 'The package manifest contains an invalid Version' : '', headers: status === 429 ? { 'retry-after': '60' } : {} });

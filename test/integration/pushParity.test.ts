@@ -119,7 +119,7 @@ describe('push and unlist parity with dotnet nuget push/delete', () => {
     const { theirs, mine } = await both({}, (server) => dotnet(server, (s) => s.index, ['nuget', 'push', dotnetFixtures().core, '--skip-duplicate']), (server) => ours(server, ['push', dotnetFixtures().core, '--source', server.index, '--symbols', '--skip-duplicate']), existing);
     assert.deepEqual(mine.requests, ['PUT /api/v2/package'], mine.output);
     assert.deepEqual(mine.requests, theirs.requests);
-    assert.match(mine.output, /skipped-duplicate[\s\S]*symbols: skipped/);
+    assert.match(mine.output, /Contoso\.Core 2\.0\.0: skipped \(the feed already has it, 409\)[\s\S]*symbols: skipped/);
   });
 
   for (const [name, source] of [['a V2 push URL', (server: V3Server) => `${server.base}/api/v2/package`], ['a bare host (api/v2/package appended)', (server: V3Server) => `${server.base}/`]] as const) {

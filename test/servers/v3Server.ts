@@ -23,6 +23,9 @@ export interface RecordedRequest {
   readonly body: Buffer;
   /** For multipart pushes: the parts found. */
   readonly parts: { readonly headers: string; readonly data: Buffer }[];
+  /** When the whole request had arrived, and when the answer was sent (ms, performance.now()). */
+  readonly receivedAt?: number;
+  answeredAt?: number;
 }
 
 export interface V3Server {
@@ -33,6 +36,8 @@ export interface V3Server {
   /** The read side: flat container, registration, search; pushes land here. */
   readonly catalog: Catalog;
   readonly script: Scripted[];
+  /** The most package pushes (PUT to PackagePublish) that were in progress at one time. */
+  readonly maxConcurrentPushes: () => number;
   close(): Promise<void>;
 }
 
@@ -76,6 +81,8 @@ export interface V3ServerOptions {
   readonly readAuthorization?: string;
   /** A read-only feed (a mirror): the service index lists no PackagePublish, so it takes no pushes. */
   readonly readOnly?: boolean;
+  /** Every answer leaves this long after its request arrived (a distant server, for the publish-plan benchmark and tests). */
+  readonly latencyMs?: number;
 }
 
 /**
@@ -116,11 +123,23 @@ export async function startV3Server(options: V3ServerOptions = {}): Promise<V3Se
   const stalled: ServerResponse[] = [];
   let base = '';
   const catalog = new Catalog();
+  let pushesInFlight = 0;
+  let maxConcurrentPushes = 0;
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
+    const isPush = req.method === 'PUT' && (req.url ?? '').replace(/\/$/, '') === '/api/v2/package';
+    if (isPush) {
+      pushesInFlight++;
+      maxConcurrentPushes = Math.max(maxConcurrentPushes, pushesInFlight);
+      res.on('close', () => pushesInFlight--);
+    }
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', async () => {
       const body = Buffer.concat(chunks);
+      const receivedAt = performance.now();
+      if (options.latencyMs) {
+        await new Promise((resolve) => setTimeout(resolve, options.latencyMs)); // the simulated distance, not a wait of a test
+      }
       if (req.method === 'GET' && options.readAuthorization && req.headers.authorization !== options.readAuthorization) {
         requests.push({ method: 'GET', url: req.url ?? '', headers: req.headers, body, parts: [] });
         res.writeHead(401, { 'www-authenticate': 'Basic realm="feed"' }).end();
@@ -149,7 +168,11 @@ export async function startV3Server(options: V3ServerOptions = {}): Promise<V3Se
         return;
       }
       const parts = parseMultipart(req.headers['content-type'], body);
-      requests.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, parts });
+      const recorded: RecordedRequest = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body, parts, receivedAt };
+      requests.push(recorded);
+      res.on('finish', () => {
+        recorded.answeredAt = performance.now();
+      });
       if (verification(req, res, options, temporaryKeys)) {
         return;
       }
@@ -204,6 +227,7 @@ export async function startV3Server(options: V3ServerOptions = {}): Promise<V3Se
     requests,
     catalog,
     script,
+    maxConcurrentPushes: () => maxConcurrentPushes,
     close: async () => {
       stalled.forEach((res) => res.destroy());
       server.closeAllConnections();

@@ -87,7 +87,7 @@ export interface Answers {
 }
 
 /** The confirmations a user says yes to when publishing, unlisting or removing (never "Publish Anyway"). */
-export const CONFIRM = ['Publish', 'Publish, Stop on Error', 'Try Anyway', 'Unlist', 'Relist', 'Remove', 'Replace', 'Add Anyway'];
+export const CONFIRM = ['Publish', 'Publish, Stop on Error', 'Resume, Stop on Error', 'Try Anyway', 'Unlist', 'Relist', 'Remove', 'Replace', 'Add Anyway'];
 
 interface QuestionsApi {
   answerQuestionsWith(answerer: ((question: { kind: string; message: string; items: readonly string[] }) => string | readonly string[] | undefined) | undefined): void;

@@ -117,6 +117,38 @@ suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
     assert.equal(gallery.requests.filter((request) => request.method === 'PUT').length, 2);
   });
 
+  test('Publish Folder: a run cut short by a refusal offers Resume the next time, and pushes only what is left', async function () {
+    this.timeout(60_000);
+    const plan = mkdtempSync(join(tmpdir(), 'np-resume-'));
+    makePackage(plan, 'Resume.A', '1.0.0');
+    makePackage(plan, 'Resume.B', '1.0.0');
+    makePackage(plan, 'Resume.C', '1.0.0');
+    gallery.requests.length = 0;
+    // As on nuget.org, a pushed version is not readable for a while (indexing): only the journal
+    // knows what the interrupted run published.
+    const availability = gallery.catalog.availability;
+    gallery.catalog.availability = { flatMs: 3_600_000, registrationMs: 3_600_000, searchMs: 3_600_000 };
+    // The first push is accepted, the second refused: the run stops (Stop on Error).
+    gallery.script.push({ status: 201 }, { status: 403, statusText: 'Forbidden' });
+    const first = await vscode.commands.executeCommand<{ results: { id: string; outcome: string }[] }>('nugetPublisher.publishFolder', vscode.Uri.file(plan), { feed: 'Gallery' });
+    assert.deepEqual(first?.results.map((result) => `${result.id}: ${result.outcome}`).sort(), ['Resume.A: published', 'Resume.B: failed', 'Resume.C: not-run']);
+    gallery.requests.length = 0;
+    const mark = api.askedQuestions.length;
+    const second = await vscode.commands.executeCommand<{ results: { id: string; outcome: string }[] }>('nugetPublisher.publishFolder', vscode.Uri.file(plan), { feed: 'Gallery' });
+    assert.match(api.askedQuestions.slice(mark).map((question) => question.message).join('\n'), /^Resume publishing to Gallery: 1 of 3 packages were published by an earlier run that did not finish; publish the other 2\?$/m);
+    assert.deepEqual(second?.results.map((result) => `${result.id}: ${result.outcome}`).sort(), ['Resume.A: skipped', 'Resume.B: published', 'Resume.C: published']);
+    assert.equal(gallery.requests.filter((request) => request.method === 'PUT').length, 2, 'only what was left');
+    gallery.catalog.availability = availability;
+    for (const id of ['Resume.A', 'Resume.B', 'Resume.C']) {
+      gallery.catalog.reveal(id, '1.0.0'); // indexing done
+    }
+    // Finished: the journal is cleared, so no resume is offered any more.
+    const third = api.askedQuestions.length;
+    const again = await vscode.commands.executeCommand<{ plan: string[] }>('nugetPublisher.publishFolder', vscode.Uri.file(plan), { feed: 'Gallery', dryRun: true });
+    assert.ok(again?.plan.every((line) => /skip \(already there\)/.test(line)), again?.plan.join('\n'));
+    assert.ok(!api.askedQuestions.slice(third).some((question) => question.message.startsWith('Resume')));
+  });
+
   test('Set Up Publishing from GitHub Actions writes a workflow that parses, with id-token: write and NuGet/login, and names the policy values', async () => {
     const root = vscode.workspace.workspaceFolders![0].uri;
     const project = vscode.Uri.joinPath(root, 'src', 'Contoso.Core', 'Contoso.Core.csproj');

@@ -295,7 +295,8 @@ function toMetadata(node: XmlNode): NuspecMetadata {
     targetFramework: attr(group, 'targetFramework') ?? '',
     dependencies: list(group, 'dependency').map(toDependency),
   }));
-  if (flat.length > 0 || (groups.length === 0 && dependencies !== undefined)) {
+  // As NuGet.Packaging: flat dependencies (no groups) form one "any" group; an empty <dependencies /> forms none.
+  if (flat.length > 0 && groups.length === 0) {
     dependencyGroups.unshift({ targetFramework: '', dependencies: flat.map(toDependency) });
   }
   const references = single(node, 'references', 'metadata');

@@ -5,7 +5,7 @@
  * by one, stopping or continuing on error. Building the plan only reads from the feed, so it is
  * also the dry run.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { NuGetPublisherError, describeError } from '../errors';
 import type { Feed } from '../feeds/feed';
@@ -26,6 +26,8 @@ export interface PlanEntry {
   readonly keyLabel?: string;
   /** The package as preparePublish read it, so that publishing does not open it again. */
   readonly prepared?: PreparedPackage;
+  /** The .nupkg's size in bytes (for the progress display). */
+  readonly size?: number;
 }
 
 export interface Plan {
@@ -110,7 +112,23 @@ function findCycle(remaining: ReadonlyMap<string, ReadonlySet<string>>, byId: Re
   }
 }
 
-/** Does the feed already have this version (listed or not)? Reads only. */
+/** Reads of the feed a plan makes at once while planning: as many as NuGet itself makes to one source (maxHttpRequestsPerSource, 64 outside Windows). */
+const PLAN_READS = 64;
+
+/** `work` over every item, at most `limit` at once; results in the items' order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
 /**
  * Reads every package once, orders them, and checks rules and the feed. Makes no request that
  * writes. A file that cannot be read as a package is listed as unreadable (with its reason) and
@@ -118,51 +136,70 @@ function findCycle(remaining: ReadonlyMap<string, ReadonlySet<string>>, byId: Re
  */
 export async function buildPlan(options: { client: FeedClient; packages: readonly string[]; keyFor?: (id: string) => string | undefined; override?: boolean }): Promise<Plan> {
   const feed = options.client.feed;
-  const read: { path: string; id: string; version: string; dependsOn: readonly string[]; errors: string[]; refusedByRules: boolean; prepared: PreparedPackage }[] = [];
-  const unreadable: PlanEntry[] = [];
-  for (const path of options.packages) {
+  // A feed that cannot be reached or read fails the plan once, instead of on every package's
+  // line. One that wants credentials to read may still take pushes: each line says so. The index
+  // is fetched while the packages are being read; their feed reads wait for it (and then use it
+  // from the cache).
+  const indexRead = feed.kind === 'v2' || feed.kind === 'folder' ? Promise.resolve() : options.client.serviceIndex().then(() => undefined, (error: unknown): void => {
+    if (!(error instanceof NuGetPublisherError && (error.code === 'NP3006' || error.code === 'NP4003'))) {
+      throw error;
+    }
+  });
+  indexRead.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
+  // Each package is read, and the feed asked whether it has that version, as one step; up to
+  // PLAN_READS steps run at once (against a distant feed the reads were most of a plan's time).
+  type Read = { path: string; id: string; version: string; dependsOn: readonly string[]; errors: string[]; refusedByRules: boolean; prepared: PreparedPackage; size: number; onFeed: boolean | string | undefined };
+  const steps = await mapBounded(options.packages, PLAN_READS, async (path): Promise<Read | PlanEntry> => {
     let prepared: PreparedPackage;
     try {
       prepared = await preparePublish(path);
     } catch (error) {
-      unreadable.push({ path, id: basename(path), version: '', dependsOn: [], errors: [], action: 'unreadable', reason: describeError(error) });
-      continue;
+      return { path, id: basename(path), version: '', dependsOn: [], errors: [], action: 'unreadable', reason: describeError(error) };
     }
     const gate = mayPublish(feed, prepared.findings, { override: options.override });
-    read.push({ path, id: prepared.id, version: prepared.version, dependsOn: prepared.dependsOn, prepared, errors: gate.errors.map((diagnostic) => `${diagnostic.code}: ${diagnostic.message}`), refusedByRules: gate.verdict === 'no' });
-  }
+    const refusedByRules = gate.verdict === 'no';
+    let onFeed: boolean | string | undefined;
+    await indexRead;
+    if (!refusedByRules && feed.kind !== 'v2') {
+      onFeed = await options.client.hasVersion(prepared.id, prepared.version).catch((error: unknown) => describeError(error));
+    }
+    return { path, id: prepared.id, version: prepared.version, dependsOn: prepared.dependsOn, prepared, size: (await stat(path)).size, errors: gate.errors.map((diagnostic) => `${diagnostic.code}: ${diagnostic.message}`), refusedByRules, onFeed };
+  });
+  await indexRead; // a plan of unreadable files still fails on an unreachable feed
+  const read = steps.filter((step): step is Read => !('action' in step));
+  const unreadable = steps.filter((step): step is PlanEntry => 'action' in step);
   const key = (entry: { id: string; version: string }): string => `${entry.id.toLowerCase()} ${(parseVersion(entry.version) ? normalizeVersion(parseVersion(entry.version)!) : entry.version).toLowerCase()}`;
   const duplicates = read.filter((entry, index) => read.findIndex((other) => key(other) === key(entry)) !== index);
   if (duplicates.length > 0) {
     throw new NuGetPublisherError('NP5002', `The folder holds ${[...new Set(duplicates.map((entry) => `${entry.id} ${entry.version}`))].join(', ')} twice.`, 'Keep one file of each version in the folder.');
   }
+  const ordered = orderVersions(read);
   const entries: PlanEntry[] = [];
   const blockedIds = new Set<string>();
-  for (const entry of orderVersions(read)) {
+  for (const entry of ordered) {
     const parsed = parseVersion(entry.version);
     const version = parsed ? normalizeVersion(parsed) : entry.version;
     let action: PlanEntry['action'] = 'publish';
     let reason: string | undefined;
+    const there = entry.onFeed;
     if (entry.refusedByRules) {
       action = 'blocked';
       reason = `${entry.errors.length} rule error${entry.errors.length === 1 ? '' : 's'}: ${entry.errors[0]}`;
     } else if (entry.dependsOn.some((id) => blockedIds.has(id.toLowerCase()))) {
       action = 'blocked';
       reason = `depends on ${entry.dependsOn.filter((id) => blockedIds.has(id.toLowerCase())).join(', ')}, which cannot be published`;
-    } else {
-      try {
-        if (await options.client.hasVersion(entry.id, entry.version)) {
-          action = 'skip-existing';
-          reason = `${feed.name} already has ${entry.id} ${version}`;
-        }
-      } catch (error) {
-        reason = `could not check the feed (${describeError(error)}); publishing will tell`;
-      }
+    } else if (feed.kind === 'v2') {
+      reason = 'a V2 push URL cannot be read first; publishing will tell';
+    } else if (typeof there === 'string') {
+      reason = `could not check the feed (${there}); publishing will tell`;
+    } else if (there === true) {
+      action = 'skip-existing';
+      reason = `${feed.name} already has ${entry.id} ${version}`;
     }
     if (action === 'blocked') {
       blockedIds.add(entry.id.toLowerCase());
     }
-    entries.push({ path: entry.path, id: entry.id, version, dependsOn: entry.dependsOn.filter((id) => read.some((other) => other.id.toLowerCase() === id.toLowerCase())), errors: entry.errors, action, reason, keyLabel: options.keyFor?.(entry.id), prepared: entry.prepared });
+    entries.push({ path: entry.path, id: entry.id, version, dependsOn: entry.dependsOn.filter((id) => read.some((other) => other.id.toLowerCase() === id.toLowerCase())), errors: entry.errors, action, reason, keyLabel: options.keyFor?.(entry.id), prepared: entry.prepared, size: entry.size });
   }
   return { feed, entries: [...entries, ...unreadable] };
 }
@@ -184,33 +221,137 @@ export interface PlanResult {
   readonly message?: string;
 }
 
-/** Publishes the plan in order. On an error: stop (the rest is "not-run") or go on with the rest. */
-export async function runPlan(plan: Plan, options: { publishOne: (entry: PlanEntry) => Promise<string>; continueOnError: boolean; onStep?: (index: number, entry: PlanEntry) => void; signal?: AbortSignal }): Promise<PlanResult[]> {
-  const results: PlanResult[] = [];
-  let stopped = false;
-  const failedIds = new Set<string>();
-  for (const [index, entry] of plan.entries.entries()) {
-    if (stopped || options.signal?.aborted) {
-      results.push({ entry, outcome: 'not-run', message: options.signal?.aborted ? 'cancelled' : 'stopped after an earlier error' });
-      continue;
-    }
+/** Thrown by a push to stop the whole plan (a spent quota, a wait too long): the rest is not run, even with continue-on-error. */
+export class PlanStop extends NuGetPublisherError {}
+
+/** Where a running plan stands: for one progress display. */
+export interface PlanProgress {
+  /** Entries finished (published, skipped, failed or not run) of all entries. */
+  readonly done: number;
+  readonly total: number;
+  /** Bytes of the packages finished pushing, of all the packages to push. */
+  readonly bytesDone: number;
+  readonly bytesTotal: number;
+  /** "Id Version" of each push in flight. */
+  readonly inFlight: readonly string[];
+  /** The entry whose state just changed, and its result when it has one. */
+  readonly entry: PlanEntry;
+  readonly result?: PlanResult;
+}
+
+/** A push that found the version already there (skip-duplicate): reported as skipped, and it satisfies its dependents. */
+export interface SkippedPush {
+  readonly skipped: string;
+}
+
+export interface RunPlanOptions {
+  /** Pushes one entry: the outcome in words, or a SkippedPush. */
+  readonly publishOne: (entry: PlanEntry) => Promise<string | SkippedPush>;
+  readonly continueOnError: boolean;
+  /** How many pushes may run at once (default 1: one after another). */
+  readonly parallel?: number;
+  /** The package's size in bytes, for the progress display (default: the entry's size). */
+  readonly sizeOf?: (entry: PlanEntry) => number;
+  readonly onStep?: (index: number, entry: PlanEntry) => void;
+  readonly onProgress?: (progress: PlanProgress) => void;
+  readonly signal?: AbortSignal;
+}
+
+const lower = (id: string): string => id.toLowerCase();
+
+/**
+ * Publishes the plan in dependency waves, at most `parallel` pushes at once. A package starts
+ * only when every package of the plan it depends on has been accepted (published, or found there
+ * by skip-duplicate); one whose
+ * dependency failed is not run. The versions of one id go one after another, oldest first. On an
+ * error: stop starting new pushes (those in flight finish; the rest is "not-run"), or go on.
+ * Results come back in plan order.
+ */
+export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<PlanResult[]> {
+  const parallel = Math.max(1, Math.floor(options.parallel ?? 1));
+  const entries = plan.entries;
+  // Filled, not sparse: every() and filter() must see each slot.
+  const results: (PlanResult | undefined)[] = entries.map(() => undefined);
+  const sizeOf = (entry: PlanEntry): number => options.sizeOf?.(entry) ?? entry.size ?? 0;
+  const toPush = entries.map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.action === 'publish');
+  const bytesTotal = toPush.reduce((sum, { entry }) => sum + sizeOf(entry), 0);
+  let bytesDone = 0;
+  const inFlight = new Map<number, string>();
+  const report = (entry: PlanEntry, result?: PlanResult): void => options.onProgress?.({
+    done: results.filter((result) => result !== undefined).length, total: entries.length, bytesDone, bytesTotal, inFlight: [...inFlight.values()], entry, result,
+  });
+  const finish = (index: number, result: PlanResult): void => {
+    results[index] = result;
+    report(result.entry, result);
+  };
+  for (const [index, entry] of entries.entries()) {
     if (entry.action !== 'publish') {
-      results.push({ entry, outcome: entry.action === 'skip-existing' ? 'skipped' : 'failed', message: entry.reason });
-      continue;
-    }
-    if (entry.dependsOn.some((id) => failedIds.has(id.toLowerCase()))) {
-      failedIds.add(entry.id.toLowerCase());
-      results.push({ entry, outcome: 'not-run', message: `a dependency (${entry.dependsOn.filter((id) => failedIds.has(id.toLowerCase())).join(', ')}) failed` });
-      continue;
-    }
-    options.onStep?.(index, entry);
-    try {
-      results.push({ entry, outcome: 'published', message: await options.publishOne(entry) });
-    } catch (error) {
-      failedIds.add(entry.id.toLowerCase());
-      results.push({ entry, outcome: 'failed', message: describeError(error) });
-      stopped = !options.continueOnError;
+      finish(index, { entry, outcome: entry.action === 'skip-existing' ? 'skipped' : 'failed', message: entry.reason });
     }
   }
-  return results;
+  // What each push waits for: the earlier versions of its own id (finished, in any way) and every
+  // entry of the ids it depends on (accepted). The plan is in dependency order, so both are earlier.
+  const waitsFor = new Map(toPush.map(({ entry, index }) => [index, {
+    sameId: toPush.filter((other) => other.index < index && lower(other.entry.id) === lower(entry.id)).map((other) => other.index),
+    dependencies: toPush.filter((other) => other.index < index && entry.dependsOn.some((id) => lower(id) === lower(other.entry.id))).map((other) => other.index),
+  }]));
+  let stopped = false;
+  let stopReason = 'stopped after an earlier error';
+  const running = new Set<Promise<void>>();
+  for (;;) {
+    let progressed = false;
+    for (const { entry, index } of toPush) {
+      if (results[index] || inFlight.has(index)) {
+        continue;
+      }
+      if (stopped || options.signal?.aborted) {
+        finish(index, { entry, outcome: 'not-run', message: options.signal?.aborted ? 'cancelled' : stopReason });
+        progressed = true;
+        continue;
+      }
+      const { sameId, dependencies } = waitsFor.get(index)!;
+      const accepted = (other: number): boolean => results[other]?.outcome === 'published' || results[other]?.outcome === 'skipped';
+      const failedDependencies = dependencies.filter((other) => results[other] && !accepted(other));
+      if (failedDependencies.length > 0) {
+        const ids = [...new Set(failedDependencies.map((other) => entries[other].id))];
+        finish(index, { entry, outcome: 'not-run', message: `a dependency (${ids.join(', ')}) failed` });
+        progressed = true;
+        continue;
+      }
+      const ready = sameId.every((other) => results[other]) && dependencies.every(accepted);
+      if (!ready || inFlight.size >= parallel) {
+        continue;
+      }
+      inFlight.set(index, `${entry.id} ${entry.version}`);
+      options.onStep?.(index, entry);
+      report(entry);
+      progressed = true;
+      const push = options.publishOne(entry).then(
+        (value): PlanResult & { stop?: boolean } => (typeof value === 'string' ? { entry, outcome: 'published', message: value } : { entry, outcome: 'skipped', message: value.skipped }),
+        (error: unknown) => ({ entry, outcome: 'failed' as const, message: describeError(error), stop: error instanceof PlanStop }),
+      ).then(({ stop, ...result }: PlanResult & { stop?: boolean }) => {
+        inFlight.delete(index);
+        bytesDone += sizeOf(entry);
+        if (stop || (result.outcome === 'failed' && !options.continueOnError)) {
+          stopped = true;
+          if (stop) {
+            stopReason = `not run: the plan stopped at ${entry.id} ${entry.version} (${result.message?.split('. ')[0] ?? 'rate limit'})`;
+          }
+        }
+        finish(index, result);
+      });
+      const tracked: Promise<void> = push.finally(() => running.delete(tracked));
+      running.add(tracked);
+    }
+    if (results.every((result) => result !== undefined)) {
+      break;
+    }
+    if (!progressed) {
+      if (running.size === 0) {
+        throw new Error('publish plan: nothing can run and nothing is running (a bug in the plan order)');
+      }
+      await Promise.race(running);
+    }
+  }
+  return results as PlanResult[];
 }

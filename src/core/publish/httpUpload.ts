@@ -125,12 +125,14 @@ async function writeBody(body: UploadBody, request: ClientRequest): Promise<void
   request.write(body.head);
   const file = await open(body.path, 'r');
   try {
-    const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+    // A small package needs small buffers (a release of many small packages allocated 2 MB per push).
+    const size = Math.max(1, Math.min(CHUNK_BYTES, body.total));
+    const buffers = [Buffer.allocUnsafe(size), Buffer.allocUnsafe(size)];
     let previous: Promise<void> = Promise.resolve();
     let sent = 0;
     for (let index = 0; ; index++) {
       const buffer = buffers[index % 2];
-      const { bytesRead } = await file.read(buffer, 0, CHUNK_BYTES, null);
+      const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
       await previous;
       if (bytesRead === 0) {
         break;

@@ -42,7 +42,8 @@ export async function setListed(options: { publishUrl: string; id: string; versi
 
 export interface ListingResult {
   /** What the feed shows afterwards: still there but unlisted/relisted, or gone (a server that deletes). */
-  readonly outcome: 'unlisted' | 'relisted' | 'deleted';
+  /** 'unconfirmed': the server took the DELETE, but the feed cannot be read to tell unlisted from deleted. */
+  readonly outcome: 'unlisted' | 'relisted' | 'deleted' | 'unconfirmed';
   readonly status: number;
   readonly note?: string;
 }
@@ -61,7 +62,7 @@ export async function changeListing(options: { feed: Feed; id: string; version: 
     return { outcome: 'relisted', status };
   }
   if (!index || !hasResource(index, 'packageBase')) {
-    return { outcome: 'unlisted', status, note: 'the feed cannot be read to confirm it' };
+    return { outcome: 'unconfirmed', status, note: `the server answered ${status}; ${index ? 'the feed has no flat container' : 'a V2 push URL cannot be read'}, so whether it unlisted or deleted the version is not known` };
   }
   const fetcher = options.fetcher ?? new ConditionalFetcher(options.authorization ? (origin) => (origin === keyOrigin ? options.authorization : undefined) : undefined);
   const still = (await flatVersions(fetcher, index, id, options.signal).catch(() => undefined))?.some((candidate) => sameVersion(candidate, version));

@@ -7,7 +7,9 @@ import { basename } from 'node:path';
 import { NuGetPublisherError } from '../errors';
 import { folderPath, isNugetOrgHost, NUGET_ORG_SYMBOL_PUSH, nugetServerBase, serviceIndexUrl, v2PushUrl, type Feed } from '../feeds/feed';
 import { pushToFolder } from '../feeds/folderFeed';
-import { discover, hasResource, resourceUrl } from '../feeds/serviceIndex';
+import { discover, hasResource, resourceUrl, type ServiceIndex } from '../feeds/serviceIndex';
+import { flatVersions, sameVersion } from '../feeds/feedReads';
+import { ConditionalFetcher } from '../track/conditionalFetch';
 import { authorizationOf, type Credential } from '../keys/keys';
 import { publishToNugetServer } from './nugetServerPublish';
 import { endpointKeyOrigin } from './keySafety';
@@ -70,6 +72,8 @@ export { symbolsPathFor } from './prepare';
 interface Endpoints {
   readonly push: string;
   readonly symbols?: string;
+  /** The feed's service index (none for a V2 push URL). */
+  readonly index?: ServiceIndex;
 }
 
 async function endpoints(options: PublishOptions, authorization: string | undefined): Promise<Endpoints> {
@@ -79,7 +83,7 @@ async function endpoints(options: PublishOptions, authorization: string | undefi
     return { push: v2PushUrl(feed.source, options.noServiceEndpoint), symbols: options.symbolSource ?? nugetOrgSymbols };
   }
   const index = await discover(serviceIndexUrl(feed), { headers: authorization ? { authorization } : undefined, signal: options.signal });
-  return { push: resourceUrl(index, 'publish'), symbols: options.symbolSource ?? (hasResource(index, 'symbolPublish') ? resourceUrl(index, 'symbolPublish') : nugetOrgSymbols) };
+  return { push: resourceUrl(index, 'publish'), symbols: options.symbolSource ?? (hasResource(index, 'symbolPublish') ? resourceUrl(index, 'symbolPublish') : nugetOrgSymbols), index };
 }
 
 export async function publish(options: PublishOptions): Promise<PublishReport> {
@@ -111,7 +115,15 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     if (!where.symbols) {
       throw new NuGetPublisherError('NP2050', `${basename(options.packagePath)} is a symbol package and ${feed.name} has no symbol server (no SymbolPackagePublish/4.9.0); it was not sent (it never goes in as a package).`, 'Give the symbol server with --symbol-source, or publish the .nupkg instead.');
     }
-    const symbols = await pushSymbols(options, { ...common, keyOrigin: endpointKeyOrigin(where.symbols, keyOrigin) }, where.symbols, options.packagePath, identity, report('symbols'));
+    // A 404 from the symbol server may mean "not indexed yet" or "no such package": where the feed
+    // can be read, ask it, so that a missing package is named at once instead of after the retries.
+    const packageOnFeed = where.index && hasResource(where.index, 'packageBase')
+      ? async (): Promise<boolean | undefined> => {
+        const fetcher = new ConditionalFetcher(authorization ? (origin) => (origin === keyOrigin ? authorization : undefined) : undefined);
+        return (await flatVersions(fetcher, where.index!, identity.id, options.signal).catch(() => undefined))?.some((candidate) => sameVersion(candidate, identity.version));
+      }
+      : undefined;
+    const symbols = await pushSymbols(options, { ...common, keyOrigin: endpointKeyOrigin(where.symbols, keyOrigin) }, where.symbols, options.packagePath, identity, report('symbols'), packageOnFeed);
     return { ...identity, feed, outcome: 'symbols-only', warnings: symbols.warnings, notes: symbols.notes, symbols: symbols.result };
   }
   const result = await pushPackage({ ...common, keyOrigin: endpointKeyOrigin(where.push, keyOrigin), packagePath: options.packagePath, url: where.push, onProgress: report('package') });
@@ -137,7 +149,7 @@ const MAX_SYMBOL_ATTEMPTS = 3;
  * being processed): tried again at most 3 times in all, within about 15 s. Any failure is
  * reported as "failed" (never thrown): the package itself may already be published.
  */
-async function pushSymbols(options: PublishOptions, common: Omit<PushOptions, 'packagePath' | 'url'>, url: string, path: string, identity: { id: string; version: string }, onProgress: (sent: number, total: number) => void): Promise<{ result: NonNullable<PublishReport['symbols']>; warnings: string[]; notes: string[] }> {
+async function pushSymbols(options: PublishOptions, common: Omit<PushOptions, 'packagePath' | 'url'>, url: string, path: string, identity: { id: string; version: string }, onProgress: (sent: number, total: number) => void, packageOnFeed?: () => Promise<boolean | undefined>): Promise<{ result: NonNullable<PublishReport['symbols']>; warnings: string[]; notes: string[] }> {
   const attempts = Math.min(MAX_SYMBOL_ATTEMPTS, options.symbolAttempts ?? MAX_SYMBOL_ATTEMPTS);
   const notes: string[] = [];
   for (let attempt = 1; ; attempt++) {
@@ -146,6 +158,9 @@ async function pushSymbols(options: PublishOptions, common: Omit<PushOptions, 'p
       const pushed = await pushPackage({ ...common, packagePath: path, url, onProgress });
       return { result: { outcome: pushed.outcome, status: pushed.status }, warnings: [...pushed.warnings], notes: [...notes, ...pushed.notes] };
     } catch (error) {
+      if (error instanceof NuGetPublisherError && error.code === 'NP2404' && packageOnFeed && (await packageOnFeed()) === false) {
+        return { result: { outcome: 'failed', reason: `NP2052: ${common.feedName} has no ${identity.id} ${identity.version}, so its symbol server refused the symbol package (404): a .snupkg is matched to its .nupkg by id and version. Push the .nupkg first (or together: push the .nupkg, and its .snupkg goes with it).` }, warnings: [], notes };
+      }
       if (error instanceof NuGetPublisherError && error.code === 'NP2404' && attempt < attempts && !options.signal?.aborted) {
         notes.push(`The symbol server does not know ${identity.id} ${identity.version} yet (404); trying again.`);
         await new Promise((resolve) => setTimeout(resolve, (options.symbolDelayMs ?? 5_000) * attempt));

@@ -20,6 +20,38 @@ export interface PushContext {
   readonly keyProvided?: boolean;
 }
 
+/**
+ * A rate limit: nuget.org answers 429 ("Rate limit is exceeded. Try again in 56 seconds.", in
+ * the body, no Retry-After) while a key pushes too fast, and 403 "Quota exceeded." once its
+ * hourly quota is spent (not a key problem). `waitSeconds` is when to try again, when known.
+ */
+export class RateLimitError extends NuGetPublisherError {
+  public constructor(code: string, cause: string, fix: string, public readonly waitSeconds: number | undefined, public readonly quota: boolean) {
+    super(code, cause, fix);
+  }
+}
+
+/** Seconds to wait: a Retry-After header (seconds or a date), else "try again in N seconds" in the body. */
+export function waitSecondsOf(answer: PushAnswer, now = Date.now()): number | undefined {
+  if (answer.retryAfter !== undefined) {
+    const seconds = Number(answer.retryAfter);
+    if (Number.isFinite(seconds) && seconds >= 0) {
+      return seconds;
+    }
+    const date = Date.parse(answer.retryAfter);
+    if (Number.isFinite(date)) {
+      return Math.max(0, Math.ceil((date - now) / 1000));
+    }
+  }
+  const inBody = /try again in (\d+) seconds?/i.exec(answer.body);
+  return inBody ? Number(inBody[1]) : undefined;
+}
+
+/** nuget.org's answer once a key's hourly push quota is spent. */
+function isQuotaExceeded(answer: PushAnswer): boolean {
+  return /quota exceeded/i.test(`${answer.reason} ${answer.body}`);
+}
+
 const NO_KEY_FIX = 'No API key was provided: set NUGET_API_KEY (or name another variable with --api-key-env); in VS Code, NuGet: Add Key….';
 
 export function pushError(answer: PushAnswer, id: string, version: string, feed: string, context: PushContext = {}): NuGetPublisherError {
@@ -36,6 +68,9 @@ export function pushError(answer: PushAnswer, id: string, version: string, feed:
         ? 'On nuget.org this usually means the key\'s glob pattern or owner does not cover this package id: create a key whose glob matches it (nuget.org → API Keys).'
         : 'The server did not accept these credentials: check the key (or user name and password/token) stored for this feed, and that it may push (NuGet: Replace Key).');
     case 403:
+      if (isQuotaExceeded(answer)) {
+        return new RateLimitError('NP2430', `${feed} refused ${what}: the key's push quota is spent (403 Quota exceeded).${detail(answer)}`, 'nuget.org allows 350 pushes per hour per key: resume the plan in about an hour (the CLI: --state FILE --resume; VS Code: Publish Folder offers Resume).', waitSecondsOf(answer), true);
+      }
       if (keyless) {
         return new NuGetPublisherError('NP2403', `${feed} refused ${what} without an API key (403).${detail(answer)}`, NO_KEY_FIX);
       }
@@ -46,8 +81,10 @@ export function pushError(answer: PushAnswer, id: string, version: string, feed:
       return new NuGetPublisherError('NP2409', `${feed} already has ${what}${context.nugetOrg ? ', or the id is under a prefix reserved by another owner' : ''} (409).${detail(answer)}`, `Bump the version${context.nugetOrg ? ' (a version that ever existed, even unlisted, cannot be pushed again)' : ''}, or turn on skip-duplicate.`);
     case 413:
       return new NuGetPublisherError('NP2413', `${what} is larger than ${feed} accepts (413).${detail(answer)}`, 'Make the package smaller (nuget.org: 250 MB at most).');
-    case 429:
-      return new NuGetPublisherError('NP2429', `${feed} is rate-limiting pushes (429)${answer.retryAfter ? `; retry after ${answer.retryAfter} s` : ''}.${detail(answer)}`, 'Wait and push again (nuget.org allows 350 pushes per hour per key).');
+    case 429: {
+      const wait = waitSecondsOf(answer);
+      return new RateLimitError('NP2429', `${feed} is rate-limiting pushes (429)${wait !== undefined ? `; try again in ${wait} s` : ''}.${detail(answer)}`, 'Wait and push again (nuget.org allows 350 pushes per hour per key).', wait, false);
+    }
     default:
       return new NuGetPublisherError(`NP2${String(answer.status).padStart(3, '0').slice(-3)}`, `${feed} answered ${answer.status} to the push of ${what}.${detail(answer)}`, answer.status >= 500 ? 'The server failed; try again later or check its status page.' : 'Check the feed URL and the key.');
   }

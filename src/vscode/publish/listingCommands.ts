@@ -91,9 +91,11 @@ export async function setListedCommand(services: Services, listed: boolean, arg?
     const result = await changeListing({ feed, id, version: shown, listed, apiKey: key.credential?.apiKey, authorization });
     services.log.info('listing', `${verb.toLowerCase()} ${id} ${shown} on ${feed.name}: ${result.outcome} (${result.status})`);
     // Say what the feed shows now: some servers delete on DELETE instead of unlisting.
-    void notify(services.log, result.outcome === 'deleted' ? 'warning' : 'info', result.outcome === 'deleted'
+    void notify(services.log, result.outcome === 'deleted' || result.outcome === 'unconfirmed' ? 'warning' : 'info', result.outcome === 'deleted'
       ? `${feed.name} deleted ${id} ${shown} instead of unlisting it: the version is gone from the feed.`
-      : `${verb}ed ${id} ${shown} on ${feed.name}.${result.note ? ` (${result.note})` : ''}`);
+      : result.outcome === 'unconfirmed'
+        ? `${feed.name} took the ${verb.toLowerCase()} of ${id} ${shown}, but ${result.note ?? 'the outcome cannot be confirmed'}.`
+        : `${verb}ed ${id} ${shown} on ${feed.name}.${result.note ? ` (${result.note})` : ''}`);
     return result.status;
   } catch (error) {
     services.log.error('listing', `${verb} ${id} ${shown} on ${feed.name} failed: ${describeError(error)}`);

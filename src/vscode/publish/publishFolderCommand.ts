@@ -6,12 +6,15 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { NuGetPublisherError } from '../../core/errors';
 import { noSuchFeed } from '../feeds/feedSettings';
 import { feedOrigin } from '../../core/feeds/feed';
 import { keysFor } from '../../core/keys/keys';
 import { buildPlan, describePlan, findPackages, runPlan, type PlanResult } from '../../core/plan/publishPlan';
-import { publish } from '../../core/publish/publish';
+import { JournalWriter, parseJournal, resumePlan, type JournalStore, type PlanJournal } from '../../core/plan/journal';
+import { publishPlanEntry } from '../../core/plan/publishEntry';
+import { preflightKeys } from '../../core/plan/preflight';
+import { isNugetOrgHost } from '../../core/feeds/feed';
+import { describeError } from '../../core/errors';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
 import { chooseKey, type ChosenKey } from '../keys/keyCommands';
 import { notify, showError } from '../log';
@@ -31,6 +34,23 @@ export interface PublishFolderArgs {
 export interface PublishFolderOutcome {
   readonly plan: readonly string[];
   readonly results?: readonly { id: string; version: string; outcome: PlanResult['outcome']; message?: string }[];
+}
+
+/** The resume journal of one folder published to one feed, in VS Code's global state. */
+function globalStateJournal(services: Services, folder: string, feedSource: string): JournalStore & { clear(): Thenable<void> } {
+  const key = `nugetPublisher.planJournal:${feedSource}|${folder}`;
+  return {
+    load: async () => {
+      const saved = services.context.globalState.get<unknown>(key);
+      return saved === undefined ? undefined : parseJournal(JSON.stringify(saved), 'the saved publish plan');
+    },
+    save: async (journal: PlanJournal) => services.context.globalState.update(key, journal),
+    clear: () => services.context.globalState.update(key, undefined),
+  };
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MB`;
 }
 
 export async function publishFolderCommand(services: Services, target?: vscode.Uri, args: PublishFolderArgs = {}): Promise<PublishFolderOutcome | undefined> {
@@ -54,9 +74,15 @@ export async function publishFolderCommand(services: Services, target?: vscode.U
     return undefined;
   }
   const origin = feedOrigin(feed);
-  const plan = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${packages.length} packages for ${feed.name}…` }, () => buildPlan({
-    client: services.keys.clientFor(feed), packages, keyFor: (id) => (origin ? keysFor(services.keys.list(), origin, id)[0]?.label : undefined),
+  const client = services.keys.clientFor(feed);
+  const built = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${packages.length} packages for ${feed.name}…` }, () => buildPlan({
+    client, packages, keyFor: (id) => (origin ? keysFor(services.keys.list(), origin, id)[0]?.label : undefined),
   }));
+  // An earlier run of this folder to this feed that did not finish: its accepted pushes are kept
+  // in the global state (journal.ts), and the plan offers to resume after them.
+  const store = globalStateJournal(services, folder.fsPath, feed.source);
+  const earlier = await store.load();
+  const { plan, resumed } = earlier ? await resumePlan(built, earlier) : { plan: built, resumed: 0 };
   const lines = describePlan(plan);
   services.log.info('plan', `publish plan for ${feed.name}:\n${lines.join('\n')}`);
   const toPublish = plan.entries.filter((entry) => entry.action === 'publish');
@@ -64,11 +90,15 @@ export async function publishFolderCommand(services: Services, target?: vscode.U
     void notify(services.log, 'info', toPublish.length === 0 ? `Nothing to publish to ${feed.name}: ${lines.join(' ')}` : `Dry run for ${feed.name} (nothing was published): ${lines.join(' ')}`);
     return { plan: lines };
   }
-  const choice = await confirmModal('info', `Publish ${toPublish.length} of ${plan.entries.length} packages to ${feed.name}?`, `${lines.join('\n')}\n\nDependencies go first. Versions the feed already has are skipped.`, 'Publish, Stop on Error', 'Publish, Continue on Error');
+  const verb = resumed > 0 ? 'Resume' : 'Publish';
+  const question = resumed > 0
+    ? `Resume publishing to ${feed.name}: ${resumed} of ${plan.entries.length} packages were published by an earlier run that did not finish; publish the other ${toPublish.length}?`
+    : `Publish ${toPublish.length} of ${plan.entries.length} packages to ${feed.name}?`;
+  const choice = await confirmModal('info', question, `${lines.join('\n')}\n\nDependencies go first, up to ${readSettings().publish.parallel} at once. Versions the feed already has are skipped.`, `${verb}, Stop on Error`, `${verb}, Continue on Error`);
   if (!choice) {
     return { plan: lines };
   }
-  const continueOnError = choice === 'Publish, Continue on Error';
+  const continueOnError = choice.endsWith('Continue on Error');
   // Keys first, so that no question interrupts the run: one per id (asked only when several match).
   const keys = new Map<string, ChosenKey>();
   for (const entry of toPublish) {
@@ -78,22 +108,42 @@ export async function publishFolderCommand(services: Services, target?: vscode.U
     }
     keys.set(entry.id, key);
   }
+  // nuget.org: can each id's key push it? Checked before the first push (preflight.ts).
+  if (feed.kind === 'nuget.org' || isNugetOrgHost(feed.source)) {
+    const preflight = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Checking the keys for ${feed.name}…` }, () => preflightKeys(plan, client, (id) => keys.get(id)?.credential));
+    preflight.unchecked.forEach(({ id, reason }) => services.log.info('plan', `preflight: ${id} not checked (${reason})`));
+    if (preflight.refused.length > 0) {
+      void showError(services.log, `Nothing was published: the key cannot push ${preflight.refused.map(({ id, reason }) => `${id} (${reason})`).join('; ')}. Create a key whose scopes and glob cover every id, then publish the folder again.`);
+      return { plan: lines };
+    }
+  }
+  const parallel = readSettings().publish.parallel;
+  const journal = new JournalWriter(store, feed.source, earlier?.accepted);
   const results = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Publishing to ${feed.name}`, cancellable: true }, async (progress, token) => {
     const controller = new AbortController();
     token.onCancellationRequested(() => controller.abort());
+    let shown = 0;
     return runPlan(plan, {
-      continueOnError, signal: controller.signal,
-      onStep: (index, entry) => progress.report({ message: `${index + 1}/${plan.entries.length}: ${entry.id} ${entry.version}`, increment: 100 / plan.entries.length }),
-      publishOne: async (entry) => {
-        const report = await publish({ feed, packagePath: entry.path, prepared: entry.prepared, credential: keys.get(entry.id)?.credential, signal: controller.signal, symbols: readSettings().publish.symbols });
-        services.onPublished.fire(report);
-        if (report.symbols?.outcome === 'failed') {
-          throw new NuGetPublisherError('NP2051', `${report.id} ${report.version} was published but its symbols were not: ${report.symbols.reason}`, 'Push the .snupkg again once the cause is fixed.');
-        }
-        return report.outcome;
+      continueOnError, parallel, signal: controller.signal,
+      // One display for the whole plan: done of total, megabytes, what is in flight.
+      onProgress: ({ done, total, bytesDone, bytesTotal, inFlight }) => {
+        const percent = total > 0 ? Math.floor((done / total) * 100) : 100;
+        progress.report({ increment: percent - shown, message: `${done}/${total}${bytesTotal > 0 ? `, ${megabytes(bytesDone)} of ${megabytes(bytesTotal)}` : ''}${inFlight.length ? ` — pushing ${inFlight.join(', ')}` : ''}` });
+        shown = percent;
       },
+      publishOne: (entry) => publishPlanEntry(entry, {
+        feed, client: feed.kind === 'v2' || feed.kind === 'folder' ? undefined : client, credential: keys.get(entry.id)?.credential, signal: controller.signal,
+        symbols: readSettings().publish.symbols, journal,
+        onReport: (report) => services.onPublished.fire(report),
+        onWait: (waiting, left, why) => progress.report({ message: `${waiting.id} ${waiting.version}: ${why}, trying again in ${left} s` }),
+        onJournalError: (failed, error) => services.log.warn('plan', `${failed.id} ${failed.version} was published, but the resume journal could not be saved: ${describeError(error)}`),
+      }),
     });
   });
+  // A run that finished without failures needs no resume; one cut short or failed keeps its journal.
+  if (results.every((result) => result.outcome === 'published' || result.outcome === 'skipped')) {
+    await store.clear();
+  }
   for (const result of results) {
     services.log.info('plan', `${result.entry.id} ${result.entry.version}: ${result.outcome}${result.message ? ` (${result.message})` : ''}`);
   }
