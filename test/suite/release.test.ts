@@ -120,9 +120,10 @@ suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
   test('Publish Folder: a run cut short by a refusal offers Resume the next time, and pushes only what is left', async function () {
     this.timeout(60_000);
     const plan = mkdtempSync(join(tmpdir(), 'np-resume-'));
+    // A chain, so that the pushes go one after another whatever the parallel setting: A, then B, then C.
     makePackage(plan, 'Resume.A', '1.0.0');
-    makePackage(plan, 'Resume.B', '1.0.0');
-    makePackage(plan, 'Resume.C', '1.0.0');
+    makePackage(plan, 'Resume.B', '1.0.0', { dependencies: { 'Resume.A': '1.0.0' } });
+    makePackage(plan, 'Resume.C', '1.0.0', { dependencies: { 'Resume.B': '1.0.0' } });
     gallery.requests.length = 0;
     // As on nuget.org, a pushed version is not readable for a while (indexing): only the journal
     // knows what the interrupted run published.
@@ -135,7 +136,7 @@ suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
     gallery.requests.length = 0;
     const mark = api.askedQuestions.length;
     const second = await vscode.commands.executeCommand<{ results: { id: string; outcome: string }[] }>('nugetPublisher.publishFolder', vscode.Uri.file(plan), { feed: 'Gallery' });
-    assert.match(api.askedQuestions.slice(mark).map((question) => question.message).join('\n'), /^Resume publishing to Gallery: 1 of 3 packages were published by an earlier run that did not finish; publish the other 2\?$/m);
+    assert.match(api.askedQuestions.slice(mark).map((question) => question.message).join('\n'), /^Resume publishing to Gallery: 1 of 3 packages were published by an earlier run that did not finish; publish the other 2\?$/m, api.log.recent().filter((line) => line.includes('[plan]')).slice(-8).join('\n'));
     assert.deepEqual(second?.results.map((result) => `${result.id}: ${result.outcome}`).sort(), ['Resume.A: skipped', 'Resume.B: published', 'Resume.C: published']);
     assert.equal(gallery.requests.filter((request) => request.method === 'PUT').length, 2, 'only what was left');
     gallery.catalog.availability = availability;

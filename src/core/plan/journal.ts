@@ -3,7 +3,7 @@
  * was pushed, written the moment it is accepted. A plan cut short (Ctrl-C, a crash, a closed
  * window, a lost network) runs again from where it stopped: entries in the journal with the same
  * file are not pushed again, also on feeds that cannot be read first (V2 push URLs). The CLI keeps
- * it in a state file (--state FILE, --resume); VS Code in its global state.
+ * it in a state file (--state FILE, --resume); VS Code in a file in its global storage.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -72,7 +72,7 @@ export async function resumePlan(plan: Plan, journal: PlanJournal): Promise<{ pl
   return { plan: { ...plan, entries }, resumed };
 }
 
-/** Where a journal is kept: a state file (CLI) or VS Code's global state. */
+/** Where a journal is kept: a state file (the CLI), or a file in the extension's global storage. */
 export interface JournalStore {
   load(): Promise<PlanJournal | undefined>;
   save(journal: PlanJournal): Promise<void>;

@@ -12,10 +12,8 @@
  */
 import { join } from 'node:path';
 import { describeError, NuGetPublisherError } from '../errors';
-import type { Feed } from '../feeds/feed';
 import type { FeedClient } from '../feeds/feedClient';
-import type { Credential } from '../keys/keys';
-import { publish, type PublishReport } from '../publish/publish';
+import { publish, type PublishOptions, type PublishReport } from '../publish/publish';
 import { RateLimitError } from '../publish/pushErrors';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -49,18 +47,12 @@ export async function compareWithFeed(client: FeedClient, id: string, version: s
   }
 }
 
-export interface EntryContext {
-  readonly feed: Feed;
+/** The push options of publish() that every entry of a plan shares. */
+type SharedPublishOptions = Pick<PublishOptions, 'feed' | 'credential' | 'skipDuplicate' | 'symbols' | 'symbolSource' | 'noServiceEndpoint' | 'signal' | 'timeoutMs'>;
+
+export interface EntryContext extends SharedPublishOptions {
   /** Reads the feed (verification); none for a feed that cannot be read. */
   readonly client?: FeedClient;
-  readonly credential?: Credential;
-  readonly skipDuplicate?: boolean;
-  readonly symbols?: boolean;
-  readonly symbolSource?: string;
-  readonly noServiceEndpoint?: boolean;
-  readonly signal?: AbortSignal;
-  /** A push's idle timeout (default: publish's own). */
-  readonly timeoutMs?: number;
   readonly journal?: JournalWriter;
   /** The longest rate-limit wait taken in place (default 120 s); longer stops the plan. */
   readonly maxWaitSeconds?: number;
@@ -97,10 +89,8 @@ export async function publishPlanEntry(entry: PlanEntry, context: EntryContext):
   for (let waits = 0; ; waits++) {
     let report: PublishReport;
     try {
-      report = await publish({
-        feed: context.feed, packagePath: entry.path, prepared: entry.prepared, credential: context.credential, skipDuplicate: context.skipDuplicate,
-        symbols: context.symbols, symbolSource: context.symbolSource, noServiceEndpoint: context.noServiceEndpoint, signal: context.signal, timeoutMs: context.timeoutMs,
-      });
+      const { feed, credential, skipDuplicate, symbols, symbolSource, noServiceEndpoint, signal, timeoutMs } = context;
+      report = await publish({ feed, credential, skipDuplicate, symbols, symbolSource, noServiceEndpoint, signal, timeoutMs, packagePath: entry.path, prepared: entry.prepared });
     } catch (error) {
       if (error instanceof RateLimitError) {
         const wait = error.waitSeconds ?? 60;

@@ -4,13 +4,15 @@
  * dry run), then published with one progress notification, stopping or continuing on error as
  * chosen. The tracker follows every published version.
  */
-import { basename } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { noSuchFeed } from '../feeds/feedSettings';
 import { feedOrigin } from '../../core/feeds/feed';
 import { keysFor } from '../../core/keys/keys';
 import { buildPlan, describePlan, findPackages, runPlan, type PlanResult } from '../../core/plan/publishPlan';
-import { JournalWriter, parseJournal, resumePlan, type JournalStore, type PlanJournal } from '../../core/plan/journal';
+import { fileJournalStore, JournalWriter, resumePlan, type JournalStore, type PlanJournal } from '../../core/plan/journal';
+import { createHash } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
 import { publishPlanEntry } from '../../core/plan/publishEntry';
 import { preflightKeys } from '../../core/plan/preflight';
 import { isNugetOrgHost } from '../../core/feeds/feed';
@@ -36,16 +38,24 @@ export interface PublishFolderOutcome {
   readonly results?: readonly { id: string; version: string; outcome: PlanResult['outcome']; message?: string }[];
 }
 
-/** The resume journal of one folder published to one feed, in VS Code's global state. */
-function globalStateJournal(services: Services, folder: string, feedSource: string): JournalStore & { clear(): Thenable<void> } {
-  const key = `nugetPublisher.planJournal:${feedSource}|${folder}`;
+/**
+ * The resume journal of one folder published to one feed, in the extension's global storage: a
+ * file per folder and feed, replaced atomically at every accepted push. (globalState was tried
+ * first: its in-memory value can be overwritten by the echo of an earlier write when writes come
+ * quickly, as they do here, which lost accepted pushes; the tracker moved to a file for the same
+ * reason.)
+ */
+function globalStorageJournal(services: Services, folder: string, feedSource: string): JournalStore & { clear(): Promise<void> } {
+  const name = createHash('sha256').update(`${feedSource}\n${folder}`).digest('hex').slice(0, 32);
+  const path = join(services.context.globalStorageUri.fsPath, 'plan-journals', `${name}.json`);
+  const file = fileJournalStore(path);
   return {
-    load: async () => {
-      const saved = services.context.globalState.get<unknown>(key);
-      return saved === undefined ? undefined : parseJournal(JSON.stringify(saved), 'the saved publish plan');
+    load: file.load,
+    save: async (journal: PlanJournal) => {
+      await mkdir(dirname(path), { recursive: true });
+      await file.save(journal);
     },
-    save: async (journal: PlanJournal) => services.context.globalState.update(key, journal),
-    clear: () => services.context.globalState.update(key, undefined),
+    clear: () => rm(path, { force: true }),
   };
 }
 
@@ -79,8 +89,8 @@ export async function publishFolderCommand(services: Services, target?: vscode.U
     client, packages, keyFor: (id) => (origin ? keysFor(services.keys.list(), origin, id)[0]?.label : undefined),
   }));
   // An earlier run of this folder to this feed that did not finish: its accepted pushes are kept
-  // in the global state (journal.ts), and the plan offers to resume after them.
-  const store = globalStateJournal(services, folder.fsPath, feed.source);
+  // in the extension's global storage (journal.ts), and the plan offers to resume after them.
+  const store = globalStorageJournal(services, folder.fsPath, feed.source);
   const earlier = await store.load();
   const { plan, resumed } = earlier ? await resumePlan(built, earlier) : { plan: built, resumed: 0 };
   const lines = describePlan(plan);
