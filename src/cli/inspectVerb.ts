@@ -36,6 +36,10 @@ function formatText(summary: InspectSummary): string {
 }
 
 export async function inspectVerb(args: string[], io: InspectIo): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    io.out(`${USAGE}\n`); // asked for: on stdout, exit 0
+    return 0;
+  }
   const json = args.includes('--json');
   const files = args.filter((arg) => !arg.startsWith('--'));
   const unknown = args.filter((arg) => arg.startsWith('--') && arg !== '--json');

@@ -23,6 +23,18 @@ import type { PreparedPackage } from '../core/publish/prepare';
 // `inspect` never loads the HTTP stack, the packer or the diff, so the CLI starts quickly.
 
 import { USAGE } from './usage';
+import { isLoopback } from '../core/publish/keySafety';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The package's version (dist/cli-main.js sits beside the package.json's folder, installed or built). */
+const CLI_VERSION: string = (() => {
+  try {
+    return String((JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')) as { version?: unknown }).version ?? 'unknown');
+  } catch {
+    return 'unknown';
+  }
+})();
 
 /** Trusted publishing from GitHub Actions: the nuget.org user, and where the exchange happens. */
 const TRUSTED_PUBLISHING_OPTIONS = ['--trusted-publishing', '--token-service', '--audience'] as const;
@@ -82,7 +94,8 @@ async function pack(args: string[]): Promise<number> {
     await makeFolder(output, 'NP1032', 'the output folder');
     const started = Date.now();
     const code = await new Promise<number>((done) => {
-      const child = spawn('dotnet', dotnetPackArgs({ project: input, configuration: options.get('--configuration'), outputDir: output, version: options.get('--version'), symbols: options.has('--symbols') }), { stdio: ['ignore', 'inherit', 'inherit'] });
+      // MSBuild's output goes to stderr: stdout carries only the package paths, one a line.
+      const child = spawn('dotnet', dotnetPackArgs({ project: input, configuration: options.get('--configuration'), outputDir: output, version: options.get('--version'), symbols: options.has('--symbols') }), { stdio: ['ignore', process.stderr, 'inherit'] });
       child.on('error', () => done(127));
       child.on('close', (status) => done(status ?? 1));
     });
@@ -138,6 +151,10 @@ function feedFrom(source: string, kind: string | undefined): Feed {
     throw new UsageError(`--kind ${resolvedKind} needs an http(s) URL as --source`);
   }
   const url = new URL(source);
+  // As in the editor: plain HTTP only to this machine (keys and packages are never sent unencrypted).
+  if (url.protocol === 'http:' && !isLoopback(url.hostname)) {
+    throw new NuGetPublisherError('NP2002', `${url.origin} uses plain HTTP; packages and keys go only over HTTPS (or to this machine).`, 'Use the feed\'s https:// URL.');
+  }
   if (url.username || url.password) {
     throw new NuGetPublisherError('NP3010', `The source URL ${displayUrl(source)} has credentials written into it; they are never sent that way (and would end up in logs and shell history).`, 'Remove them from the URL: pass the user name with --user and the password or key in NUGET_API_KEY (or --api-key-env NAME).');
   }
@@ -399,7 +416,8 @@ async function publishPlan(args: string[]): Promise<number> {
     }),
   });
   for (const result of results) {
-    out(`${result.entry.id} ${result.entry.version}: ${result.outcome}${result.message ? ` (${result.message})` : ''}\n`);
+    // An unreadable file has a name but no version: no stray space before the colon.
+    out(`${[result.entry.id, result.entry.version].filter(Boolean).join(' ')}: ${result.outcome}${result.message ? ` (${result.message})` : ''}\n`);
   }
   return results.some((result) => result.outcome === 'failed' || result.outcome === 'not-run') ? 2 : 0;
 }
@@ -441,6 +459,10 @@ export async function main(argv: string[]): Promise<number> {
       case 'unlist':
       case 'relist':
         return await listing(rest, command === 'relist');
+      case '--version':
+      case '-v':
+        out(`${CLI_VERSION}\n`);
+        return 0;
       case '--help':
       case '-h':
       case undefined:

@@ -61,7 +61,7 @@ describe('rule checks', () => {
     ['licenseUrl mismatch', `${BASIC_METADATA}<licenseUrl>https://example.com/license</licenseUrl>`, 'NP0037', 'error', /does not match/],
     ['license acceptance without license', `${BASIC_METADATA.replace('<license type="expression">MIT</license>', '')}<requireLicenseAcceptance>true</requireLicenseAcceptance>`, 'NP0038', 'error', /no license to accept/],
     ['license expression version', BASIC_METADATA.replace('type="expression"', 'type="expression" version="2.0.0"'), 'NP0039', 'warning', /version 2\.0\.0/],
-    ['iconUrl', `${BASIC_METADATA}<iconUrl>https://example.com/i.png</iconUrl>`, 'NP0040', 'warning', /deprecated/],
+    ['iconUrl without icon', `${BASIC_METADATA.replace('<icon>icon.png</icon>', '')}<iconUrl>https://example.com/i.png</iconUrl>`, 'NP0040', 'warning', /deprecated/],
     ['icon missing', BASIC_METADATA, 'NP0041', 'error', /icon file "icon\.png" is not in the package/, contents(['README.md', 'lib/netstandard2.0/a.dll'])],
     ['icon not png/jpg', BASIC_METADATA.replace('icon.png', 'icon.gif'), 'NP0042', 'error', /png, \.jpg/],
     ['icon too big', BASIC_METADATA, 'NP0043', 'error', /1 MB/, contents(CLEAN_FILES, { 'icon.png': 2 * 1024 * 1024 })],
@@ -96,6 +96,11 @@ describe('rule checks', () => {
       assert.equal(hasBlockingErrors([finding]), severity === 'error');
     });
   }
+
+  it('icon and iconUrl together (as Newtonsoft.Json 13.0.3 ships): no NP0040, as NuGet gives no NU5048 then', () => {
+    const diagnostics = check(`${BASIC_METADATA}<iconUrl>https://example.com/i.png</iconUrl>`);
+    assert.deepEqual(diagnostics.filter((diagnostic) => diagnostic.code === 'NP0040'), []);
+  });
 
   it('NP0081 unknown namespace', () => {
     const diagnostics = validatePackage(parseNuspecText(nuspecXml(BASIC_METADATA, { namespace: 'urn:other' })));

@@ -258,7 +258,9 @@ function hasEntry(contents: PackageContents, path: string): boolean {
 
 function checkIcon(parsed: ParsedNuspec, findings: Findings, contents?: PackageContents): void {
   const { icon, iconUrl } = parsed.nuspec.metadata;
-  if (iconUrl !== undefined) {
+  // As NuGet (NU5048): only an <iconUrl> without an <icon> is worth a warning; with both, clients
+  // that know <icon> use it and older ones fall back to the URL (Newtonsoft.Json 13.0.3 does this).
+  if (iconUrl !== undefined && icon === undefined) {
     findings.add('NP0040', 'warning', '<iconUrl> is deprecated and nuget.org no longer shows remote icons. Put a PNG/JPEG (≤ 1 MB) in the package and reference it with <icon>icon.png</icon>.', 'metadata/iconUrl');
   }
   if (icon === undefined) {

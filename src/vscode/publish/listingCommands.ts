@@ -15,6 +15,7 @@ import { chooseKey } from '../keys/keyCommands';
 import { notify, showError } from '../log';
 import { requireTrust } from '../pack/packCommon';
 import type { Services } from '../services';
+import { isNugetOrgHost } from '../../core/feeds/feed';
 import { confirmModal } from '../dialogs';
 
 export interface ListingArgs {
@@ -83,7 +84,7 @@ export async function setListedCommand(services: Services, listed: boolean, arg?
   // Always confirmed by the user, whoever ran the command (no argument skips it).
   const detail = listed
     ? `${id} ${shown} shows up in search again and becomes the default choice when it is the newest.`
-    : `${id} ${shown} disappears from search and from "latest" choices; projects that already use it can still restore it. The version can never be deleted or reused.`;
+    : `${id} ${shown} disappears from search and from "latest" choices; projects that already use it can still restore it.${feed.kind === 'nuget.org' || isNugetOrgHost(feed.source) ? ' On nuget.org the version can never be deleted or reused.' : ''}`;
   if ((await confirmModal('warning', `${verb} ${id} ${shown} on ${feed.name}?`, detail, verb)) !== verb) {
     return undefined;
   }

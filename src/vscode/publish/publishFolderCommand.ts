@@ -155,7 +155,7 @@ export async function publishFolderCommand(services: Services, target?: vscode.U
     await store.clear();
   }
   for (const result of results) {
-    services.log.info('plan', `${result.entry.id} ${result.entry.version}: ${result.outcome}${result.message ? ` (${result.message})` : ''}`);
+    services.log.info('plan', `${[result.entry.id, result.entry.version].filter(Boolean).join(' ')}: ${result.outcome}${result.message ? ` (${result.message})` : ''}`);
   }
   const published = results.filter((result) => result.outcome === 'published').length;
   const failed = results.filter((result) => result.outcome === 'failed');
