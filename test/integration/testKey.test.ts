@@ -40,6 +40,7 @@ describe('Test key against a gallery-style V3 server (nuget.org verify-key pair)
     server.requests.length = 0;
     const result = await testCredential(feed, { apiKey: GOOD });
     assert.equal(result.ok, undefined);
+    assert.equal(result.needsProbe, true, 'Test Key then asks for them, on any gallery-style feed (not only nuget.org)');
     assert.match(result.message, /package id and a version/);
     assert.equal(server.requests.length, 0);
   });

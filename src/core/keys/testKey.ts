@@ -20,6 +20,8 @@ export interface KeyCheck {
   /** true: the feed accepted it; false: refused; undefined: cannot be told without a push. */
   readonly ok: boolean | undefined;
   readonly message: string;
+  /** The feed checks keys only against a package it has (a gallery's verify-key): ask for an id and version, then check again. */
+  readonly needsProbe?: boolean;
 }
 
 async function send(url: string, method: 'GET' | 'POST', headers: Record<string, string>, keyOrigin: string, signal?: AbortSignal): Promise<{ status: number; text: string }> {
@@ -77,7 +79,7 @@ export async function testCredential(feed: Feed, credential: Credential, probe: 
   const gallery = publishUrl ? galleryApiBase(publishUrl) : undefined;
   if (gallery && credential.apiKey) {
     if (!probe.id || !probe.version) {
-      return { ok: undefined, message: `To check a ${feed.name} key, give a package id and a version it already has (the key must cover that id).` };
+      return { ok: undefined, needsProbe: true, message: `To check a ${feed.name} key, give a package id and a version it already has (the key must cover that id).` };
     }
     const path = `${encodeURIComponent(probe.id)}/${encodeURIComponent(probe.version)}`;
     // The index names where keys go: only the key's own origin or its listed pair (keySafety.ts).

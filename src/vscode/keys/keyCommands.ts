@@ -339,11 +339,24 @@ export async function testKey(services: Services, arg?: unknown): Promise<KeyChe
     }
     probe = { id, version };
   }
-  let result: KeyCheck;
-  try {
-    result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Testing "${record.label}" against ${feed.name}…` }, () => testCredential(feed, credentialFor(record, secret, presetFor(feed)), probe));
-  } catch (error) {
-    result = { ok: false, message: describeError(error) };
+  const check = async (): Promise<KeyCheck> => {
+    try {
+      return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Testing "${record.label}" against ${feed.name}…` }, () => testCredential(feed, credentialFor(record, secret, presetFor(feed)), probe));
+    } catch (error) {
+      return { ok: false, message: describeError(error) };
+    }
+  };
+  let result = await check();
+  // Any gallery-style V3 feed (not only nuget.org) checks a key only against a package it has:
+  // ask for one, as for nuget.org, and check again.
+  if (result.needsProbe && (!probe.id || !probe.version)) {
+    const id = probe.id ?? (await askProbeId(record));
+    const version = id ? probe.version ?? (await askProbeVersion(services, feed, record, id)) : undefined;
+    if (!id || !version) {
+      return undefined;
+    }
+    probe = { id, version };
+    result = await check();
   }
   await services.keys.update(record, { lastTest: { at: new Date().toISOString(), ok: result.ok, message: result.message } });
   services.log.info('keys', `test of "${record.label}" (${record.origin}): ${result.ok === undefined ? 'cannot tell' : result.ok ? 'ok' : 'refused'}: ${result.message}`);
