@@ -53,7 +53,8 @@ export async function showDiff(services: Services, olderPath: string, newerPath:
   const headline = diff.breaking.length
     ? `${newer.id} ${older.version} → ${newer.version}: ${diff.breaking.length} breaking change${diff.breaking.length === 1 ? '' : 's'}: ${diff.breaking.join(' ')}`
     : `${newer.id} ${older.version} → ${newer.version}: ${lines.length - 1} change${lines.length === 2 ? '' : 's'} (${diff.dependencies.length} dependencies, ${diff.files.length} files, ${diff.metadata.length} metadata fields).`;
-  void notify(services.log, diff.breaking.length ? 'warning' : 'info', headline, 'Show Log').then((choice) => choice && services.log.show());
+  // Which published version was chosen, and why, when the extension chose it.
+  void notify(services.log, diff.breaking.length ? 'warning' : 'info', `${headline}${olderLabel ? ` Compared with ${olderLabel}.` : ''}`, 'Show Log').then((choice) => choice && services.log.show());
   return diff;
 }
 
@@ -67,7 +68,8 @@ export async function compareWithPublished(services: Services, packagePath: stri
     void notify(services.log, 'info', `${feed.name} has no other version of ${target.id}: this is its first release there.`);
     return undefined;
   }
-  return showDiff(services, found.path, packagePath, `${found.version} (${feed.name})`);
+  services.log.info('diff', `comparing ${target.id} ${target.version} with ${found.version} on ${feed.name}: ${found.why}`);
+  return showDiff(services, found.path, packagePath, `${found.version} (${feed.name}: ${found.why})`);
 }
 
 function packageArg(arg: unknown): vscode.Uri | undefined {
