@@ -141,6 +141,16 @@ describe('the GitHub Actions workflow generator against actionlint and GitHub\'s
     assert.throws(() => publishWorkflow(options(['a.csproj'], { dotnetVersion: '8.0.x"\n  - run: x' })), (error: NuGetPublisherError) => error.code === 'NP2080');
   });
 
+  it('the SDK: the projects\' newest .NET, or the repository\'s global.json; both pass the tools', async () => {
+    const pinned = publishWorkflow(options(['src/A/A.csproj'], { globalJson: true }));
+    await validate(pinned);
+    assert.match(pinned, /^ {10}global-json-file: global\.json$/m);
+    assert.doesNotMatch(pinned, /dotnet-version/);
+    const net10 = publishWorkflow(options(['src/A/A.csproj'], { dotnetVersion: '10.0.x' }));
+    await validate(net10);
+    assert.match(net10, /^ {10}dotnet-version: '10\.0\.x'$/m);
+  });
+
   it('an environment name with quotes and YAML specials is written as data', async () => {
     const text = publishWorkflow(options(['a.csproj'], { environment: "it's: [prod] #1" }));
     await validate(text);

@@ -1,4 +1,4 @@
-/** Which published version a release is compared with (Compare with Published Version, Show Changes). */
+/** Which published version a release is compared with (Compare with Published Version, Show Changes); what Add Feed takes as a feed kind. */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
 import { chooseBaseline } from '../../src/core/diff/latestPublished';
@@ -22,5 +22,23 @@ describe('the baseline of a release diff', () => {
     assert.deepEqual(chooseBaseline(['3.0.0', '2.5.0'], '2.0.0'), { version: '2.5.0', why: 'the lowest version on the feed, which is higher: 2.0.0 would be a downgrade' });
     assert.equal(chooseBaseline(['2.0.0'], '2.0.0'), undefined);
     assert.equal(chooseBaseline([], '1.0.0'), undefined);
+  });
+});
+
+describe('a feed kind given to Add Feed', () => {
+  it('only a real feed kind counts: the Feeds view passes its focused row ({ kind: "feed" }), which is not one', async () => {
+    const { asFeedKind } = await import('../../src/core/feeds/feed');
+    assert.deepEqual(['nuget.org', 'v3', 'v2', 'folder', 'nuget-server'].map(asFeedKind), ['nuget.org', 'v3', 'v2', 'folder', 'nuget-server']);
+    assert.deepEqual(['feed', 'package', 'version', '', undefined, 3, { kind: 'v3' }].map(asFeedKind), [undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe('the SDK a generated workflow sets up', () => {
+  it('the newest .NET the projects target; .NET Framework, netstandard and old netcoreapp build with the 8.0 SDK', async () => {
+    const { dotnetVersionFor } = await import('../../src/core/ci/workflow');
+    assert.equal(dotnetVersionFor(['<Project><PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup></Project>']), '10.0.x');
+    assert.equal(dotnetVersionFor(['<TargetFrameworks>netstandard2.0;net9.0;net8.0-windows</TargetFrameworks>', '<TargetFramework>net8.0</TargetFramework>']), '9.0.x');
+    assert.equal(dotnetVersionFor(['<TargetFrameworks>net472;netstandard2.0;netcoreapp3.1</TargetFrameworks>']), '8.0.x');
+    assert.equal(dotnetVersionFor([]), '8.0.x');
   });
 });

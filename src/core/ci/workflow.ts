@@ -21,6 +21,8 @@ export interface WorkflowOptions {
   /** A GitHub Actions environment, when the policy should require one. */
   readonly environment?: string;
   readonly dotnetVersion?: string;
+  /** The repository pins its SDK in global.json: setup-dotnet reads it (global-json-file) instead of a version. */
+  readonly globalJson?: boolean;
 }
 
 export interface TrustedPublishingPolicy {
@@ -126,7 +128,7 @@ export function publishWorkflow(options: WorkflowOptions): string {
     '      - uses: actions/checkout@v4',
     '      - uses: actions/setup-dotnet@v4',
     '        with:',
-    `          dotnet-version: ${quoted(options.dotnetVersion ?? '8.0.x')}`,
+    options.globalJson ? '          global-json-file: global.json' : `          dotnet-version: ${quoted(options.dotnetVersion ?? '8.0.x')}`,
     '      - name: Pack',
     '        env:',
     ...options.packages.map((pkg, index) => `          ${packageVariable(index)}: ${quoted(pkg.path)}`),
@@ -144,6 +146,26 @@ export function publishWorkflow(options: WorkflowOptions): string {
     '',
   ];
   return lines.join('\n');
+}
+
+/**
+ * The SDK a workflow needs for these projects: the newest .NET of their TargetFramework(s)
+ * (net10.0 → 10.0.x; .NET Framework, netstandard and netcoreapp ≤ 3.1 build with the 8.0 SDK),
+ * so that a net9.0 or net10.0 project does not fail in CI with the 8.0 SDK.
+ */
+export function dotnetVersionFor(projectTexts: readonly string[]): string {
+  let newest = 8;
+  for (const text of projectTexts) {
+    for (const match of text.matchAll(/<TargetFrameworks?>([^<]*)<\/TargetFrameworks?>/gi)) {
+      for (const framework of match[1].split(';')) {
+        const net = /^\s*net(\d+)\.(\d+)/i.exec(framework);
+        if (net && Number(net[1]) >= 5) {
+          newest = Math.max(newest, Number(net[1]));
+        }
+      }
+    }
+  }
+  return `${newest}.0.x`;
 }
 
 /** owner/name of a GitHub remote URL (https, ssh or git@ form), or undefined. */

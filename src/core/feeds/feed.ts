@@ -39,6 +39,11 @@ export function folderPath(source: string): string {
 }
 
 /** The origin keys for this feed are bound to, or undefined for folder feeds. */
+/** A feed kind, or undefined for anything else (a tree row, a typo): never trusted as given. */
+export function asFeedKind(value: unknown): FeedKind | undefined {
+  return typeof value === 'string' && (FEED_KINDS as readonly string[]).includes(value) ? (value as FeedKind) : undefined;
+}
+
 export function feedOrigin(feed: Feed): string | undefined {
   return feed.kind === 'folder' ? undefined : new URL(feed.source).origin;
 }

@@ -105,7 +105,7 @@ export function presetFor(feed: Feed): KeyPreset {
   if (host.endsWith('myget.org')) {
     return { scheme: 'apikey', hint: 'MyGet: the API key from your feed\'s Feed Details page.', secretPrompt: 'Paste the MyGet API key', hasScopes: false };
   }
-  return { scheme: 'apikey', hint: 'The API key the server gave you (ProGet, Nexus, BaGet and most V3 servers send it as X-NuGet-ApiKey).', secretPrompt: 'Paste the API key', hasScopes: false };
+  return { scheme: 'apikey', hint: 'Store the API key the server gave you: ProGet, Nexus, BaGet and most V3 servers take it as X-NuGet-ApiKey.', secretPrompt: 'Paste the API key', hasScopes: false };
 }
 
 /** The credential a request carries for a key of this preset. */

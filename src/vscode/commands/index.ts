@@ -13,7 +13,7 @@ import { fsFailure } from '../../core/fsSafe';
 import type { Services } from '../services';
 import { packProject, type PackProjectArgs } from '../pack/packProject';
 import { packNuspecCommand, type PackNuspecArgs } from '../pack/packNuspecCommand';
-import { addFeed, importFeeds, removeFeed, type AddFeedArgs, type ImportArgs, setFeedOwners } from '../feeds/feedCommands';
+import { addFeed, importFeeds, removeFeed, type ImportArgs, setFeedOwners } from '../feeds/feedCommands';
 import { addKey, removeKey, replaceKey, testKey, type AddKeyArgs } from '../keys/keyCommands';
 import { setListedCommand } from '../publish/listingCommands';
 import { publishCommand, type PublishArgs } from '../publish/publishCommand';
@@ -89,7 +89,7 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
   },
   // From the palette, the Explorer and editor menus (a Uri), or scripted (Uri or undefined, then args).
   'nugetPublisher.publishPackage': (services) => (uri?: unknown, args?: unknown) => publishCommand(services, uri instanceof vscode.Uri ? uri : undefined, (args ?? {}) as PublishArgs),
-  'nugetPublisher.addFeed': (services) => (args?: unknown) => addFeed(services, (args ?? {}) as AddFeedArgs),
+  'nugetPublisher.addFeed': (services) => (args?: unknown) => addFeed(services, args),
   'nugetPublisher.importFeeds': (services) => (args?: unknown) => importFeeds(services, (args ?? {}) as ImportArgs),
   'nugetPublisher.removeFeed': (services) => (arg?: unknown) => removeFeed(services, arg),
   'nugetPublisher.setFeedOwners': (services) => (arg?: unknown) => setFeedOwners(services, arg),

@@ -4,7 +4,7 @@ import { homedir } from 'node:os';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeError, NuGetPublisherError } from '../../core/errors';
-import { guessKind, isUrlSource, parseFeedSetting, serviceIndexUrl, type Feed, type FeedKind } from '../../core/feeds/feed';
+import { asFeedKind, guessKind, isUrlSource, parseFeedSetting, serviceIndexUrl, type Feed, type FeedKind } from '../../core/feeds/feed';
 import { CONFIG_FILE_NAMES, configSearchFolders, readNuGetConfigs, type ConfigFile, type ConfigSource } from '../../core/feeds/nugetConfig';
 import { discover, hasResource } from '../../core/feeds/serviceIndex';
 import { isLoopback } from '../../core/publish/keySafety';
@@ -56,7 +56,15 @@ async function probe(feed: Feed): Promise<string | undefined> {
   }
 }
 
-export async function addFeed(services: Services, args: AddFeedArgs = {}): Promise<Feed | undefined> {
+export async function addFeed(services: Services, raw: unknown = {}): Promise<Feed | undefined> {
+  // From the Feeds view's "+" VS Code passes the focused tree row ({ kind: 'feed', … }): that is
+  // not a feed kind, so only the fields of AddFeedArgs that hold what they should are taken.
+  const given = (raw ?? {}) as Record<string, unknown>;
+  const args: AddFeedArgs = {
+    name: typeof given.name === 'string' ? given.name : undefined,
+    source: typeof given.source === 'string' ? given.source : undefined,
+    kind: asFeedKind(given.kind),
+  };
   let kind = args.kind;
   if (!kind && !args.source) {
     const picked = await vscode.window.showQuickPick([

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { gitHubRepository, NUGET_ORG_TRUSTED_PUBLISHING_PAGE, originUrl, otherTrustedWorkflows, publishWorkflow, trustedPublishingPolicy, WORKFLOW_FILE, type TrustedPublishingPolicy, type WorkflowOptions } from '../../core/ci/workflow';
+import { dotnetVersionFor, gitHubRepository, NUGET_ORG_TRUSTED_PUBLISHING_PAGE, originUrl, otherTrustedWorkflows, publishWorkflow, trustedPublishingPolicy, WORKFLOW_FILE, type TrustedPublishingPolicy, type WorkflowOptions } from '../../core/ci/workflow';
 import { notify } from '../log';
 import { confirmModal } from '../dialogs';
 import { openExternalSafely } from '../openExternal';
@@ -76,9 +76,14 @@ export async function setUpCiPublishing(services: Services, args: CiSetupArgs = 
   if (!mode) {
     return undefined;
   }
+  // The SDK: global.json when the repository pins one, else the newest .NET the projects target.
+  const read = (uri: vscode.Uri): Thenable<string> => vscode.workspace.fs.readFile(uri).then((bytes) => Buffer.from(bytes).toString('utf8'), () => '');
+  const globalJson = (await read(vscode.Uri.joinPath(folder.uri, 'global.json'))) !== '';
+  const projectTexts = await Promise.all(packages.filter((uri) => !/\.nuspec$/i.test(uri.path)).map(read));
   const options: WorkflowOptions = {
     packages: packages.map((uri) => ({ path: vscode.workspace.asRelativePath(uri, false).replace(/\\/g, '/') })),
     nugetUser: user, mode, fileName: WORKFLOW_FILE, environment: args.environment,
+    dotnetVersion: dotnetVersionFor(projectTexts), globalJson,
   };
   const workflows = vscode.Uri.joinPath(folder.uri, '.github', 'workflows');
   const target = vscode.Uri.joinPath(workflows, WORKFLOW_FILE);
