@@ -74,6 +74,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     context.subscriptions.push(
       keys.onDidChange(() => keys.list().length > 0 && markDone('keyStored')),
       onPublished.event(() => markDone('published')),
+      // The Feeds view shows what was just published (its package's versions are read again).
+      onPublished.event((report) => feedTree.refreshPackage(report.feed.name, report.id)),
       tracker.onDidChange(() => tracker.list().length > 0 && markDone('tracked')),
     );
     context.subscriptions.push(vscode.workspace.onDidChangeConfiguration((event) => {

@@ -74,10 +74,25 @@ export function notify<T extends string>(log: Log, level: 'info' | 'warning' | '
   return show(text, ...items) as Thenable<T | undefined>;
 }
 
-/** Shows a short error with a "Show Log" button; the details are already in the log. */
+/** Commands an error text may tell the user to run: its notification offers them as buttons. */
+const NAMED_COMMANDS: readonly (readonly [string, string])[] = [
+  ['NuGet: Replace Key', 'nugetPublisher.replaceKey'],
+  ['NuGet: Add Key', 'nugetPublisher.addKey'],
+  ['NuGet: Add Feed', 'nugetPublisher.addFeed'],
+  ['NuGet: Test Key', 'nugetPublisher.testKey'],
+];
+
+/**
+ * Shows a short error with a "Show Log" button (the details are already in the log), and a button
+ * for each command the text tells the user to run ("… use NuGet: Replace Key").
+ */
 export async function showError(log: Log, message: string): Promise<void> {
-  const choice = await notify(log, 'error', message, 'Show Log');
-  if (choice === 'Show Log') {
+  const named = NAMED_COMMANDS.filter(([title]) => message.includes(title));
+  const choice = await notify(log, 'error', message, ...named.map(([title]) => title.replace(/^NuGet: /, '')), 'Show Log');
+  const command = named.find(([title]) => title.replace(/^NuGet: /, '') === choice)?.[1];
+  if (command) {
+    await vscode.commands.executeCommand(command);
+  } else if (choice === 'Show Log') {
     log.show();
   }
 }
