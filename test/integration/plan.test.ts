@@ -114,7 +114,7 @@ describe('one publish preparation and one rule gate (CLI push and publish-plan)'
     const real = await cli(['publish-plan', folder, '--source', server.index], { NUGET_API_KEY: 'plan-key-456' });
     assert.equal(real.code, 2, 'the run exits non-zero: one file was not published');
     assert.match(real.stdout, /Readable\.One 1\.0\.0: published/);
-    assert.match(real.stdout, /Broken\.1\.0\.0\.nupkg : failed \(.+\)/);
+    assert.match(real.stdout, /Broken\.1\.0\.0\.nupkg: failed \(.+\)/);
     assert.deepEqual(server.requests.map((request) => request.method), ['PUT'], 'the readable package went out');
   });
 
