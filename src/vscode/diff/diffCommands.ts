@@ -37,7 +37,7 @@ function snapshotUri(path: string, label: string): vscode.Uri {
 }
 
 /** Opens the side-by-side diff of two package files and reports the summary. */
-export async function showDiff(services: Services, olderPath: string, newerPath: string, olderLabel?: string): Promise<PackageDiff> {
+export async function showDiff(services: Services, olderPath: string, newerPath: string, olderLabel?: string, chosenBecause?: string): Promise<PackageDiff> {
   const [older, newer] = [await snapshot(olderPath), await snapshot(newerPath)];
   const diff = diffPackages(older, newer);
   if (NP_TEST_HOOKS) {
@@ -54,7 +54,7 @@ export async function showDiff(services: Services, olderPath: string, newerPath:
     ? `${newer.id} ${older.version} → ${newer.version}: ${diff.breaking.length} breaking change${diff.breaking.length === 1 ? '' : 's'}: ${diff.breaking.join(' ')}`
     : `${newer.id} ${older.version} → ${newer.version}: ${lines.length - 1} change${lines.length === 2 ? '' : 's'} (${diff.dependencies.length} dependencies, ${diff.files.length} files, ${diff.metadata.length} metadata fields).`;
   // Which published version was chosen, and why, when the extension chose it.
-  void notify(services.log, diff.breaking.length ? 'warning' : 'info', `${headline}${olderLabel ? ` Compared with ${olderLabel}.` : ''}`, 'Show Log').then((choice) => choice && services.log.show());
+  void notify(services.log, diff.breaking.length ? 'warning' : 'info', `${headline}${chosenBecause ? ` Compared with ${older.version}: ${chosenBecause}.` : ''}`, 'Show Log').then((choice) => choice && services.log.show());
   return diff;
 }
 
@@ -69,7 +69,7 @@ export async function compareWithPublished(services: Services, packagePath: stri
     return undefined;
   }
   services.log.info('diff', `comparing ${target.id} ${target.version} with ${found.version} on ${feed.name}: ${found.why}`);
-  return showDiff(services, found.path, packagePath, `${found.version} (${feed.name}: ${found.why})`);
+  return showDiff(services, found.path, packagePath, `${found.version} (${feed.name})`, found.why);
 }
 
 function packageArg(arg: unknown): vscode.Uri | undefined {
