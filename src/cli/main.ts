@@ -232,7 +232,7 @@ async function pushCredential(feed: Feed, options: Map<string, string>): Promise
 }
 
 /** Workflow command data as @actions/core escapes it (toCommandValue + escapeData). */
-export function escapeCommandData(value: string): string {
+function escapeCommandData(value: string): string {
   return value.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 

@@ -110,7 +110,7 @@ export async function publishPlanEntry(entry: PlanEntry, context: EntryContext):
           return 'already there, identical';
         }
         if (copy.verdict === 'different') {
-          throw new NuGetPublisherError('NP5020', `${context.feed.name} already has ${entry.id} ${entry.version}, but a different file: ours has SHA-512 ${copy.ours}, the feed's ${copy.theirs}.`, 'This version was pushed from another build; bump the version and pack again.');
+          throw anotherFile(context, entry, copy);
         }
       }
       throw error;
@@ -123,7 +123,7 @@ export async function publishPlanEntry(entry: PlanEntry, context: EntryContext):
       const copy = context.client ? await compareWithFeed(context.client, entry.id, entry.version, entry.path, context.signal) : { verdict: 'unknown' as const, reason: 'this feed cannot be read to compare the copies' };
       if (report.outcome === 'landed-on-earlier-try') {
         if (copy.verdict === 'different') {
-          throw new NuGetPublisherError('NP5020', `${context.feed.name} has ${entry.id} ${entry.version} after a retry, but a different file: ours has SHA-512 ${copy.ours}, the feed's ${copy.theirs}.`, 'Another build pushed this version; bump the version and pack again.');
+          throw anotherFile(context, entry, copy);
         }
         await journal(entry, context);
         return copy.verdict === 'identical' ? 'already there, identical (an earlier try landed)' : 'landed on an earlier try';
@@ -134,6 +134,11 @@ export async function publishPlanEntry(entry: PlanEntry, context: EntryContext):
     await journal(entry, context);
     return report.outcome;
   }
+}
+
+/** NP5020: the feed holds this version, but from another file (both hashes named). */
+function anotherFile(context: EntryContext, entry: PlanEntry, copy: Extract<FeedCopy, { verdict: 'different' }>): NuGetPublisherError {
+  return new NuGetPublisherError('NP5020', `${context.feed.name} already has ${entry.id} ${entry.version}, but a different file: ours has SHA-512 ${copy.ours}, the feed's ${copy.theirs}.`, 'This version was pushed from another build; bump the version and pack again.');
 }
 
 async function journal(entry: PlanEntry, context: EntryContext): Promise<void> {

@@ -8,8 +8,7 @@ import { NuGetPublisherError } from '../errors';
 import { folderPath, isNugetOrgHost, NUGET_ORG_SYMBOL_PUSH, nugetServerBase, serviceIndexUrl, v2PushUrl, type Feed } from '../feeds/feed';
 import { pushToFolder } from '../feeds/folderFeed';
 import { discover, hasResource, resourceUrl, type ServiceIndex } from '../feeds/serviceIndex';
-import { flatVersions, sameVersion } from '../feeds/feedReads';
-import { ConditionalFetcher } from '../track/conditionalFetch';
+import { FeedClient } from '../feeds/feedClient';
 import { authorizationOf, type Credential } from '../keys/keys';
 import { publishToNugetServer } from './nugetServerPublish';
 import { endpointKeyOrigin } from './keySafety';
@@ -117,11 +116,9 @@ export async function publish(options: PublishOptions): Promise<PublishReport> {
     }
     // A 404 from the symbol server may mean "not indexed yet" or "no such package": where the feed
     // can be read, ask it, so that a missing package is named at once instead of after the retries.
+    // The feed client reads with the credentials for the feed's own origin only.
     const packageOnFeed = where.index && hasResource(where.index, 'packageBase')
-      ? async (): Promise<boolean | undefined> => {
-        const fetcher = new ConditionalFetcher(authorization ? (origin) => (origin === keyOrigin ? authorization : undefined) : undefined);
-        return (await flatVersions(fetcher, where.index!, identity.id, options.signal).catch(() => undefined))?.some((candidate) => sameVersion(candidate, identity.version));
-      }
+      ? (): Promise<boolean | undefined> => new FeedClient(feed, authorization ? () => authorization : undefined).hasVersion(identity.id, identity.version, options.signal).catch(() => undefined)
       : undefined;
     const symbols = await pushSymbols(options, { ...common, keyOrigin: endpointKeyOrigin(where.symbols, keyOrigin) }, where.symbols, options.packagePath, identity, report('symbols'), packageOnFeed);
     return { ...identity, feed, outcome: 'symbols-only', warnings: symbols.warnings, notes: symbols.notes, symbols: symbols.result };
