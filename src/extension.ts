@@ -1,5 +1,8 @@
 /** activate(): wires the services and registers everything; nothing else. */
+import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { useHealthReader } from './core/health';
+import { healthInWorker } from './core/healthWorkerClient';
 import { removeTempsNow } from './core/tempFiles';
 import { registerCommands, commandFactories } from './vscode/commands/index';
 import { readSettings, watchSettings } from './vscode/config';
@@ -43,6 +46,8 @@ export interface ExtensionApi {
   readonly liveWebviews: () => number;
   /** Every confirmation, password box and pick-many question asked (dialogs.ts), newest last. */
   readonly askedQuestions: readonly Question[];
+  /** The thread that answered the last package health read (0 would be the extension host's). */
+  healthThreadId(): number | undefined;
   /** Answers those questions in the tests (the shipped bundle has no such door). */
   readonly answerQuestionsWith: (answerer: TestAnswerer | undefined) => void;
 }
@@ -63,6 +68,10 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const feedTree = new FeedTreeProvider(keys);
     context.subscriptions.push(tracker, feedTree, vscode.window.createTreeView('nugetPublisher.feeds', { treeDataProvider: feedTree, showCollapseAll: true }));
     const services: Services = { context, log, packageProblems, keys, onPublished, tracker, feedTree };
+    // Package health (PDBs inflated, hashed and walked) is read on a worker thread, not the host's.
+    const healthReader = healthInWorker(join(context.extensionPath, 'dist', 'healthWorker.js'));
+    useHealthReader(healthReader);
+    context.subscriptions.push({ dispose: () => { useHealthReader(undefined); void healthReader.dispose(); } });
     readFeeds(log); // reports unusable feed entries once, in the log
     initWalkthrough(context);
     if (readFeeds().feeds.some((feed) => feed.kind !== 'nuget.org')) {
@@ -101,7 +110,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     log.info('activate', `activated in ${(performance.now() - started).toFixed(1)} ms`);
     void openWalkthroughOnFirstRun(context, readSettings().openWalkthroughOnFirstRun).catch((error: unknown) => log.warn('activate', `could not open the walkthrough: ${String(error)}`));
     // The API exists for the extension-host tests only: the shipped bundle has none of it.
-    return NP_TEST_HOOKS ? { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services), shownDiffs, liveWebviews: () => liveInspectorPanels.size + (KeysPanel.isOpen() ? 1 : 0), askedQuestions, answerQuestionsWith } : undefined;
+    return NP_TEST_HOOKS ? { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services), shownDiffs, liveWebviews: () => liveInspectorPanels.size + (KeysPanel.isOpen() ? 1 : 0), askedQuestions, answerQuestionsWith, healthThreadId: () => healthReader.lastThreadId() } : undefined;
   } catch (error) {
     // VS Code does not show activation errors: log them and tell the user.
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);

@@ -14,6 +14,8 @@ export interface InspectIo {
 /** One untrusted field on one line (an entry name, an id, a description). */
 const field = (text: string): string => escapeControl(text);
 
+const yesNo = (value: boolean): string => (value ? 'yes' : 'no');
+
 function formatText(summary: InspectSummary): string {
   const lines = [
     `${field(summary.id)} ${field(summary.version)}${summary.normalizedVersion && summary.normalizedVersion !== summary.version ? ` (normalized ${field(summary.normalizedVersion)})` : ''}`,
@@ -29,6 +31,8 @@ function formatText(summary: InspectSummary): string {
     ...summary.files.map((file) => `  ${field(file)}`),
     `signatures (${summary.signatures.length === 0 ? 'unsigned' : `content ${summary.signedContent}`}):`,
     ...summary.signatures.map((signature) => `  ${signature.type}: ${field(signature.subject)} (SHA-256 ${signature.sha256}, valid ${signature.validFrom.slice(0, 10)} to ${signature.validTo.slice(0, 10)}${signature.timestamp ? `, timestamped ${signature.timestamp}` : ', no timestamp'})`),
+    `health (${summary.health.length} assembl${summary.health.length === 1 ? 'y' : 'ies'}):`,
+    ...summary.health.map((entry) => `  ${field(entry.file)}: symbols ${entry.pdb}${entry.pdbMatches === false ? ' (from another build)' : entry.portable === false ? ' (Windows PDB)' : ''}, Source Link ${yesNo(entry.sourceLink)}, deterministic ${yesNo(entry.deterministic)}, compiler flags ${yesNo(entry.compilerFlags)}`),
     `diagnostics (${summary.diagnostics.length}):`,
     ...summary.diagnostics.map((diagnostic) => `  ${diagnostic.severity} ${diagnostic.code}: ${field(diagnostic.message)}`),
   ];

@@ -2,7 +2,10 @@
  * One call that opens a package, checks it and summarizes it: used by the CLI (`inspect --json`)
  * and by the VS Code inspector. The summary is plain data (JSON-safe).
  */
-import { openPackage, type OpenedPackage } from './nupkg/package';
+import { readHealth } from './health';
+import type { AssemblyHealth } from './nupkg/packageHealth';
+import { openPackage, toEntryName, type OpenedPackage } from './nupkg/package';
+import { checkReadme } from './validate/readmeRules';
 import { readPackageSignature, type SignatureReport } from './nupkg/packageSignature';
 import type { SignatureInfo } from './nupkg/signatureTypes';
 import { sortDiagnostics, type Diagnostic } from './validate/diagnostic';
@@ -23,12 +26,27 @@ export interface InspectSummary {
   readonly signatures: readonly SignatureInfo[];
   /** Whether the package is still what was signed ("unsigned" without a signature). */
   readonly signedContent: SignatureReport['content'];
+  /** Per assembly: symbols, Source Link, deterministic, compiler flags (packageHealth.ts). */
+  readonly health: readonly Omit<AssemblyHealth, 'notes'>[];
 }
 
 export interface Inspection {
   readonly pkg: OpenedPackage;
   readonly diagnostics: readonly Diagnostic[];
   readonly signature: SignatureReport;
+  readonly health: readonly AssemblyHealth[];
+}
+
+export { symbolsPathFor } from './health';
+
+/** The readme's findings as nuget.org shows it (NP0054/NP0055). */
+async function readmeFindings(pkg: OpenedPackage): Promise<Diagnostic[]> {
+  const readme = pkg.nuspec.nuspec.metadata.readme;
+  if (readme === undefined || !pkg.hasFile(toEntryName(readme))) {
+    return [];
+  }
+  const bytes = await pkg.readFile(toEntryName(readme), 1024 * 1024).catch(() => undefined);
+  return bytes ? checkReadme(new TextDecoder('utf-8').decode(bytes)) : [];
 }
 
 /** Opens and checks a package; the caller closes `pkg`. Throws PackageReadError for unreadable files. */
@@ -36,15 +54,16 @@ export async function inspectPackageFile(path: string): Promise<Inspection> {
   const pkg = await openPackage(path);
   try {
     const signature = await readPackageSignature(pkg);
-    const diagnostics = sortDiagnostics([...validatePackage(pkg.nuspec, { kind: pkg.kind, fileSize: pkg.fileSize, files: pkg.files }), ...signature.diagnostics]);
-    return { pkg, diagnostics, signature };
+    const { health, diagnostics: healthFindings } = await readHealth(pkg);
+    const diagnostics = sortDiagnostics([...validatePackage(pkg.nuspec, { kind: pkg.kind, fileSize: pkg.fileSize, files: pkg.files }), ...signature.diagnostics, ...(await readmeFindings(pkg)), ...healthFindings]);
+    return { pkg, diagnostics, signature, health };
   } catch (error) {
     await pkg.close();
     throw error;
   }
 }
 
-export function summarize({ pkg, diagnostics, signature }: Inspection): InspectSummary {
+export function summarize({ pkg, diagnostics, signature, health }: Inspection): InspectSummary {
   const m = pkg.nuspec.nuspec.metadata;
   const version = parseVersion(m.version);
   const license = m.license ? { type: m.license.type, value: m.license.value } : m.licenseUrl !== undefined ? { type: 'url', value: m.licenseUrl } : null;
@@ -63,5 +82,6 @@ export function summarize({ pkg, diagnostics, signature }: Inspection): InspectS
     diagnostics: diagnostics.map(({ code, severity, message }) => ({ code, severity, message })),
     signatures: signature.signatures,
     signedContent: signature.content,
+    health: health.map(({ notes: _notes, ...facts }) => facts),
   };
 }

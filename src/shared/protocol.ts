@@ -63,6 +63,21 @@ export interface InspectorModel {
   readonly verification?: InspectorVerification;
   /** What each .dll in lib/, ref/ and runtimes/ says about itself. */
   readonly assemblies?: readonly InspectorAssembly[];
+  /** Symbols, Source Link, deterministic build and compiler flags per assembly (core/nupkg/packageHealth.ts). */
+  readonly health?: readonly InspectorHealth[];
+}
+
+export interface InspectorHealth {
+  readonly file: string;
+  readonly pdb: 'embedded' | 'package' | 'snupkg' | 'none';
+  readonly pdbMatches: boolean | null;
+  readonly portable: boolean | null;
+  readonly sourceLink: boolean;
+  readonly deterministic: boolean;
+  readonly compilerFlags: boolean;
+  readonly embeddedSources: number;
+  /** Why each ✗, with its fix. */
+  readonly notes: readonly string[];
 }
 
 export interface InspectorAssembly {

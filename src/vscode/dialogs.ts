@@ -17,6 +17,8 @@ export interface Question {
   readonly message: string;
   /** The buttons of a confirmation, or the labels of a pick-many list. */
   readonly items: readonly string[];
+  /** A confirmation's detail text, when it has one. */
+  readonly detail?: string;
 }
 
 /** Test build only: answers a question, or returns NOT_ANSWERED to let it reach the real UI. */
@@ -51,7 +53,7 @@ function answeredInTest(question: Question): { value: string | readonly string[]
 /** A modal confirmation: the chosen button, or undefined when dismissed. */
 export async function confirmModal<T extends string>(level: 'info' | 'warning', message: string, detail: string | undefined, ...items: T[]): Promise<T | undefined> {
   recordShown('prompt', message);
-  const test = answeredInTest({ kind: 'confirm', message, items });
+  const test = answeredInTest({ kind: 'confirm', message, items, ...(detail !== undefined ? { detail } : {}) });
   if (test) {
     const value = test.value;
     return typeof value === 'string' && (items as string[]).includes(value) ? (value as T) : undefined;

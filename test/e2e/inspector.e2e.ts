@@ -35,6 +35,12 @@ export async function inspectorFeature({ page, steps, workspace }: E2EContext): 
     await expectText(signatures.locator('.signature[data-type="author"]'), /CN=Json\.NET \(\.NET Foundation\).*A3AF7AF11EBB8EF729D2D91548509717E7E0FF55A129ABC3AEAA8A6940267641/s);
     await expectText(signatures.locator('.signature[data-type="repository"]'), /NuGet\.org Repository by Microsoft.*https:\/\/api\.nuget\.org\/v3\/index\.json.*jamesnk, newtonsoft/s);
     await expectText(view.locator('#assemblies'), /Newtonsoft\.Json\s*12\.0\.0\.0/);
+    // Health: its PDBs are in the package, with Source Link; no compilation options were recorded then.
+    const health = view.locator('#health tr[data-path="lib/net45/Newtonsoft.Json.dll"]');
+    await health.scrollIntoViewIfNeeded();
+    await expectText(health, /✓ in the package\s*✓ yes\s*✓ yes\s*✗ no/);
+    await expectText(view.locator('#health-section .health-notes'), /No compiler flags in the PDB/);
+    await page.screenshot({ path: join(ARTIFACTS, 'inspector-health.png') });
     await view.locator('#section-signatures').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'inspector-signatures.png') });
   });

@@ -60,7 +60,7 @@ function reader(): string[] {
   const source = join(REPO_ROOT, 'test', 'fidelity', 'NuGetReader');
   const output = join(REPO_ROOT, 'out', 'fidelity', 'reader');
   const stamp = join(output, 'sources.stamp');
-  const sources = ['NuGetReader.csproj', 'Program.cs'].map((name) => readFileSync(join(source, name), 'utf8')).join('\n');
+  const sources = ['NuGetReader.csproj', 'Program.cs', 'Health.cs'].map((name) => readFileSync(join(source, name), 'utf8')).join('\n');
   if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== sources) {
     execFileSync('dotnet', ['build', join(source, 'NuGetReader.csproj'), '-c', 'Release', '-o', output, '-p:BaseIntermediateOutputPath=' + join(REPO_ROOT, 'out', 'fidelity', 'obj') + '/'], { env: dotnetEnv(join(cacheFolder(), 'corpus', 'packages')), stdio: 'pipe', timeout: 300_000 });
     writeFileSync(stamp, sources);
@@ -96,6 +96,27 @@ export function metadataReading(paths: readonly string[]): Map<string, { path: s
   const out = execFileSync(command, [...args, '--assemblies'], { input: paths.join('\n'), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
   return new Map(out.trim().split('\n').map((line) => {
     const parsed = JSON.parse(line) as { path: string; assembly: boolean };
+    return [parsed.path, parsed];
+  }));
+}
+
+export interface OracleHealth {
+  readonly file: string;
+  readonly pdb: string;
+  readonly pdbMatches: boolean | null;
+  readonly portable: boolean | null;
+  readonly sourceLink: boolean;
+  readonly deterministic: boolean;
+  readonly compilerFlags: boolean;
+  readonly embeddedSources: number;
+}
+
+/** Package health as System.Reflection.Metadata reads it (NuGetReader/Health.cs), by package path. */
+export function healthReading(pairs: readonly { nupkg: string; snupkg?: string }[]): Map<string, { path: string; health?: OracleHealth[]; error?: string }> {
+  const [command, ...args] = reader();
+  const out = execFileSync(command, [...args, '--health'], { input: pairs.map(({ nupkg, snupkg }) => `${nupkg}\t${snupkg ?? ''}`).join('\n'), encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, timeout: 300_000 });
+  return new Map(out.trim().split('\n').map((line) => {
+    const parsed = JSON.parse(line) as { path: string; health?: OracleHealth[]; error?: string };
     return [parsed.path, parsed];
   }));
 }

@@ -45,10 +45,11 @@ describe('packages made by dotnet pack', () => {
     }
   });
 
-  it('finds only the SemVer2 note on a well-formed dotnet package and builds the inspector model', async () => {
+  it('finds only the SemVer2 note and the no-symbols note on a well-formed dotnet package and builds the inspector model', async () => {
     const inspection = await inspectPackageFile(fixtures.utils);
     try {
-      assert.deepEqual(inspection.diagnostics.map((d) => d.code), ['NP0014']);
+      // Contoso.Utils is packed without symbols (no IncludeSymbols, no embedded PDB): NP0100 says so.
+      assert.deepEqual(inspection.diagnostics.map((d) => d.code), ['NP0014', 'NP0100']);
       const model = await buildInspectorModel(inspection, 1024 * 1024);
       assert.match(model.iconDataUri ?? '', /^data:image\/png;base64,/);
       assert.match(model.readmeMarkdown ?? '', /# Contoso\.Utils/);
@@ -85,7 +86,7 @@ describe('packages made by dotnet pack', () => {
     const result = runCli(['inspect', fixtures.utils, '--json']);
     assert.equal(result.status, 0, result.stderr);
     const json = JSON.parse(result.stdout) as InspectSummary;
-    assert.deepEqual(Object.keys(json), ['id', 'version', 'normalizedVersion', 'authors', 'description', 'license', 'dependencyGroups', 'files', 'diagnostics', 'signatures', 'signedContent']);
+    assert.deepEqual(Object.keys(json), ['id', 'version', 'normalizedVersion', 'authors', 'description', 'license', 'dependencyGroups', 'files', 'diagnostics', 'signatures', 'signedContent', 'health']);
     assert.deepEqual([json.signatures, json.signedContent], [[], 'unsigned'], 'dotnet pack does not sign');
     assert.equal(json.id, 'Contoso.Utils');
     assert.equal(json.version, '1.2.3-beta.1+build.5');
@@ -94,7 +95,8 @@ describe('packages made by dotnet pack', () => {
     assert.deepEqual(json.dependencyGroups[0].dependencies, [{ id: 'Contoso.Core', range: '2.0.0' }]);
     assert.ok(json.files.includes('Contoso.Utils.nuspec'));
     assert.ok(json.files.some((file) => /^lib\/net\d+\.0\/Contoso\.Utils\.dll$/.test(file)));
-    assert.deepEqual(json.diagnostics.map((d) => [d.code, d.severity]), [['NP0014', 'info']]);
+    assert.deepEqual(json.diagnostics.map((d) => [d.code, d.severity]), [['NP0014', 'info'], ['NP0100', 'info']]);
+    assert.deepEqual(json.health.map(({ file, pdb }) => ({ file, pdb })), [{ file: json.files.find((file) => file.endsWith('Contoso.Utils.dll')), pdb: 'none' }]);
     const text = runCli(['inspect', fixtures.utils]);
     assert.equal(text.status, 0);
     assert.match(text.stdout, /^Contoso\.Utils 1\.2\.3-beta\.1\+build\.5/);

@@ -17,7 +17,8 @@ import { dotnetEnv } from '../helpers/dotnetFixtures';
 import { depPackage, nugetExe, readOnlyFolder, tokensPackage } from '../helpers/packFixtures';
 import { parseFramework } from '../../src/core/frameworks';
 import { describeRange, parseVersionRange } from '../../src/core/version';
-import { entryNames } from '../helpers/zipEntries';
+import { entryBytes, entryNames } from '../helpers/zipEntries';
+import { healthFixtures } from '../helpers/healthFixtures';
 import { tempDir } from '../helpers/temp';
 
 const PROPS = { id: 'Contoso.Tokens', version: '1.0.0', author: 'Jane & John' };
@@ -160,8 +161,11 @@ describe('native nuspec packing', () => {
   it('writes a .snupkg with the .pdb files when symbols are requested', async () => {
     const root = tempDir();
     mkdirSync(join(root, 'bin'));
-    writeFileSync(join(root, 'bin', 'A.dll'), Buffer.alloc(300, 1));
-    writeFileSync(join(root, 'bin', 'A.pdb'), Buffer.alloc(300, 2));
+    // A real assembly and its portable PDB (built by dotnet pack in the health cases), so the
+    // symbol package passes nuget.org's symbol validation as well as the packaging rules.
+    const built = healthFixtures().Good;
+    writeFileSync(join(root, 'bin', 'A.dll'), await entryBytes(built.nupkg, 'lib/net10.0/Good.dll'));
+    writeFileSync(join(root, 'bin', 'A.pdb'), await entryBytes(built.snupkg!, 'lib/net10.0/Good.pdb'));
     writeFileSync(join(root, 'A.nuspec'), '<package><metadata><id>A.Sym</id><version>1.0.0</version><authors>a</authors><description>d</description><license type="expression">MIT</license></metadata><files><file src="bin/*.*" target="lib/net8.0" /></files></package>');
     const result = await packNuspec({ nuspecPath: join(root, 'A.nuspec'), symbols: true });
     assert.ok(result.symbolsPath?.endsWith('A.Sym.1.0.0.snupkg'));
@@ -174,6 +178,14 @@ describe('native nuspec packing', () => {
       assert.deepEqual(symbols.diagnostics.filter((d) => d.severity === 'error'), []);
     } finally {
       await symbols.pkg.close();
+    }
+    // Checked beside its package, as nuget.org checks it: the PDB matches A.dll.
+    const pair = await inspectPackageFile(result.packagePath);
+    try {
+      assert.deepEqual(pair.diagnostics.filter((d) => d.severity === 'error'), []);
+      assert.deepEqual(pair.health.map(({ file, pdb, pdbMatches }) => ({ file, pdb, pdbMatches })), [{ file: 'lib/net8.0/A.dll', pdb: 'snupkg', pdbMatches: true }]);
+    } finally {
+      await pair.pkg.close();
     }
   });
 

@@ -12,6 +12,7 @@ import type { ExtensionApi } from '../../src/extension';
 import type { KeyRecord } from '../../src/core/keys/keys';
 import type { PublishReport } from '../../src/core/publish/publish';
 import { BASIC_METADATA, nuspecXml, samplePackage } from '../helpers/rawZip';
+import { healthFixtures } from '../helpers/healthFixtures';
 import { startNugetServer, type NugetServer } from '../servers/nugetServer';
 import { startV3Server, type V3Server } from '../servers/v3Server';
 import { answerWith, CONFIRM, dismissEverything, EXTENSION_ID, waitFor, workspaceFile } from './helpers';
@@ -101,6 +102,18 @@ suite('Publishing in a real VS Code', () => {
     assert.ok(messagesSince(mark).some((message) => /^error: Publishing Contoso\.Core 2\.0\.0 to Local failed\. NP2409: .*already has contoso\.core 2\.0\.0.*skip-duplicate/.test(message)), messagesSince(mark).join('\n'));
     const skipped = await publish(workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Local', skipDuplicate: true });
     assert.equal(skipped?.outcome, 'skipped-duplicate');
+  });
+
+  test('the confirmation lists the package health findings (a package built without symbols: NP0100)', async function () {
+    this.timeout(120_000);
+    const built = healthFixtures().None.nupkg;
+    const mark = api.askedQuestions.length;
+    const report = await publish(vscode.Uri.file(built), { feed: 'Local' });
+    assert.equal(report?.outcome, 'created');
+    const asked = api.askedQuestions.slice(mark).find((question) => question.message === 'Publish Health.None 1.0.0 to Local?');
+    // Health was read on the worker thread, not the extension host's (thread 0).
+    assert.ok((api.healthThreadId() ?? 0) > 0, `health read on thread ${api.healthThreadId()}`);
+    assert.match(asked?.detail ?? '', /\nPackage health:\n• NP0100: lib\/net10\.0\/None\.dll has no symbols.*<DebugType>embedded<\/DebugType>/, JSON.stringify(asked));
   });
 
   test('publishes to the real nuget-server with the stored Basic credentials, then reads it back', async function () {

@@ -9,7 +9,7 @@ import '@vscode-elements/elements/dist/vscode-tree-item/index.js';
 import { isToWebview, type InspectorModel, type ToWebview } from '../../src/shared/protocol';
 import { h } from '../dom';
 import { vscodeApi } from '../vscodeApi';
-import { renderAssemblies, renderDependencies, renderFileTree, renderMetadata, renderSignatures, setOpenEntryHandler } from './sections';
+import { healthSummary, renderAssemblies, renderDependencies, renderFileTree, renderHealth, renderMetadata, renderSignatures, setOpenEntryHandler } from './sections';
 import { renderMarkdown } from './markdown';
 
 interface State {
@@ -104,6 +104,7 @@ function renderModel(model: InspectorModel): void {
     section('Dependencies', 'section-dependencies', renderDependencies(model)),
     section('Files', 'section-files', renderFileTree(model), `${model.files.length} files`),
     section('Assemblies', 'section-assemblies', renderAssemblies(model), `${model.assemblies?.length ?? 0}`),
+    section('Health', 'section-health', renderHealth(model), healthSummary(model)),
     section('Signatures', 'section-signatures', renderSignatures(model, [
       button('Verify Signature', 'verified', () => api.postMessage({ type: 'verify' })),
       button('Sign Package…', 'key', () => api.postMessage({ type: 'sign' })),

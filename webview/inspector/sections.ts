@@ -1,5 +1,5 @@
 /** Inspector sections: metadata table, dependency groups, file tree. */
-import type { InspectorFile, InspectorModel } from '../../src/shared/protocol';
+import type { InspectorFile, InspectorHealth, InspectorModel } from '../../src/shared/protocol';
 import { describeRange, parseVersionRange } from '../../src/core/version';
 import { parseFramework } from '../../src/core/frameworks';
 import { formatBytes, h } from '../dom';
@@ -213,4 +213,47 @@ export function renderAssemblies(model: InspectorModel): HTMLElement {
   }
   return h('table', { class: 'metadata', id: 'assemblies' },
     h('thead', {}, h('tr', {}, h('th', {}, 'File'), h('th', {}, 'Assembly'), h('th', {}, 'Version'), h('th', {}, 'Target framework'), h('th', {}, 'Kind'))), body);
+}
+
+const PDB_WORDS: Record<InspectorHealth['pdb'], string> = { embedded: 'embedded', package: 'in the package', snupkg: '.snupkg beside it', none: 'none' };
+
+/** One yes/no cell: a word (not only a mark) so it reads the same in every theme and to a screen reader. */
+function verdict(ok: boolean, yes = 'yes', no = 'no'): HTMLElement {
+  return h('span', { class: ok ? 'sev-ok' : 'sev-warning' }, `${ok ? '✓' : '✗'} ${ok ? yes : no}`);
+}
+
+/**
+ * Package health per assembly (NuGet Package Explorer's health panel): where its symbols are,
+ * Source Link, deterministic build, compiler flags; each ✗ explained with its fix under the table.
+ */
+export function renderHealth(model: InspectorModel): HTMLElement {
+  const health = model.health ?? [];
+  if (health.length === 0) {
+    return h('p', { class: 'muted', id: 'health' }, model.kind === 'snupkg' ? 'A symbol package: its PDBs are checked against the .nupkg beside it (see Checks).' : 'No .NET assemblies in lib/, ref/, runtimes/ or tools/.');
+  }
+  const body = h('tbody');
+  const notes = h('ul', { class: 'health-notes' });
+  for (const entry of health) {
+    const symbols = entry.pdb === 'none' ? verdict(false, '', 'none')
+      : entry.pdbMatches === false ? verdict(false, '', `${PDB_WORDS[entry.pdb]}, from another build`)
+        : entry.portable === false ? verdict(false, '', `${PDB_WORDS[entry.pdb]}, Windows PDB`)
+          : verdict(true, PDB_WORDS[entry.pdb]);
+    body.appendChild(h('tr', { 'data-path': entry.file },
+      h('td', { class: 'path-cell' }, h('code', {}, entry.file)), h('td', {}, symbols), h('td', {}, verdict(entry.sourceLink)),
+      h('td', {}, verdict(entry.deterministic)), h('td', {}, verdict(entry.compilerFlags)),
+      h('td', {}, String(entry.embeddedSources))));
+    for (const note of entry.notes) {
+      notes.appendChild(h('li', {}, h('code', {}, entry.file), ` ${note}`));
+    }
+  }
+  const table = h('table', { class: 'metadata', id: 'health' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'File'), h('th', {}, 'Symbols'), h('th', {}, 'Source Link'), h('th', {}, 'Deterministic'), h('th', {}, 'Compiler flags'), h('th', {}, 'Embedded sources'))), body);
+  return h('div', { id: 'health-section' }, table, ...(notes.childNodes.length > 0 ? [notes] : []));
+}
+
+/** The Health section's badge: how many assemblies have every check passing. */
+export function healthSummary(model: InspectorModel): string {
+  const health = model.health ?? [];
+  const healthy = health.filter((entry) => entry.notes.length === 0).length;
+  return health.length === 0 ? '' : `${healthy} of ${health.length} healthy`;
 }

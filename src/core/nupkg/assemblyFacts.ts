@@ -20,7 +20,8 @@ export interface AssemblyFacts {
 /** More rows than this in any table is not an assembly we read (real ones have far fewer). */
 const MAX_ROWS = 1 << 24;
 
-class Reader {
+/** Bounds-checked little-endian reads over one buffer (shared with the portable PDB reader). */
+export class Reader {
   public constructor(private readonly bytes: Uint8Array, private readonly view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)) {}
 
   public get length(): number {
@@ -76,7 +77,11 @@ const T = {
   MethodSemantics: 0x18, MethodImpl: 0x19, ModuleRef: 0x1a, TypeSpec: 0x1b, ImplMap: 0x1c, FieldRVA: 0x1d, EncLog: 0x1e, EncMap: 0x1f,
   Assembly: 0x20, AssemblyProcessor: 0x21, AssemblyOS: 0x22, AssemblyRef: 0x23, AssemblyRefProcessor: 0x24, AssemblyRefOS: 0x25, File: 0x26,
   ExportedType: 0x27, ManifestResource: 0x28, NestedClass: 0x29, GenericParam: 0x2a, MethodSpec: 0x2b, GenericParamConstraint: 0x2c,
+  // Portable PDB tables (Portable PDB v1.0 spec).
+  Document: 0x30, MethodDebugInformation: 0x31, LocalScope: 0x32, LocalVariable: 0x33, LocalConstant: 0x34, ImportScope: 0x35,
+  StateMachineMethod: 0x36, CustomDebugInformation: 0x37,
 } as const;
+export { T as TABLES };
 
 /** Coded indexes: tag bits and the tables they point into (-1: an unused tag). */
 const CODED: Readonly<Record<string, readonly number[]>> = {
@@ -94,11 +99,14 @@ const CODED: Readonly<Record<string, readonly number[]>> = {
   CustomAttributeType: [-1, -1, T.MethodDef, T.MemberRef, -1],
   ResolutionScope: [T.Module, T.ModuleRef, T.AssemblyRef, T.TypeRef],
   TypeOrMethodDef: [T.TypeDef, T.MethodDef],
+  HasCustomDebugInformation: [T.MethodDef, T.Field, T.TypeRef, T.TypeDef, T.Param, T.InterfaceImpl, T.MemberRef, T.Module, T.DeclSecurity, T.Property, T.Event,
+    T.StandAloneSig, T.ModuleRef, T.TypeSpec, T.Assembly, T.AssemblyRef, T.File, T.ExportedType, T.ManifestResource, T.GenericParam, T.GenericParamConstraint, T.MethodSpec,
+    T.Document, T.LocalScope, T.LocalVariable, T.LocalConstant, T.ImportScope],
 };
 
 const TAG_BITS: Readonly<Record<string, number>> = {
   TypeDefOrRef: 2, HasConstant: 2, HasCustomAttribute: 5, HasFieldMarshal: 1, HasDeclSecurity: 2, MemberRefParent: 3, HasSemantics: 1,
-  MethodDefOrRef: 1, MemberForwarded: 1, Implementation: 2, CustomAttributeType: 3, ResolutionScope: 2, TypeOrMethodDef: 1,
+  MethodDefOrRef: 1, MemberForwarded: 1, Implementation: 2, CustomAttributeType: 3, ResolutionScope: 2, TypeOrMethodDef: 1, HasCustomDebugInformation: 5,
 };
 
 /** A column: a fixed size in bytes, a heap ('s' strings, 'g' GUIDs, 'b' blobs), a table index, or a coded index. */
@@ -153,9 +161,17 @@ const SCHEMA: Readonly<Record<number, readonly Column[]>> = {
   [T.GenericParam]: [2, 2, c('TypeOrMethodDef'), 's'],
   [T.MethodSpec]: [c('MethodDefOrRef'), 'b'],
   [T.GenericParamConstraint]: [t(T.GenericParam), c('TypeDefOrRef')],
+  [T.Document]: ['b', 'g', 'b', 'g'],
+  [T.MethodDebugInformation]: [t(T.Document), 'b'],
+  [T.LocalScope]: [t(T.MethodDef), t(T.ImportScope), t(T.LocalVariable), t(T.LocalConstant), 4, 4],
+  [T.LocalVariable]: [2, 2, 's'],
+  [T.LocalConstant]: ['s', 'b'],
+  [T.ImportScope]: [t(T.ImportScope), 'b'],
+  [T.StateMachineMethod]: [t(T.MethodDef), t(T.MethodDef)],
+  [T.CustomDebugInformation]: [c('HasCustomDebugInformation'), 'g', 'b'],
 };
 
-interface Tables {
+export interface Tables {
   readonly rows: number[];
   /** Offset of each table's first row, and each table's row size and column offsets. */
   readonly start: number[];
@@ -164,7 +180,7 @@ interface Tables {
 }
 
 /** RVA to file offset through the section table. */
-function fileOffset(sections: { va: number; size: number; raw: number; rawSize: number }[], rva: number): number {
+export function fileOffset(sections: { va: number; size: number; raw: number; rawSize: number }[], rva: number): number {
   const section = sections.find((candidate) => rva >= candidate.va && rva < candidate.va + Math.max(candidate.size, candidate.rawSize));
   if (!section) {
     throw new RangeError('RVA outside every section');
@@ -172,7 +188,11 @@ function fileOffset(sections: { va: number; size: number; raw: number; rawSize: 
   return section.raw + (rva - section.va);
 }
 
-function layoutTables(reader: Reader, at: number, heapSizes: number, validLow: number, validHigh: number): Tables {
+/**
+ * Where each table's rows are. `referenced` holds the row counts of tables kept in another file
+ * (a portable PDB's type-system tables, from its #Pdb stream): they size indexes but have no rows here.
+ */
+export function layoutTables(reader: Reader, at: number, heapSizes: number, validLow: number, validHigh: number, referenced: readonly number[] = []): Tables {
   const rows = new Array<number>(64).fill(0);
   let offset = at;
   for (let table = 0; table < 64; table++) {
@@ -189,6 +209,7 @@ function layoutTables(reader: Reader, at: number, heapSizes: number, validLow: n
     }
   }
   const heap = (bit: number): number => ((heapSizes & bit) !== 0 ? 4 : 2);
+  const sizing = (table: number): number => Math.max(rows[table], referenced[table] ?? 0);
   const size = (column: Column): number => {
     if (typeof column === 'number') {
       return column;
@@ -203,9 +224,9 @@ function layoutTables(reader: Reader, at: number, heapSizes: number, validLow: n
       return heap(0x04);
     }
     if ('table' in column) {
-      return rows[column.table] < 0x10000 ? 2 : 4;
+      return sizing(column.table) < 0x10000 ? 2 : 4;
     }
-    const largest = Math.max(...CODED[column.coded].map((table) => (table < 0 ? 0 : rows[table])));
+    const largest = Math.max(...CODED[column.coded].map((table) => (table < 0 ? 0 : sizing(table))));
     return largest < 1 << (16 - TAG_BITS[column.coded]) ? 2 : 4;
   };
   const start: number[] = [];

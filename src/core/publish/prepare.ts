@@ -6,7 +6,7 @@
 import { stat } from 'node:fs/promises';
 import { NuGetPublisherError } from '../errors';
 import { isNugetOrgHost, type Feed } from '../feeds/feed';
-import { inspectPackageFile } from '../inspect';
+import { inspectPackageFile, symbolsPathFor } from '../inspect';
 import type { Diagnostic } from '../validate/diagnostic';
 import { normalizeVersion, parseVersion } from '../version';
 
@@ -26,10 +26,7 @@ export interface PreparedPackage {
   readonly symbolsPath?: string;
 }
 
-/** The .snupkg that belongs beside a .nupkg (whether or not it exists). */
-export function symbolsPathFor(packagePath: string): string | undefined {
-  return /\.nupkg$/i.test(packagePath) && !/\.symbols\.nupkg$/i.test(packagePath) ? packagePath.replace(/\.nupkg$/i, '.snupkg') : undefined;
-}
+export { symbolsPathFor } from '../inspect';
 
 /** Opens the package once and returns everything a publish needs to know about it. */
 export async function preparePublish(path: string): Promise<PreparedPackage> {

@@ -149,7 +149,7 @@ export class InspectorEditorProvider implements vscode.CustomReadonlyEditorProvi
         // Assembly facts and their findings (NP0085/NP0086) belong to the inspector's view.
         const { assemblies, diagnostics: assemblyFindings } = await readPackageAssemblies(inspection.pkg);
         const diagnostics = sortDiagnostics([...inspection.diagnostics, ...assemblyFindings]);
-        const model = { ...(await buildInspectorModel({ ...inspection, diagnostics }, readSettings().inspector.maxPreviewBytes)), verification: verifications.get(uri.toString()), assemblies };
+        const model = { ...(await buildInspectorModel({ ...inspection, diagnostics }, readSettings().inspector.maxPreviewBytes)), verification: verifications.get(uri.toString()), assemblies, health: inspection.health };
         packageProblems.showFindings(uri, diagnostics);
         log.info('inspector', `opened ${fileName} (${model.metadata.id} ${model.metadata.version}) in ${Date.now() - started} ms: ${diagnostics.length} finding(s)`);
         markDone('inspected');

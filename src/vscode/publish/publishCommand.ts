@@ -102,6 +102,19 @@ async function passesChecks(log: Log, feed: Feed, packageName: string, findings:
   return choice === 'Publish Anyway';
 }
 
+/** Health, symbol and readme findings that do not block (errors already did): listed in the confirmation. */
+const HEALTH_CODES = /^NP0(05[45]|09[3-8]|10[0-5])$/;
+
+function healthNotice(findings: readonly Diagnostic[], withSymbols: boolean): string | undefined {
+  const listed = findings.filter((finding) => finding.severity !== 'error' && HEALTH_CODES.test(finding.code))
+    // Without the .snupkg, its rules do not apply to this push.
+    .filter((finding) => withSymbols || !/^NP009[3-8]$/.test(finding.code));
+  if (listed.length === 0) {
+    return undefined;
+  }
+  return `\nPackage health:\n${listed.slice(0, 4).map((finding) => `• ${finding.code}: ${finding.message}`).join('\n')}${listed.length > 4 ? `\n…and ${listed.length - 4} more (see the inspector)` : ''}`;
+}
+
 /**
  * Checks the feed for the version first. When it is there, the user skips (default) or tries
  * anyway (some servers allow overwriting). A feed that cannot
@@ -175,6 +188,7 @@ export async function publishCommand(services: Services, target?: vscode.Uri, ar
     withSymbols ? `Symbols: ${basename(symbolsPath!)}` : undefined,
     skipDuplicate ? 'If the version exists it is skipped (skip-duplicate).' : undefined,
     feed.kind === 'nuget.org' ? 'A version published to nuget.org can never be deleted or pushed again, only unlisted.' : undefined,
+    healthNotice(prepared.findings, withSymbols),
   ].filter(Boolean).join('\n');
   // Always asked, whoever ran the command. "Show Changes" opens the release diff against the
   // feed's latest version, then asks again.

@@ -35,6 +35,16 @@ if (args.Length == 1 && args[0] == "--assemblies")
     return;
 }
 
+if (args.Length == 1 && args[0] == "--health")
+{
+    // One "<nupkg>\t<snupkg or empty>" per line: package health as System.Reflection.Metadata reads it (Health.cs).
+    foreach (var line in ReadLines(Console.In))
+    {
+        Console.WriteLine(JsonSerializer.Serialize(Health.Read(line)));
+    }
+    return;
+}
+
 if (args.Length == 1 && args[0] == "--duplicates")
 {
     // One package path per line: nuget.org's duplicate-entry rule (NuGetGallery's
