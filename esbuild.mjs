@@ -41,8 +41,8 @@ const TEST_EXTENSION = 'out/test-extension';
 const builds = [
   // NP_TEST_HOOKS (src/vscode/testHooks.ts): false here, so the recorders are not in what ships.
   { ...node, entryPoints: { extension: 'src/extension.ts' }, outdir: 'dist', define: { NP_TEST_HOOKS: 'false' } },
-  // Package health runs on a worker thread in the extension (src/core/healthWorkerClient.ts).
-  { ...node, entryPoints: { healthWorker: 'src/core/healthWorker.ts' }, outdir: 'dist' },
+  // Package health and API diffs run on a worker thread in the extension (src/core/analysisWorkerClient.ts).
+  { ...node, entryPoints: { analysisWorker: 'src/core/analysisWorker.ts' }, outdir: 'dist' },
   // The CLI: a tiny entry that picks a bundle per verb (src/cli.ts), the full CLI, and the quick
   // `inspect` bundle that loads only the package reader (see src/cli/inspectMain.ts).
   { ...node, entryPoints: { cli: 'src/cli.ts' }, outdir: 'dist', external: ['./cli-main.js', './cli-inspect.js'] },
@@ -74,7 +74,7 @@ async function buildTestExtension() {
   cpSync('media', `${TEST_EXTENSION}/media`, { recursive: true });
   cpSync('dist/webview', `${TEST_EXTENSION}/dist/webview`, { recursive: true });
   cpSync('dist/core-signatures.js', `${TEST_EXTENSION}/dist/core-signatures.js`);
-  cpSync('dist/healthWorker.js', `${TEST_EXTENSION}/dist/healthWorker.js`);
+  cpSync('dist/analysisWorker.js', `${TEST_EXTENSION}/dist/analysisWorker.js`);
 }
 
 if (watch) {

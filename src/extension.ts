@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { useHealthReader } from './core/health';
-import { healthInWorker } from './core/healthWorkerClient';
+import { analysisInWorker } from './core/analysisWorkerClient';
+import { useApiDiffReader } from './core/api/apiDiff';
 import { removeTempsNow } from './core/tempFiles';
 import { registerCommands, commandFactories } from './vscode/commands/index';
 import { readSettings, watchSettings } from './vscode/config';
@@ -46,8 +47,8 @@ export interface ExtensionApi {
   readonly liveWebviews: () => number;
   /** Every confirmation, password box and pick-many question asked (dialogs.ts), newest last. */
   readonly askedQuestions: readonly Question[];
-  /** The thread that answered the last package health read (0 would be the extension host's). */
-  healthThreadId(): number | undefined;
+  /** The thread that answered the last health read or API diff (0 would be the extension host's). */
+  analysisThreadId(): number | undefined;
   /** Answers those questions in the tests (the shipped bundle has no such door). */
   readonly answerQuestionsWith: (answerer: TestAnswerer | undefined) => void;
 }
@@ -68,10 +69,12 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const feedTree = new FeedTreeProvider(keys);
     context.subscriptions.push(tracker, feedTree, vscode.window.createTreeView('nugetPublisher.feeds', { treeDataProvider: feedTree, showCollapseAll: true }));
     const services: Services = { context, log, packageProblems, keys, onPublished, tracker, feedTree };
-    // Package health (PDBs inflated, hashed and walked) is read on a worker thread, not the host's.
-    const healthReader = healthInWorker(join(context.extensionPath, 'dist', 'healthWorker.js'));
-    useHealthReader(healthReader);
-    context.subscriptions.push({ dispose: () => { useHealthReader(undefined); void healthReader.dispose(); } });
+    // Package health (PDBs inflated, hashed and walked) and API diffs (whole metadata tables) are
+    // read on a worker thread, not the extension host's.
+    const analysis = analysisInWorker(join(context.extensionPath, 'dist', 'analysisWorker.js'));
+    useHealthReader(analysis.health);
+    useApiDiffReader((older, newer) => analysis.api(older, newer));
+    context.subscriptions.push({ dispose: () => { useHealthReader(undefined); useApiDiffReader(undefined); void analysis.dispose(); } });
     readFeeds(log); // reports unusable feed entries once, in the log
     initWalkthrough(context);
     if (readFeeds().feeds.some((feed) => feed.kind !== 'nuget.org')) {
@@ -110,7 +113,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     log.info('activate', `activated in ${(performance.now() - started).toFixed(1)} ms`);
     void openWalkthroughOnFirstRun(context, readSettings().openWalkthroughOnFirstRun).catch((error: unknown) => log.warn('activate', `could not open the walkthrough: ${String(error)}`));
     // The API exists for the extension-host tests only: the shipped bundle has none of it.
-    return NP_TEST_HOOKS ? { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services), shownDiffs, liveWebviews: () => liveInspectorPanels.size + (KeysPanel.isOpen() ? 1 : 0), askedQuestions, answerQuestionsWith, healthThreadId: () => healthReader.lastThreadId() } : undefined;
+    return NP_TEST_HOOKS ? { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services), shownDiffs, liveWebviews: () => liveInspectorPanels.size + (KeysPanel.isOpen() ? 1 : 0), askedQuestions, answerQuestionsWith, analysisThreadId: () => analysis.lastThreadId() } : undefined;
   } catch (error) {
     // VS Code does not show activation errors: log them and tell the user.
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);

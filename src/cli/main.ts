@@ -4,7 +4,7 @@
  *   nuget-publisher pack <file.nuspec|project> [--base-path DIR] [--output DIR] [--properties k=v;k=v] [--symbols] [--version V] [--configuration C]
  *   nuget-publisher push <file.nupkg> --source URL|DIR [--kind K] [--user NAME] [--api-key-env NAME] [--no-symbols] [--skip-duplicate]
  *   nuget-publisher unlist|relist <id> <version> --source URL [--api-key-env NAME]
- *   nuget-publisher diff <older.nupkg> <newer.nupkg>
+ *   nuget-publisher diff <older.nupkg> <newer.nupkg> [--json]
  *   nuget-publisher publish-plan <folder> --source URL|DIR [--dry-run] [--continue-on-error] [--parallel N] [--state FILE [--resume]] ...
  * Exit codes: 0 success (inspect: a readable package, even with diagnostics), 1 usage error,
  * 2 failure with a one-line cause on stderr.
@@ -13,7 +13,7 @@ import { dirname, resolve } from 'node:path';
 import { describeError, NuGetPublisherError, toUserError } from '../core/errors';
 import { fsFailure } from '../core/fsSafe';
 import { displayUrl, escapeControl, SecretScrubber } from '../core/secrets/scrubber';
-import { cleanUpOnSignals } from '../core/tempFiles';
+import { cleanUpOnSignals, forgetTemp, trackTemp } from '../core/tempFiles';
 import { FEED_KINDS, folderPath, guessKind, isNugetOrgHost, isUrlSource, type Feed, type FeedKind } from '../core/feeds/feed';
 import { authorizationOf, presetFor, providerCredential, type Credential } from '../core/keys/keys';
 import { providerUri, type CredentialProviders } from '../core/keys/credentialProviders';
@@ -315,13 +315,20 @@ function withSymbols(options: ReadonlyMap<string, string>): boolean {
 }
 
 async function compare(args: string[]): Promise<number> {
-  const { positional } = parseArgs(args, [], []);
+  const { positional, options } = parseArgs(args, [], ['--json']);
   if (positional.length !== 2) {
     throw new UsageError('diff takes two packages: the older and the newer');
   }
-  const { describeDiff, diffPackages, snapshot } = await import('../core/diff/packageDiff');
-  const diff = diffPackages(await snapshot(resolve(positional[0])), await snapshot(resolve(positional[1])));
-  out(`${describeDiff(diff).map(field).join('\n')}\n`);
+  const { describeDiff, diffPackages, snapshot, withApi } = await import('../core/diff/packageDiff');
+  const { diffApiFiles } = await import('../core/api/apiDiff');
+  const [older, newer] = [resolve(positional[0]), resolve(positional[1])];
+  const diff = withApi(diffPackages(await snapshot(older), await snapshot(newer)), await diffApiFiles(older, newer));
+  if (options.has('--json')) {
+    const { api, ...rest } = diff;
+    out(`${JSON.stringify({ ...rest, api: { verdict: api!.verdict, breaking: api!.breaking, added: api!.added, unread: api!.unread } }, null, 2)}\n`);
+  } else {
+    out(`${describeDiff(diff).map(field).join('\n')}\n`);
+  }
   return 0;
 }
 
@@ -371,7 +378,19 @@ async function publishPlan(args: string[]): Promise<number> {
   // With no credentials given, a feed that refuses to be read is asked of the credential providers.
   const challenge = credentials || options.has('--trusted-publishing') ? undefined : async (url: string, isRetry: boolean) => (await credentialProviders()).authorizationFor(url, isRetry);
   const client = new FeedClient(feed, credentials, challenge);
-  const built = await buildPlan({ client, packages, override });
+  // The published versions the plan compares each package's API with are downloaded to a
+  // temporary folder, removed when the plan is built (or on Ctrl+C).
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const apiDownloads = await mkdtemp(join(tmpdir(), 'nuget-publisher-api-'));
+  trackTemp(apiDownloads);
+  let built: Awaited<ReturnType<typeof buildPlan>>;
+  try {
+    built = await buildPlan({ client, packages, override, apiDownloads });
+  } finally {
+    await rm(apiDownloads, { recursive: true, force: true });
+    forgetTemp(apiDownloads);
+  }
   const { plan, resumed } = earlier ? await journalModule.resumePlan(built, earlier) : { plan: built, resumed: 0 };
   if (earlier) {
     err(`resuming: ${resumed} package${resumed === 1 ? '' : 's'} published by the earlier run ${resumed === 1 ? 'is' : 'are'} not pushed again\n`);

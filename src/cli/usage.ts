@@ -9,7 +9,7 @@ export const USAGE = [
   '                            [--no-checks]   (push even what nuget.org\'s rules would refuse; printed)',
   '                            [--trusted-publishing NUGET_USER [--token-service URL] [--audience AUD]]   (GitHub Actions OIDC, no stored key)',
   '       nuget-publisher unlist|relist <id> <version> --source URL [--api-key-env NAME] [--no-service-endpoint]',
-  '       nuget-publisher diff <older.nupkg> <newer.nupkg>',
+  '       nuget-publisher diff <older.nupkg> <newer.nupkg> [--json]',
   '       nuget-publisher --version | --help',
   '       nuget-publisher publish-plan <folder> --source URL|DIR [--kind K] [--user NAME] [--api-key-env NAME]',
   '                            [--dry-run] [--continue-on-error] [--parallel N] [--state FILE [--resume]] [--skip-duplicate] [--no-symbols] [--no-checks]',

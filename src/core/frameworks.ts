@@ -385,3 +385,17 @@ export function parseFramework(text: string): TargetFramework {
 export function sameFramework(a: string, b: string): boolean {
   return parseFramework(a).shortName === parseFramework(b).shortName;
 }
+
+/**
+ * NuGetFramework.ToString(): ".NETFramework,Version=v4.5", ".NETStandard,Version=v1.1",
+ * ".NETPortable,Version=v0.0,Profile=Profile328"; from .NET 5 on, the short folder name ("net6.0").
+ */
+export function frameworkString(text: string): string {
+  const framework = parse(text);
+  if (framework.id === '.NETCoreApp' && framework.version[0] >= 5) {
+    return shortFolderName(framework);
+  }
+  const [major, minor, build, revision] = framework.version;
+  const version = [major, minor, ...(build !== 0 || revision !== 0 ? [build] : []), ...(revision !== 0 ? [revision] : [])].join('.');
+  return `${framework.id},Version=v${version}${framework.profile ? `,Profile=${framework.profile}` : ''}`;
+}

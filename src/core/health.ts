@@ -1,7 +1,7 @@
 /**
  * Package health and symbol findings for the inspector, the CLI and every publish path, and where
  * they are read: in-process by default (the CLI), or by a HealthReader the host installs. The
- * extension installs healthInWorker (healthWorkerClient.ts), so decompressing embedded PDBs,
+ * extension installs its analysis worker (analysisWorkerClient.ts), so decompressing embedded PDBs,
  * hashing PDBs and walking their tables never runs on the extension host's thread.
  */
 import { stat } from 'node:fs/promises';

@@ -19,6 +19,8 @@ export interface Question {
   readonly items: readonly string[];
   /** A confirmation's detail text, when it has one. */
   readonly detail?: string;
+  /** A confirmation's level: an information or a warning dialog. */
+  readonly level?: 'info' | 'warning';
 }
 
 /** Test build only: answers a question, or returns NOT_ANSWERED to let it reach the real UI. */
@@ -53,7 +55,7 @@ function answeredInTest(question: Question): { value: string | readonly string[]
 /** A modal confirmation: the chosen button, or undefined when dismissed. */
 export async function confirmModal<T extends string>(level: 'info' | 'warning', message: string, detail: string | undefined, ...items: T[]): Promise<T | undefined> {
   recordShown('prompt', message);
-  const test = answeredInTest({ kind: 'confirm', message, items, ...(detail !== undefined ? { detail } : {}) });
+  const test = answeredInTest({ kind: 'confirm', message, items, level, ...(detail !== undefined ? { detail } : {}) });
   if (test) {
     const value = test.value;
     return typeof value === 'string' && (items as string[]).includes(value) ? (value as T) : undefined;

@@ -3,7 +3,8 @@ import { strict as assert } from 'node:assert';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { diffPackages, describeDiff, snapshot } from '../../src/core/diff/packageDiff';
+import { diffPackages, describeDiff, snapshot, withApi } from '../../src/core/diff/packageDiff';
+import { diffApiFiles } from '../../src/core/api/apiDiff';
 import { buildPlan, orderByDependencies, runPlan } from '../../src/core/plan/publishPlan';
 import { publish } from '../../src/core/publish/publish';
 import { FeedClient } from '../../src/core/feeds/feedClient';
@@ -29,8 +30,10 @@ describe('release diff', () => {
     assert.deepEqual(diff.files.map((file) => `${file.change} ${file.path}`), ['changed lib/net8.0/Contoso.Diff.dll', 'added lib/net9.0/Contoso.Diff.dll', 'removed lib/netstandard2.0/Contoso.Diff.dll']);
     assert.equal(diff.readme, undefined, 'the readme did not change');
     assert.match(diff.breaking.join('\n'), /Target framework netstandard2\.0 is dropped/);
-    const text = describeDiff(diff).join('\n');
+    // The CLI adds the API diff: the dropped framework (PKV006), and these stand-in .dll files are not .NET assemblies.
+    const text = describeDiff(withApi(diff, await diffApiFiles(older, newer))).join('\n');
     assert.match(text, /BREAKING:\n {2}! Target framework netstandard2\.0 is dropped/);
+    assert.match(text, /\nAPI: needs a major version: 1 breaking change\.\n {2}PKV006 \.NETStandard,Version=v2\.0\n {2}\(not read: lib\/net8\.0\/Contoso\.Diff\.dll\)\n/);
     const viaCli = await cli(['diff', older, newer]);
     assert.equal(viaCli.code, 0, viaCli.stderr);
     assert.equal(viaCli.stdout.trim(), text);

@@ -66,7 +66,11 @@ suite('NuGet Publisher in a real VS Code', () => {
     assert.deepEqual(model.metadata.dependencyGroups[0].dependencies.map((d) => d.id), ['Contoso.Core']);
     assert.ok(model.iconDataUri?.startsWith('data:image/png;base64,'));
     assert.match(model.readmeMarkdown ?? '', /Contoso\.Utils/);
-    assert.deepEqual(model.diagnostics.map((d) => d.code), ['NP0014']);
+    // NP0100: packed without symbols (no IncludeSymbols, no embedded PDB).
+    assert.deepEqual(model.diagnostics.map((d) => d.code), ['NP0014', 'NP0100']);
+    // Health, read on the worker thread: the one assembly, no symbols anywhere.
+    assert.deepEqual(model.health?.map(({ pdb, sourceLink }) => ({ pdb, sourceLink })), [{ pdb: 'none', sourceLink: false }]);
+    assert.ok((api.analysisThreadId() ?? 0) > 0, `health read on thread ${api.analysisThreadId()}`);
     // The assembly's own metadata: its name, version and the framework it was built for.
     const assembly = model.assemblies?.find((candidate) => candidate.path.endsWith('/Contoso.Utils.dll'));
     assert.ok(assembly && assembly.name === 'Contoso.Utils' && assembly.version === '1.2.3.0' && /^\.NETCoreApp,Version=v\d+\.0$/.test(assembly.targetFramework ?? '') && !assembly.referenceAssembly, JSON.stringify(model.assemblies));
@@ -75,7 +79,7 @@ suite('NuGet Publisher in a real VS Code', () => {
       const entries = vscode.languages.getDiagnostics(uri);
       return entries.length > 0 ? entries : undefined;
     });
-    assert.deepEqual(problems.map((p) => [p.code, p.severity]), [['NP0014', vscode.DiagnosticSeverity.Information]]);
+    assert.deepEqual(problems.map((p) => [p.code, p.severity]), [['NP0014', vscode.DiagnosticSeverity.Information], ['NP0100', vscode.DiagnosticSeverity.Information]]);
   });
 
   for (const [file, code] of [['Traversal.1.0.0.nupkg', 'NP0906'], ['Bomb.1.0.0.nupkg', 'NP0909'], ['NotAZip.1.0.0.nupkg', 'NP0901']] as const) {

@@ -13,6 +13,7 @@ import type { KeyRecord } from '../../src/core/keys/keys';
 import type { PublishReport } from '../../src/core/publish/publish';
 import { BASIC_METADATA, nuspecXml, samplePackage } from '../helpers/rawZip';
 import { healthFixtures } from '../helpers/healthFixtures';
+import { apiFixtures } from '../helpers/apiFixtures';
 import { startNugetServer, type NugetServer } from '../servers/nugetServer';
 import { startV3Server, type V3Server } from '../servers/v3Server';
 import { answerWith, CONFIRM, dismissEverything, EXTENSION_ID, waitFor, workspaceFile } from './helpers';
@@ -112,8 +113,22 @@ suite('Publishing in a real VS Code', () => {
     assert.equal(report?.outcome, 'created');
     const asked = api.askedQuestions.slice(mark).find((question) => question.message === 'Publish Health.None 1.0.0 to Local?');
     // Health was read on the worker thread, not the extension host's (thread 0).
-    assert.ok((api.healthThreadId() ?? 0) > 0, `health read on thread ${api.healthThreadId()}`);
+    assert.ok((api.analysisThreadId() ?? 0) > 0, `health read on thread ${api.analysisThreadId()}`);
     assert.match(asked?.detail ?? '', /\nPackage health:\n• NP0100: lib\/net10\.0\/None\.dll has no symbols.*<DebugType>embedded<\/DebugType>/, JSON.stringify(asked));
+  });
+
+  test('the confirmation compares the public API with the published version and warns when the version number is too small for it', async function () {
+    this.timeout(120_000);
+    const { older, newer } = apiFixtures().members;
+    assert.equal((await publish(vscode.Uri.file(older), { feed: 'Local' }))?.outcome, 'created');
+    const mark = api.askedQuestions.length;
+    assert.equal((await publish(vscode.Uri.file(newer), { feed: 'Local' }))?.outcome, 'created');
+    const asked = api.askedQuestions.slice(mark).find((question) => question.message === 'Publish Api.Members 1.1.0 to Local?');
+    assert.equal(asked?.level, 'warning', JSON.stringify(asked));
+    assert.match(asked?.detail ?? '', /^1\.0\.0 → 1\.1\.0 is a minor version, but the release breaks the public API: it needs a new major version \(2\.0\.0\)\./);
+    assert.match(asked?.detail ?? '', /Against 1\.0\.0 on Local \(the nearest lower stable version\): API: needs a major version: 14 breaking changes.*\n {2}CP0001 T:Ns\.Removed/s);
+    // Compared on the worker thread, not the extension host's.
+    assert.ok((api.analysisThreadId() ?? 0) > 0);
   });
 
   test('publishes to the real nuget-server with the stored Basic credentials, then reads it back', async function () {

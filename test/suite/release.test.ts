@@ -8,6 +8,7 @@ import YAML from 'yaml';
 import type { ExtensionApi } from '../../src/extension';
 import { publish } from '../../src/core/publish/publish';
 import { makePackage } from '../helpers/makePackage';
+import { apiFixtures } from '../helpers/apiFixtures';
 import { startNugetServer, type NugetServer } from '../servers/nugetServer';
 import { startV3Server, type V3Server } from '../servers/v3Server';
 import { answerWith, CONFIRM, dismissEverything, EXTENSION_ID } from './helpers';
@@ -60,6 +61,16 @@ suite('Release diff, publish plan and walkthrough in a real VS Code', () => {
     assert.match(right.getText(), /^Contoso\.Release 2\.0\.0\n/);
     assert.match(right.getText(), /\[files\]\nicon\.png {2}4 B\nlib\/net8\.0\/Contoso\.Release\.dll {2}120 B\n/);
     assert.ok(api.shownMessages.slice(mark).some((message) => /^warning: Contoso\.Release 1\.0\.0 → 2\.0\.0: 1 breaking change: Target framework netstandard2\.0 is dropped/.test(message)));
+  });
+
+  test('Compare Packages says what the public API needs, from ApiCompat\'s rules, and when the version number is too small', async function () {
+    this.timeout(120_000);
+    const { older, newer } = apiFixtures().members;
+    const mark = api.shownMessages.length;
+    const diff = await vscode.commands.executeCommand<{ api?: { verdict: string; breaking: { diagnosticId: string; target: string }[] }; versionProblem?: string }>('nugetPublisher.comparePackages', vscode.Uri.file(older), vscode.Uri.file(newer));
+    assert.equal(diff?.api?.verdict, 'major');
+    assert.ok(diff?.api?.breaking.some((change) => change.diagnosticId === 'CP0009' && change.target === 'T:Ns.ToSeal'), JSON.stringify(diff?.api?.breaking));
+    assert.ok(api.shownMessages.slice(mark).some((message) => /^warning: Api\.Members 1\.0\.0 → 1\.1\.0: .* API: needs a major version: 14 breaking changes, 3 APIs added\. 1\.0\.0 → 1\.1\.0 is a minor version/.test(message)), api.shownMessages.slice(mark).join('\n'));
   });
 
   test('Compare with Published Version downloads the feed\'s latest other version (real nuget-server)', async function () {

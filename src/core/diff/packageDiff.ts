@@ -8,6 +8,7 @@ import { parseFramework } from '../frameworks';
 import { createHash } from 'node:crypto';
 import { openPackage } from '../nupkg/package';
 import { describeRange, parseVersionRange } from '../version';
+import { versionBumpProblem, type PackageApiDiff } from '../api/packageApi';
 
 export interface PackageSnapshot {
   readonly id: string;
@@ -55,6 +56,25 @@ export interface PackageDiff {
   readonly readme?: FieldChange;
   /** Plain sentences for changes that break consumers. */
   readonly breaking: readonly string[];
+  /** The public API diff (ApiCompat's rules), when it was computed. */
+  readonly api?: PackageApiDiff;
+  /** When the new version number is smaller than the API change needs (SemVer). */
+  readonly versionProblem?: string;
+}
+
+/** Adds the API diff, and what it says about the version number. */
+export function withApi(diff: PackageDiff, api: PackageApiDiff): PackageDiff {
+  const versionProblem = versionBumpProblem(diff.before.version, diff.after.version, api.verdict);
+  return { ...diff, api, ...(versionProblem ? { versionProblem } : {}) };
+}
+
+/** The API verdict in words: "needs a major version: 3 breaking changes". */
+export function describeApi(api: PackageApiDiff): string {
+  const added = api.added.length > 0 ? `${api.added.length} API${api.added.length === 1 ? '' : 's'} added` : '';
+  if (api.verdict === 'major') {
+    return `API: needs a major version: ${api.breaking.length} breaking change${api.breaking.length === 1 ? '' : 's'}${added ? `, ${added}` : ''}.`;
+  }
+  return api.verdict === 'minor' ? `API: needs a minor version: ${added}, nothing removed or broken.` : 'API: a patch: no public API added or broken.';
 }
 
 const README_LIMIT = 1024 * 1024;
@@ -183,6 +203,20 @@ export function describeDiff(diff: PackageDiff): string[] {
   const lines: string[] = [`${diff.before.id} ${diff.before.version} → ${diff.after.version}`];
   if (diff.breaking.length) {
     lines.push('BREAKING:', ...diff.breaking.map((line) => `  ! ${line}`));
+  }
+  if (diff.api) {
+    lines.push(describeApi(diff.api));
+    if (diff.versionProblem) {
+      lines.push(`  ! ${diff.versionProblem}`);
+    }
+    const shown = diff.api.breaking.slice(0, 50);
+    lines.push(...shown.map((change) => `  ${change.diagnosticId} ${change.target}${change.left ? ` (${change.left === change.right ? change.left : `${change.left} → ${change.right}`})` : ''}`));
+    if (diff.api.breaking.length > shown.length) {
+      lines.push(`  …and ${diff.api.breaking.length - shown.length} more (--json lists them all)`);
+    }
+    if (diff.api.unread.length > 0) {
+      lines.push(`  (not read: ${diff.api.unread.slice(0, 3).join(', ')}${diff.api.unread.length > 3 ? ` and ${diff.api.unread.length - 3} more` : ''})`);
+    }
   }
   if (diff.addedFrameworks.length) {
     lines.push(`Frameworks added: ${diff.addedFrameworks.join(', ')}`);

@@ -12,6 +12,10 @@ import type { Feed } from '../feeds/feed';
 import type { FeedClient } from '../feeds/feedClient';
 import { mayPublish, preparePublish, type PreparedPackage } from '../publish/prepare';
 import { compareVersions, normalizeVersion, parseVersion } from '../version';
+import { readApiDiff } from '../api/apiDiff';
+import { versionBumpProblem, type ApiVerdict } from '../api/packageApi';
+import { chooseBaseline, latestPublished } from '../diff/latestPublished';
+import { sameVersion } from '../feeds/feedReads';
 
 export interface PlanEntry {
   readonly path: string;
@@ -28,6 +32,16 @@ export interface PlanEntry {
   readonly prepared?: PreparedPackage;
   /** The .nupkg's size in bytes (for the progress display). */
   readonly size?: number;
+  /** The public API against the feed's nearest lower version, when the plan compared them. */
+  readonly api?: PlanApi;
+}
+
+export interface PlanApi {
+  readonly baseline: string;
+  readonly verdict: ApiVerdict;
+  readonly breaking: number;
+  /** When the version number is smaller than the API change needs. */
+  readonly problem?: string;
 }
 
 export interface Plan {
@@ -134,7 +148,12 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, work: (item:
  * writes. A file that cannot be read as a package is listed as unreadable (with its reason) and
  * the rest is planned. `override` is the CLI's --no-checks: rule errors then block nothing.
  */
-export async function buildPlan(options: { client: FeedClient; packages: readonly string[]; keyFor?: (id: string) => string | undefined; override?: boolean }): Promise<Plan> {
+/**
+ * Reads every package and the feed, and says what would happen to each. With `apiDownloads` (a
+ * folder for the published versions it downloads), each package to publish is also compared with
+ * the feed's nearest lower version: the API verdict, and a version number too small for it.
+ */
+export async function buildPlan(options: { client: FeedClient; packages: readonly string[]; keyFor?: (id: string) => string | undefined; override?: boolean; apiDownloads?: string }): Promise<Plan> {
   const feed = options.client.feed;
   // A feed that cannot be reached or read fails the plan once, instead of on every package's
   // line. One that wants credentials to read may still take pushes: each line says so. The index
@@ -148,7 +167,7 @@ export async function buildPlan(options: { client: FeedClient; packages: readonl
   indexRead.catch(() => undefined); // awaited below; a failure must not count as unhandled meanwhile
   // Each package is read, and the feed asked whether it has that version, as one step; up to
   // PLAN_READS steps run at once (against a distant feed the reads were most of a plan's time).
-  type Read = { path: string; id: string; version: string; dependsOn: readonly string[]; errors: string[]; refusedByRules: boolean; prepared: PreparedPackage; size: number; onFeed: boolean | string | undefined };
+  type Read = { path: string; id: string; version: string; dependsOn: readonly string[]; errors: string[]; refusedByRules: boolean; prepared: PreparedPackage; size: number; onFeed: boolean | string | undefined; feedVersions: readonly string[] };
   const steps = await mapBounded(options.packages, PLAN_READS, async (path): Promise<Read | PlanEntry> => {
     let prepared: PreparedPackage;
     try {
@@ -159,11 +178,18 @@ export async function buildPlan(options: { client: FeedClient; packages: readonl
     const gate = mayPublish(feed, prepared.findings, { override: options.override });
     const refusedByRules = gate.verdict === 'no';
     let onFeed: boolean | string | undefined;
+    let feedVersions: readonly string[] = [];
     await indexRead;
     if (!refusedByRules && feed.kind !== 'v2') {
-      onFeed = await options.client.hasVersion(prepared.id, prepared.version).catch((error: unknown) => describeError(error));
+      // One read of the feed's versions: whether it has this one, and what to compare the API with.
+      try {
+        feedVersions = await options.client.versions(prepared.id);
+        onFeed = feedVersions.some((candidate) => sameVersion(candidate, prepared.version));
+      } catch (error) {
+        onFeed = describeError(error);
+      }
     }
-    return { path, id: prepared.id, version: prepared.version, dependsOn: prepared.dependsOn, prepared, size: (await stat(path)).size, errors: gate.errors.map((diagnostic) => `${diagnostic.code}: ${diagnostic.message}`), refusedByRules, onFeed };
+    return { path, id: prepared.id, version: prepared.version, dependsOn: prepared.dependsOn, prepared, size: (await stat(path)).size, errors: gate.errors.map((diagnostic) => `${diagnostic.code}: ${diagnostic.message}`), refusedByRules, onFeed, feedVersions };
   });
   await indexRead; // a plan of unreadable files still fails on an unreachable feed
   const read = steps.filter((step): step is Read => !('action' in step));
@@ -201,7 +227,38 @@ export async function buildPlan(options: { client: FeedClient; packages: readonl
     }
     entries.push({ path: entry.path, id: entry.id, version, dependsOn: entry.dependsOn.filter((id) => read.some((other) => other.id.toLowerCase() === id.toLowerCase())), errors: entry.errors, action, reason, keyLabel: options.keyFor?.(entry.id), prepared: entry.prepared, size: entry.size });
   }
+  if (options.apiDownloads !== undefined) {
+    const versionsOf = new Map(read.map((entry) => [entry.path, entry.feedVersions]));
+    const compared = await mapBounded(entries, PLAN_API_COMPARISONS, (entry) => (entry.action === 'publish' ? planApi(options.client, entry, versionsOf.get(entry.path) ?? [], options.apiDownloads!) : Promise.resolve(undefined)));
+    entries.forEach((entry, index) => {
+      if (compared[index]) {
+        entries[index] = { ...entry, api: compared[index] };
+      }
+    });
+  }
   return { feed, entries: [...entries, ...unreadable] };
+}
+
+/** How many API comparisons a plan runs at once (each may download a published version). */
+const PLAN_API_COMPARISONS = 4;
+
+/** One package against the feed's nearest lower version; undefined when there is none or it cannot be read. */
+async function planApi(client: FeedClient, entry: PlanEntry, feedVersions: readonly string[], downloads: string): Promise<PlanApi | undefined> {
+  const baseline = chooseBaseline(feedVersions, entry.version);
+  if (!baseline || baseline.why.includes('downgrade')) {
+    return undefined;
+  }
+  try {
+    const found = await latestPublished({ client, id: entry.id, excludingVersion: entry.version, downloadFolder: downloads });
+    if (!found) {
+      return undefined;
+    }
+    const api = await readApiDiff(found.path, entry.path);
+    const problem = versionBumpProblem(found.version, entry.version, api.verdict);
+    return { baseline: found.version, verdict: api.verdict, breaking: api.breaking.length, ...(problem ? { problem } : {}) };
+  } catch {
+    return undefined; // the plan goes on without it; the publish confirmation and Compare say more
+  }
 }
 
 export function describePlan(plan: Plan): string[] {
@@ -211,7 +268,8 @@ export function describePlan(plan: Plan): string[] {
     }
     const what = entry.action === 'publish' ? `publish${entry.keyLabel ? ` with key "${entry.keyLabel}"` : ''}` : entry.action === 'skip-existing' ? 'skip (already there)' : 'BLOCKED';
     const after = entry.dependsOn.length ? `, after ${entry.dependsOn.join(', ')}` : '';
-    return `${index + 1}. ${entry.id} ${entry.version} → ${plan.feed.name}: ${what}${after}${entry.reason && entry.action !== 'skip-existing' ? ` (${entry.reason})` : ''}`;
+    const api = entry.api ? `; API against ${entry.api.baseline}: ${entry.api.verdict}${entry.api.breaking > 0 ? ` (${entry.api.breaking} breaking)` : ''}${entry.api.problem ? `. ! ${entry.api.problem}` : ''}` : '';
+    return `${index + 1}. ${entry.id} ${entry.version} → ${plan.feed.name}: ${what}${after}${entry.reason && entry.action !== 'skip-existing' ? ` (${entry.reason})` : ''}${api}`;
   });
 }
 

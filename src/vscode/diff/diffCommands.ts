@@ -7,7 +7,9 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { describeDiff, diffPackages, snapshot, snapshotText, type PackageDiff } from '../../core/diff/packageDiff';
+import { describeApi, describeDiff, diffPackages, snapshot, snapshotText, withApi, type PackageDiff } from '../../core/diff/packageDiff';
+import { readApiDiff } from '../../core/api/apiDiff';
+import { describeError } from '../../core/errors';
 import { latestPublished } from '../../core/diff/latestPublished';
 import type { Feed } from '../../core/feeds/feed';
 import { findFeed, pickFeed } from '../feeds/feedSettings';
@@ -39,7 +41,12 @@ function snapshotUri(path: string, label: string): vscode.Uri {
 /** Opens the side-by-side diff of two package files and reports the summary. */
 export async function showDiff(services: Services, olderPath: string, newerPath: string, olderLabel?: string, chosenBecause?: string): Promise<PackageDiff> {
   const [older, newer] = [await snapshot(olderPath), await snapshot(newerPath)];
-  const diff = diffPackages(older, newer);
+  // The public API diff (ApiCompat's rules) runs on the analysis worker; without it the rest still shows.
+  const api = await readApiDiff(olderPath, newerPath).catch((error: unknown) => {
+    services.log.warn('diff', `the API of ${basename(olderPath)} and ${basename(newerPath)} was not compared: ${describeError(error)}`);
+    return undefined;
+  });
+  const diff = api ? withApi(diffPackages(older, newer), api) : diffPackages(older, newer);
   if (NP_TEST_HOOKS) {
     shownDiffs.push(diff);
     if (shownDiffs.length > 20) {
@@ -53,8 +60,10 @@ export async function showDiff(services: Services, olderPath: string, newerPath:
   const headline = diff.breaking.length
     ? `${newer.id} ${older.version} → ${newer.version}: ${diff.breaking.length} breaking change${diff.breaking.length === 1 ? '' : 's'}: ${diff.breaking.join(' ')}`
     : `${newer.id} ${older.version} → ${newer.version}: ${lines.length - 1} change${lines.length === 2 ? '' : 's'} (${diff.dependencies.length} dependencies, ${diff.files.length} files, ${diff.metadata.length} metadata fields).`;
-  // Which published version was chosen, and why, when the extension chose it.
-  void notify(services.log, diff.breaking.length ? 'warning' : 'info', `${headline}${chosenBecause ? ` Compared with ${older.version}: ${chosenBecause}.` : ''}`, 'Show Log').then((choice) => choice && services.log.show());
+  // The API verdict, and a version number too small for it, then which published version was chosen and why.
+  const apiLine = diff.api ? ` ${describeApi(diff.api)}${diff.versionProblem ? ` ${diff.versionProblem}` : ''}` : '';
+  const warn = diff.breaking.length > 0 || diff.versionProblem !== undefined;
+  void notify(services.log, warn ? 'warning' : 'info', `${headline}${apiLine}${chosenBecause ? ` Compared with ${older.version}: ${chosenBecause}.` : ''}`, 'Show Log').then((choice) => choice && services.log.show());
   return diff;
 }
 

@@ -26,6 +26,10 @@ import type { Services } from '../services';
 import { readSettings } from '../config';
 import { confirmModal } from '../dialogs';
 import { pickWorkspacePackage } from '../workspacePicks';
+import { readApiDiff } from '../../core/api/apiDiff';
+import { versionBumpProblem } from '../../core/api/packageApi';
+import { latestPublished } from '../../core/diff/latestPublished';
+import { describeApi } from '../../core/diff/packageDiff';
 
 /**
  * For scripted use (the feed explorer, tests); anything missing is asked for. No argument answers
@@ -115,6 +119,36 @@ function healthNotice(findings: readonly Diagnostic[], withSymbols: boolean): st
   return `\nPackage health:\n${listed.slice(0, 4).map((finding) => `• ${finding.code}: ${finding.message}`).join('\n')}${listed.length > 4 ? `\n…and ${listed.length - 4} more (see the inspector)` : ''}`;
 }
 
+/** How long the confirmation waits for the published version to compare the API with. */
+const API_BASELINE_TIMEOUT_MS = 30_000;
+
+/**
+ * The public API of this release against the version the feed has (the nearest lower one): the
+ * verdict for the confirmation, and a sentence when the version number is smaller than the API
+ * change needs. Anything that stops it (no older version, an unreadable feed) leaves it out.
+ */
+async function apiAgainstPublished(services: Services, feed: Feed, packagePath: string, id: string, version: string): Promise<{ line?: string; problem?: string }> {
+  if (feed.kind === 'v2') {
+    return {}; // a V2 push endpoint cannot be read
+  }
+  try {
+    const found = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Comparing the public API of ${id} ${version} with ${feed.name}…` }, () => latestPublished({
+      client: services.keys.clientFor(feed), id, excludingVersion: version, downloadFolder: vscode.Uri.joinPath(services.context.globalStorageUri, 'downloads').fsPath, signal: AbortSignal.timeout(API_BASELINE_TIMEOUT_MS),
+    }));
+    if (!found || found.why.includes('downgrade')) {
+      return {};
+    }
+    const api = await readApiDiff(found.path, packagePath);
+    const first = api.breaking.slice(0, 3).map((change) => `  ${change.diagnosticId} ${change.target}`);
+    const problem = versionBumpProblem(found.version, version, api.verdict);
+    services.log.info('publish', `${id} ${version} against ${found.version} on ${feed.name}: ${describeApi(api)}${problem ? ` ${problem}` : ''}`);
+    return { line: [`Against ${found.version} on ${feed.name} (${found.why}): ${describeApi(api)}`, ...first, ...(api.breaking.length > first.length ? [`  …and ${api.breaking.length - first.length} more (Show Changes)`] : [])].join('\n'), ...(problem ? { problem } : {}) };
+  } catch (error) {
+    services.log.info('publish', `the API of ${id} ${version} was not compared with ${feed.name}: ${describeError(error)}`);
+    return {};
+  }
+}
+
 /**
  * Checks the feed for the version first. When it is there, the user skips (default) or tries
  * anyway (some servers allow overwriting). A feed that cannot
@@ -181,7 +215,9 @@ export async function publishCommand(services: Services, target?: vscode.Uri, ar
   if (!skipDuplicate && !(await confirmNotThere(services, feed, prepared.id, prepared.version))) {
     return undefined;
   }
+  const api = await apiAgainstPublished(services, feed, packagePath, prepared.id, prepared.version);
   const detail = [
+    ...(api.problem ? [`${api.problem}`, ''] : []),
     `Feed: ${feed.source}`,
     key.record ? `Key: ${key.record.label} (${key.record.glob})` : 'No key needed',
     `Package: ${packagePath}`,
@@ -189,11 +225,13 @@ export async function publishCommand(services: Services, target?: vscode.Uri, ar
     skipDuplicate ? 'If the version exists it is skipped (skip-duplicate).' : undefined,
     feed.kind === 'nuget.org' ? 'A version published to nuget.org can never be deleted or pushed again, only unlisted.' : undefined,
     healthNotice(prepared.findings, withSymbols),
-  ].filter(Boolean).join('\n');
+    api.line ? `\n${api.line}` : undefined,
+  ].filter((line) => line !== undefined).join('\n');
   // Always asked, whoever ran the command. "Show Changes" opens the release diff against the
   // feed's latest version, then asks again.
   for (;;) {
-    const choice = await confirmModal('info', `Publish ${name} to ${feed.name}?`, detail, 'Publish', 'Show Changes');
+    // A version number smaller than the API change needs makes the question a warning.
+    const choice = await confirmModal(api.problem ? 'warning' : 'info', `Publish ${name} to ${feed.name}?`, detail, 'Publish', 'Show Changes');
     if (choice === 'Publish') {
       break;
     }

@@ -87,6 +87,8 @@ export async function publishFolderCommand(services: Services, target?: vscode.U
   const client = services.keys.clientFor(feed);
   const built = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Planning ${packages.length} packages for ${feed.name}…` }, () => buildPlan({
     client, packages, keyFor: (id) => (origin ? keysFor(services.keys.list(), origin, id)[0]?.label : undefined),
+    // Each package's public API against the feed's version before it (downloads kept with the others).
+    apiDownloads: vscode.Uri.joinPath(services.context.globalStorageUri, 'downloads').fsPath,
   }));
   // An earlier run of this folder to this feed that did not finish: its accepted pushes are kept
   // in the extension's global storage (journal.ts), and the plan offers to resume after them.

@@ -1,0 +1,714 @@
+/**
+ * The API surface of one assembly as ApiCompat sees it (Microsoft.DotNet.ApiCompatibility over
+ * Roslyn symbols, without assembly references): every type and member visible outside the
+ * assembly, named by its documentation comment id (DocId, as Roslyn writes it), with the facts the
+ * compatibility rules look at (apiCompare.ts). Read from CLI metadata (ECMA-335 II.22-23) with the
+ * bounded reader in metadata.ts: each table is walked once, signatures are decoded with a depth
+ * cap, and anything inconsistent makes the read fail rather than guess.
+ */
+import { compressedAt, openMetadata, TABLES as T, type Metadata } from './metadata';
+
+export type TypeKind = 'class' | 'interface' | 'struct' | 'enum' | 'delegate';
+export type Visibility = 'public' | 'protected' | 'protected internal' | 'hidden';
+
+export interface GenericConstraints {
+  readonly flags: readonly string[];
+  readonly types: readonly string[];
+}
+
+export interface ApiMember {
+  readonly docId: string;
+  /**
+   * What ApiCompat maps members by (Roslyn's display string with the member's type): the DocId,
+   * the return or field type (a changed return type is another member), and "init" for an
+   * init-only setter (a set_ and an init are different members).
+   */
+  readonly key: string;
+  readonly kind: 'method' | 'field' | 'property' | 'event';
+  readonly name: string;
+  readonly visibility: Visibility;
+  readonly isStatic: boolean;
+  readonly isAbstract: boolean;
+  /** Roslyn's IsVirtual: virtual, not abstract, not sealed, not an override. */
+  readonly isVirtual: boolean;
+  readonly isOverride: boolean;
+  /** A property or event accessor (get_, set_, add_, remove_). */
+  readonly isAccessor: boolean;
+  readonly isConstructor: boolean;
+  /** Methods: parameter types and return type as DocId strings, and generic arity. */
+  readonly parameters: readonly string[];
+  readonly returnType: string;
+  readonly genericArity: number;
+  readonly constraints: readonly GenericConstraints[];
+}
+
+export interface ApiType {
+  readonly docId: string;
+  /** The DocId without "T:". */
+  readonly name: string;
+  readonly kind: TypeKind;
+  readonly visibility: Visibility;
+  readonly isSealed: boolean;
+  readonly isEffectivelySealed: boolean;
+  /** Base types from the immediate one up, as far as this assembly defines them. */
+  readonly baseTypes: readonly string[];
+  /** The DocIds of the base types this assembly defines (for "promoted to a base type"); for an interface, its base interfaces. */
+  readonly baseDefinitions: readonly string[];
+  /** Every base interface (Roslyn's GetAllBaseInterfaces order), with whether it is visible. */
+  readonly interfaces: readonly { name: string; visible: boolean; definition?: string }[];
+  readonly members: ReadonlyMap<string, ApiMember>;
+  /** Every method of this type, visible or not (for "promoted to a base type"). */
+  readonly allMethods: readonly { name: string; parameterCount: number; returnType: string; genericArity: number }[];
+  /** Visible nested types' DocIds. */
+  readonly nested: readonly string[];
+  readonly enclosing?: string;
+  readonly constraints: readonly GenericConstraints[];
+}
+
+export interface ApiSurface {
+  /** Every type the assembly defines (visible or not), by DocId. */
+  readonly types: ReadonlyMap<string, ApiType>;
+}
+
+const MAX_SIGNATURE_DEPTH = 64;
+
+const PRIMITIVES: Readonly<Record<number, string>> = {
+  0x01: 'System.Void', 0x02: 'System.Boolean', 0x03: 'System.Char', 0x04: 'System.SByte', 0x05: 'System.Byte', 0x06: 'System.Int16',
+  0x07: 'System.UInt16', 0x08: 'System.Int32', 0x09: 'System.UInt32', 0x0a: 'System.Int64', 0x0b: 'System.UInt64', 0x0c: 'System.Single',
+  0x0d: 'System.Double', 0x0e: 'System.String', 0x16: 'System.TypedReference', 0x18: 'System.IntPtr', 0x19: 'System.UIntPtr', 0x1c: 'System.Object',
+};
+
+/** A type's name as segments (outermost first), each with its generic arity from the `N suffix. */
+interface TypeName {
+  readonly namespace: string;
+  readonly segments: readonly { name: string; arity: number }[];
+}
+
+function segment(raw: string): { name: string; arity: number } {
+  const tick = raw.lastIndexOf('`');
+  const arity = tick > 0 ? Number(raw.slice(tick + 1)) : 0;
+  return Number.isInteger(arity) && arity > 0 ? { name: raw.slice(0, tick), arity } : { name: raw, arity: 0 };
+}
+
+/** The DocId name of a type definition: "Ns.Outer`1.Inner". */
+function definitionName(name: TypeName): string {
+  const path = name.segments.map((part) => (part.arity > 0 ? `${part.name}\`${part.arity}` : part.name)).join('.');
+  return name.namespace ? `${name.namespace}.${path}` : path;
+}
+
+/** The DocId name of a constructed type: "Ns.Outer{`0}.Inner{System.Int32}". */
+function constructedName(name: TypeName, args: readonly string[]): string {
+  let next = 0;
+  const path = name.segments.map((part) => {
+    if (part.arity === 0) {
+      return part.name;
+    }
+    const own = args.slice(next, next + part.arity);
+    next += part.arity;
+    return `${part.name}{${own.join(',')}}`;
+  }).join('.');
+  return name.namespace ? `${name.namespace}.${path}` : path;
+}
+
+const accessVisibility = (access: number): Visibility => (access === 6 ? 'public' : access === 4 ? 'protected' : access === 5 ? 'protected internal' : 'hidden');
+
+export function readApiSurface(bytes: Uint8Array): ApiSurface | undefined {
+  let metadata: Metadata | undefined;
+  try {
+    metadata = openMetadata(bytes);
+    return metadata ? buildSurface(metadata) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function buildSurface(md: Metadata): ApiSurface | undefined {
+  if (md.rows(T.MethodPtr) > 0 || md.rows(T.FieldPtr) > 0 || md.rows(T.PropertyPtr) > 0 || md.rows(T.EventPtr) > 0) {
+    return undefined; // indirection tables: only in unoptimized (edit-and-continue) metadata
+  }
+  const typeCount = md.rows(T.TypeDef);
+  const enclosingOf = new Map<number, number>();
+  for (let row = 1; row <= md.rows(T.NestedClass); row++) {
+    enclosingOf.set(md.cell(T.NestedClass, row, 0), md.cell(T.NestedClass, row, 1));
+  }
+
+  const defNames = new Map<number, TypeName>();
+  const typeDefName = (row: number, depth = 0): TypeName => {
+    const cached = defNames.get(row);
+    if (cached) {
+      return cached;
+    }
+    if (depth > MAX_SIGNATURE_DEPTH) {
+      throw new RangeError('nesting too deep');
+    }
+    const own = segment(md.string(md.cell(T.TypeDef, row, 1)));
+    const outer = enclosingOf.get(row);
+    const name = outer !== undefined
+      ? { namespace: typeDefName(outer, depth + 1).namespace, segments: [...typeDefName(outer, depth + 1).segments, own] }
+      : { namespace: md.string(md.cell(T.TypeDef, row, 2)), segments: [own] };
+    defNames.set(row, name);
+    return name;
+  };
+  const refNames = new Map<number, TypeName>();
+  const typeRefName = (row: number, depth = 0): TypeName => {
+    const cached = refNames.get(row);
+    if (cached) {
+      return cached;
+    }
+    if (depth > MAX_SIGNATURE_DEPTH) {
+      throw new RangeError('nesting too deep');
+    }
+    const scope = md.cell(T.TypeRef, row, 0);
+    const own = segment(md.string(md.cell(T.TypeRef, row, 1)));
+    const name = (scope & 3) === 3 && scope >>> 2 !== 0
+      ? { namespace: typeRefName(scope >>> 2, depth + 1).namespace, segments: [...typeRefName(scope >>> 2, depth + 1).segments, own] }
+      : { namespace: md.string(md.cell(T.TypeRef, row, 2)), segments: [own] };
+    refNames.set(row, name);
+    return name;
+  };
+
+  /** Decodes one type in a signature blob into its DocId string. */
+  const decodeType = (blob: Uint8Array, at: { offset: number }, depth: number): string => {
+    if (depth > MAX_SIGNATURE_DEPTH) {
+      throw new RangeError('signature too deep');
+    }
+    const reader = { u8: (offset: number): number => { if (offset >= blob.length) { throw new RangeError('signature ends early'); } return blob[offset]; } };
+    const number = (): number => {
+      const [value, size] = compressedAt(reader, at.offset);
+      at.offset += size;
+      return value;
+    };
+    const element = reader.u8(at.offset++);
+    if (PRIMITIVES[element] !== undefined) {
+      return PRIMITIVES[element];
+    }
+    switch (element) {
+      case 0x0f: return `${decodeType(blob, at, depth + 1)}*`;
+      case 0x10: return `${decodeType(blob, at, depth + 1)}@`;
+      case 0x11: case 0x12: return definitionName(typeOf(number()));
+      case 0x13: return `\`${number()}`;
+      case 0x1e: return `\`\`${number()}`;
+      case 0x1d: return `${decodeType(blob, at, depth + 1)}[]`;
+      case 0x14: {
+        const inner = decodeType(blob, at, depth + 1);
+        const rank = number();
+        const sizes = number();
+        for (let index = 0; index < sizes; index++) {
+          number();
+        }
+        const bounds = number();
+        for (let index = 0; index < bounds; index++) {
+          number();
+        }
+        return `${inner}[${Array.from({ length: rank }, () => '0:').join(',')}]`;
+      }
+      case 0x15: {
+        const kind = reader.u8(at.offset++);
+        if (kind !== 0x11 && kind !== 0x12) {
+          throw new RangeError('generic instance of a non-type');
+        }
+        const generic = typeOf(number());
+        const count = number();
+        const args = Array.from({ length: count }, () => decodeType(blob, at, depth + 1));
+        return constructedName(generic, args);
+      }
+      case 0x1f: case 0x20: {
+        number(); // the modifier type: DocIds leave custom modifiers out
+        return decodeType(blob, at, depth + 1);
+      }
+      case 0x45: return decodeType(blob, at, depth + 1); // pinned
+      case 0x1b: {
+        // A function pointer: DocIds spell it "=FUNC:ret(params)".
+        const { returnType, parameters } = decodeMethod(blob, at, depth + 1);
+        return `=FUNC:${returnType}${parameters.length ? `(${parameters.join(',')})` : ''}`;
+      }
+      default: throw new RangeError(`unknown element type 0x${element.toString(16)}`);
+    }
+  };
+  /** A TypeDefOrRefOrSpecEncoded value's name (specs are decoded in place by the caller's element type). */
+  const typeOf = (coded: number): TypeName => {
+    const tag = coded & 3;
+    const row = coded >>> 2;
+    if (tag === 0) {
+      return typeDefName(row);
+    }
+    if (tag === 1) {
+      return typeRefName(row);
+    }
+    throw new RangeError('a type spec where a type name is expected');
+  };
+  const decodeMethod = (blob: Uint8Array, at: { offset: number }, depth: number): { returnType: string; parameters: string[]; genericArity: number; hasThis: boolean; initOnly: boolean } => {
+    const reader = { u8: (offset: number): number => { if (offset >= blob.length) { throw new RangeError('signature ends early'); } return blob[offset]; } };
+    const header = reader.u8(at.offset++);
+    let genericArity = 0;
+    if ((header & 0x10) !== 0) {
+      const [value, size] = compressedAt(reader, at.offset);
+      at.offset += size;
+      genericArity = value;
+    }
+    const [count, size] = compressedAt(reader, at.offset);
+    at.offset += size;
+    // An init accessor returns void modreq(IsExternalInit).
+    let initOnly = false;
+    if (reader.u8(at.offset) === 0x1f) {
+      const [coded] = compressedAt(reader, at.offset + 1);
+      const modifier = (coded & 3) === 1 ? typeRefName(coded >>> 2) : (coded & 3) === 0 ? typeDefName(coded >>> 2) : undefined;
+      initOnly = modifier !== undefined && definitionName(modifier) === 'System.Runtime.CompilerServices.IsExternalInit';
+    }
+    const returnType = decodeType(blob, at, depth + 1);
+    const parameters: string[] = [];
+    for (let index = 0; index < count; index++) {
+      if (reader.u8(at.offset) === 0x41) {
+        at.offset++; // sentinel: the vararg part follows
+        parameters.push('__arglist');
+      }
+      parameters.push(decodeType(blob, at, depth + 1));
+    }
+    return { returnType, parameters, genericArity, hasThis: (header & 0x20) !== 0, initOnly };
+  };
+  /** A TypeDefOrRef coded index (extends, interface, constraint) as a DocId name. */
+  const typeReference = (coded: number): string | undefined => {
+    const tag = coded & 3;
+    const row = coded >>> 2;
+    if (row === 0) {
+      return undefined;
+    }
+    if (tag === 0) {
+      return definitionName(typeDefName(row));
+    }
+    if (tag === 1) {
+      return definitionName(typeRefName(row));
+    }
+    return decodeType(md.blob(md.cell(T.TypeSpec, row, 0)), { offset: 0 }, 0);
+  };
+  /** The TypeDef row a TypeDefOrRef coded index names, when it is defined here. */
+  const localDefinition = (coded: number): number | undefined => ((coded & 3) === 0 && coded >>> 2 !== 0 ? coded >>> 2 : (coded & 3) === 2 ? localSpecDefinition(coded >>> 2) : undefined);
+  const localSpecDefinition = (specRow: number): number | undefined => {
+    const blob = md.blob(md.cell(T.TypeSpec, specRow, 0));
+    if (blob[0] !== 0x15 || (blob[1] !== 0x11 && blob[1] !== 0x12)) {
+      return undefined;
+    }
+    const [coded] = compressedAt({ u8: (offset: number) => blob[offset] ?? 0 }, 2);
+    return (coded & 3) === 0 ? coded >>> 2 : undefined;
+  };
+
+  // Generic parameters by owner, in number order.
+  const constraintsOf = new Map<number, { flags: number; types: string[]; notNull: boolean }[]>();
+  const paramRows: { owner: number; number: number; flags: number; row: number }[] = [];
+  for (let row = 1; row <= md.rows(T.GenericParam); row++) {
+    paramRows.push({ number: md.cell(T.GenericParam, row, 0), flags: md.cell(T.GenericParam, row, 1), owner: md.cell(T.GenericParam, row, 2), row });
+  }
+  const constraintTypes = new Map<number, string[]>();
+  for (let row = 1; row <= md.rows(T.GenericParamConstraint); row++) {
+    const param = md.cell(T.GenericParamConstraint, row, 0);
+    const coded = md.cell(T.GenericParamConstraint, row, 1);
+    const type = typeReference(coded);
+    if (type) {
+      // Without assembly references Roslyn reads a type from elsewhere as an error type: "!:" in its DocId.
+      const local = (coded & 3) === 0 || ((coded & 3) === 2 && localSpecDefinition(coded >>> 2) !== undefined);
+      constraintTypes.set(param, [...(constraintTypes.get(param) ?? []), `${local ? 'T' : '!'}:${type}`]);
+    }
+  }
+  // Nullable metadata (the C# compiler's NullableAttribute / NullableContextAttribute): a type
+  // parameter whose own value, or else its owner's context, is 1 ("not annotated") and that has no
+  // other constraint reads as `notnull`, as Roslyn reads it.
+  const nullable = nullableValues(md, definitionName, typeDefName);
+  const contextOf = (owner: number): number | undefined => {
+    let type: number | undefined;
+    if ((owner & 1) === 1) {
+      const method = owner >>> 1;
+      const own = nullable.methodContext.get(method);
+      if (own !== undefined) {
+        return own;
+      }
+      type = nullable.typeOfMethod(method);
+    } else {
+      type = owner >>> 1;
+    }
+    for (let guard = 0; type !== undefined && guard < MAX_SIGNATURE_DEPTH; guard++) {
+      const own = nullable.typeContext.get(type);
+      if (own !== undefined) {
+        return own;
+      }
+      type = enclosingOf.get(type);
+    }
+    return undefined;
+  };
+  for (const param of paramRows.sort((a, b) => a.owner - b.owner || a.number - b.number)) {
+    const types = constraintTypes.get(param.row) ?? [];
+    const value = nullable.genericParam.get(param.row) ?? contextOf(param.owner);
+    const notNull = value === 1 && (param.flags & 0x0c) === 0 && types.length === 0;
+    constraintsOf.set(param.owner, [...(constraintsOf.get(param.owner) ?? []), { flags: param.flags, types, notNull }]);
+  }
+  const constraintsFor = (owner: number): GenericConstraints[] => (constraintsOf.get(owner) ?? []).map(({ flags, types, notNull }) => {
+    // struct sets the default-constructor flag too; Roslyn reads that as no new() constraint.
+    const valueType = (flags & 0x08) !== 0;
+    const list: string[] = [];
+    if ((flags & 0x10) !== 0 && !valueType) {
+      list.push('new()');
+    }
+    if (notNull) {
+      list.push('notnull');
+    }
+    if ((flags & 0x04) !== 0) {
+      list.push('class');
+    }
+    if (valueType) {
+      list.push('struct');
+    }
+    return { flags: list, types: types.filter((type) => !(valueType && type === '!:System.ValueType')) };
+  });
+
+  // Method semantics: which methods are accessors.
+  const accessors = new Map<number, { semantics: number; association: number }>();
+  const accessorsOf = new Map<number, number[]>(); // HasSemantics coded value -> methods
+  for (let row = 1; row <= md.rows(T.MethodSemantics); row++) {
+    const method = md.cell(T.MethodSemantics, row, 1);
+    const association = md.cell(T.MethodSemantics, row, 2);
+    accessors.set(method, { semantics: md.cell(T.MethodSemantics, row, 0), association });
+    accessorsOf.set(association, [...(accessorsOf.get(association) ?? []), method]);
+  }
+  /**
+   * Roslyn displays an accessor as its property or event ("C.P.get", "C.this[int].set", "C.E.add"),
+   * so ApiCompat maps accessors by that: a setter whose value type changed is the same member.
+   */
+  const accessorName = (method: number, typeName: string, initOnly: boolean): string | undefined => {
+    const accessor = accessors.get(method);
+    if (!accessor) {
+      return undefined;
+    }
+    const row = accessor.association >>> 1;
+    const word = accessor.semantics & 0x1 ? (initOnly ? 'init' : 'set') : accessor.semantics & 0x2 ? 'get' : accessor.semantics & 0x8 ? 'add' : accessor.semantics & 0x10 ? 'remove' : accessor.semantics & 0x20 ? 'raise' : 'other';
+    if ((accessor.association & 1) === 1) {
+      const parameters = decodeMethod(md.blob(md.cell(T.Property, row, 2)), { offset: 0 }, 0).parameters;
+      return `${typeName}.${md.string(md.cell(T.Property, row, 1))}${parameters.length > 0 ? `[${parameters.join(',')}]` : ''}.${word}`;
+    }
+    return `${typeName}.${md.string(md.cell(T.Event, row, 1))}.${word}`;
+  };
+  const interfacesOf = new Map<number, number[]>();
+  for (let row = 1; row <= md.rows(T.InterfaceImpl); row++) {
+    const owner = md.cell(T.InterfaceImpl, row, 0);
+    interfacesOf.set(owner, [...(interfacesOf.get(owner) ?? []), md.cell(T.InterfaceImpl, row, 1)]);
+  }
+  const rangeEnd = (table: number, column: number, row: number, listTable: number): number => (row < md.rows(table) ? md.cell(table, row + 1, column) : md.rows(listTable) + 1);
+  const propertyRange = new Map<number, [number, number]>();
+  for (let row = 1; row <= md.rows(T.PropertyMap); row++) {
+    propertyRange.set(md.cell(T.PropertyMap, row, 0), [md.cell(T.PropertyMap, row, 1), rangeEnd(T.PropertyMap, 1, row, T.Property)]);
+  }
+  const eventRange = new Map<number, [number, number]>();
+  for (let row = 1; row <= md.rows(T.EventMap); row++) {
+    eventRange.set(md.cell(T.EventMap, row, 0), [md.cell(T.EventMap, row, 1), rangeEnd(T.EventMap, 1, row, T.Event)]);
+  }
+
+  // Base types and kinds.
+  const extendsOf = (row: number): number => md.cell(T.TypeDef, row, 3);
+  const kindOf = (row: number): TypeKind => {
+    const flags = md.cell(T.TypeDef, row, 0);
+    if ((flags & 0x20) !== 0) {
+      return 'interface';
+    }
+    const base = typeReference(extendsOf(row));
+    const self = definitionName(typeDefName(row));
+    if (base === 'System.Enum') {
+      return 'enum';
+    }
+    if (base === 'System.ValueType' && self !== 'System.Enum') {
+      return 'struct';
+    }
+    return base === 'System.MulticastDelegate' ? 'delegate' : 'class';
+  };
+  const baseChain = (row: number): { names: string[]; definitions: string[] } => {
+    const names: string[] = [];
+    const definitions: string[] = [];
+    let current: number | undefined = row;
+    for (let guard = 0; current !== undefined && guard < MAX_SIGNATURE_DEPTH; guard++) {
+      const coded = extendsOf(current);
+      const name = typeReference(coded);
+      if (!name) {
+        break;
+      }
+      names.push(name);
+      current = localDefinition(coded);
+      if (current !== undefined) {
+        definitions.push(`T:${definitionName(typeDefName(current))}`);
+      }
+    }
+    return { names, definitions };
+  };
+
+  interface MethodFacts extends ApiMember {
+    readonly row: number;
+    readonly access: number;
+  }
+  const methodFacts = new Map<number, MethodFacts>();
+  const methodOf = (row: number, typeRow: number, typeName: string, isInterface: boolean): MethodFacts => {
+    const cached = methodFacts.get(row);
+    if (cached) {
+      return cached;
+    }
+    const flags = md.cell(T.MethodDef, row, 2);
+    const name = md.string(md.cell(T.MethodDef, row, 3));
+    const signature = decodeMethod(md.blob(md.cell(T.MethodDef, row, 4)), { offset: 0 }, 0);
+    const isStatic = (flags & 0x10) !== 0;
+    const isFinal = (flags & 0x20) !== 0;
+    const isMetadataVirtual = (flags & 0x40) !== 0;
+    const isNewSlot = (flags & 0x100) !== 0;
+    const isAbstract = (flags & 0x400) !== 0;
+    const hasBase = extendsOf(typeRow) >>> 2 !== 0;
+    const isDestructor = name === 'Finalize' && signature.parameters.length === 0 && isMetadataVirtual && !isNewSlot;
+    const isOverride = !isInterface && isMetadataVirtual && !isDestructor && !isNewSlot && hasBase;
+    const isVirtual = isMetadataVirtual && !isDestructor && !isFinal && !isAbstract && !isOverride;
+    const parameters = signature.parameters;
+    const docName = name.replace(/\./g, '#');
+    const conversion = name === 'op_Implicit' || name === 'op_Explicit';
+    const docId = `M:${typeName}.${docName}${signature.genericArity > 0 ? `\`\`${signature.genericArity}` : ''}${parameters.length > 0 ? `(${parameters.join(',')})` : ''}${conversion ? `~${signature.returnType}` : ''}`;
+    const facts: MethodFacts = {
+      docId, key: `${accessorName(row, typeName, signature.initOnly) ?? docId} : ${signature.returnType}`, kind: 'method', name, visibility: accessVisibility(flags & 7), isStatic, isAbstract, isVirtual, isOverride, isAccessor: accessors.has(row),
+      isConstructor: name === '.ctor', parameters, returnType: signature.returnType, genericArity: signature.genericArity, constraints: constraintsFor((row << 1) | 1),
+      row, access: flags & 7,
+    };
+    methodFacts.set(row, facts);
+    return facts;
+  };
+
+  const types = new Map<string, ApiType>();
+  const typeDocName = new Map<number, string>();
+  for (let row = 1; row <= typeCount; row++) {
+    typeDocName.set(row, definitionName(typeDefName(row)));
+  }
+  // Visibility and effective sealing need the enclosing type's; compute outermost first.
+  const visibilityOf = new Map<number, Visibility>();
+  const effectivelySealed = new Map<number, boolean>();
+  const methodsOfType = (row: number): number[] => {
+    const start = md.cell(T.TypeDef, row, 5);
+    const end = rangeEnd(T.TypeDef, 5, row, T.MethodDef);
+    return Array.from({ length: Math.max(0, end - start) }, (_, index) => start + index);
+  };
+  const isEffectivelySealed = (row: number): boolean => {
+    let cached = effectivelySealed.get(row);
+    if (cached === undefined) {
+      const sealed = (md.cell(T.TypeDef, row, 0) & 0x100) !== 0;
+      // HasVisibleConstructor counts protected constructors whatever the type (includeEffectivelyPrivateSymbols).
+      const visibleConstructor = methodsOfType(row).some((method) => {
+        const flags = md.cell(T.MethodDef, method, 2);
+        return (flags & 0x10) === 0 && md.string(md.cell(T.MethodDef, method, 3)) === '.ctor' && [4, 5, 6].includes(flags & 7);
+      });
+      cached = sealed || !visibleConstructor;
+      effectivelySealed.set(row, cached);
+    }
+    return cached;
+  };
+  const typeVisibility = (row: number, depth = 0): Visibility => {
+    let cached = visibilityOf.get(row);
+    if (cached !== undefined) {
+      return cached;
+    }
+    const flags = md.cell(T.TypeDef, row, 0) & 7;
+    const outer = enclosingOf.get(row);
+    if (outer === undefined) {
+      cached = flags === 1 ? 'public' : 'hidden';
+    } else if (depth > MAX_SIGNATURE_DEPTH || typeVisibility(outer, depth + 1) === 'hidden') {
+      cached = 'hidden';
+    } else {
+      const own = flags === 2 ? 'public' : flags === 4 ? 'protected' : flags === 7 ? 'protected internal' : 'hidden';
+      cached = own === 'public' || own === 'hidden' || !isEffectivelySealed(outer) ? own : 'hidden';
+    }
+    visibilityOf.set(row, cached);
+    return cached;
+  };
+  const allInterfaces = (row: number, depth = 0): ApiType['interfaces'][number][] => {
+    if (depth > MAX_SIGNATURE_DEPTH) {
+      return [];
+    }
+    const found: ApiType['interfaces'][number][] = [];
+    const walkInterface = (coded: number, level: number): void => {
+      const name = typeReference(coded);
+      if (!name || level > MAX_SIGNATURE_DEPTH) {
+        return;
+      }
+      const local = localDefinition(coded);
+      found.push({ name, visible: local === undefined || typeVisibility(local) !== 'hidden', ...(local !== undefined ? { definition: `T:${typeDocName.get(local)}` } : {}) });
+      if (local !== undefined) {
+        for (const inner of interfacesOf.get(local) ?? []) {
+          walkInterface(inner, level + 1);
+        }
+      }
+    };
+    for (const coded of interfacesOf.get(row) ?? []) {
+      walkInterface(coded, depth);
+    }
+    // Then the base types' interfaces (for classes), as GetAllBaseInterfaces does.
+    let current: number | undefined = row;
+    for (let guard = 0; guard < MAX_SIGNATURE_DEPTH && current !== undefined; guard++) {
+      const base = localDefinition(extendsOf(current));
+      if (base === undefined) {
+        break;
+      }
+      for (const coded of interfacesOf.get(base) ?? []) {
+        walkInterface(coded, depth + 1);
+      }
+      current = base;
+    }
+    return found;
+  };
+
+  for (let row = 1; row <= typeCount; row++) {
+    const name = typeDocName.get(row)!;
+    const flags = md.cell(T.TypeDef, row, 0);
+    const kind = kindOf(row);
+    const isInterface = kind === 'interface';
+    const visibility = typeVisibility(row);
+    const sealedType = isEffectivelySealed(row);
+    const members = new Map<string, ApiMember>();
+    const memberVisible = (access: number): Visibility => {
+      const own = accessVisibility(access);
+      return own === 'public' || own === 'hidden' || !sealedType ? own : 'hidden';
+    };
+    const allMethods: ApiType['allMethods'][number][] = [];
+    const methods = methodsOfType(row).map((method) => methodOf(method, row, name, isInterface));
+    for (const method of methods) {
+      allMethods.push({ name: method.name, parameterCount: method.parameters.length, returnType: method.returnType, genericArity: method.genericArity });
+      const visible = memberVisible(method.access);
+      // Unspeakable compiler-generated names (a record's <Clone>$) are not API ApiCompat maps.
+      if (visible !== 'hidden' && !method.name.startsWith('<')) {
+        members.set(method.key, { ...method, visibility: visible });
+      }
+    }
+    const fieldStart = md.cell(T.TypeDef, row, 4);
+    const fieldEnd = rangeEnd(T.TypeDef, 4, row, T.Field);
+    for (let field = fieldStart; field < fieldEnd; field++) {
+      const fieldFlags = md.cell(T.Field, field, 0);
+      const visible = memberVisible(fieldFlags & 7);
+      // RTSpecialName: an enum's value__ holds its underlying type, which Roslyn does not show as a member.
+      if (visible === 'hidden' || (fieldFlags & 0x400) !== 0) {
+        continue;
+      }
+      const fieldName = md.string(md.cell(T.Field, field, 1));
+      const docId = `F:${name}.${fieldName.replace(/\./g, '#')}`;
+      const blob = md.blob(md.cell(T.Field, field, 2));
+      const type = decodeType(blob, { offset: 1 }, 0);
+      members.set(`${docId} : ${type}`, { docId, key: `${docId} : ${type}`, kind: 'field', name: fieldName, visibility: visible, isStatic: (fieldFlags & 0x10) !== 0, isAbstract: false, isVirtual: false, isOverride: false, isAccessor: false, isConstructor: false, parameters: [], returnType: type, genericArity: 0, constraints: [] });
+    }
+    // Properties and events: their facts come from their accessors (Roslyn reads them so).
+    const fromAccessors = (association: number): MethodFacts[] => (accessorsOf.get(association) ?? []).map((method) => methodOf(method, row, name, isInterface));
+    const [propertyStart, propertyEnd] = propertyRange.get(row) ?? [0, 0];
+    for (let property = propertyStart; property < propertyEnd; property++) {
+      const parts = fromAccessors((property << 1) | 1);
+      const visibleParts = parts.filter((part) => memberVisible(part.access) !== 'hidden');
+      if (visibleParts.length === 0) {
+        continue;
+      }
+      const propertyName = md.string(md.cell(T.Property, property, 1));
+      const signature = decodeMethod(md.blob(md.cell(T.Property, property, 2)), { offset: 0 }, 0);
+      const docId = `P:${name}.${propertyName.replace(/\./g, '#')}${signature.parameters.length > 0 ? `(${signature.parameters.join(',')})` : ''}`;
+      members.set(docId, accessorBacked(docId, 'property', propertyName, parts, visibleParts, memberVisible));
+    }
+    const [eventStart, eventEnd] = eventRange.get(row) ?? [0, 0];
+    for (let event = eventStart; event < eventEnd; event++) {
+      const parts = fromAccessors(event << 1);
+      const visibleParts = parts.filter((part) => memberVisible(part.access) !== 'hidden');
+      if (visibleParts.length === 0) {
+        continue;
+      }
+      const eventName = md.string(md.cell(T.Event, event, 1));
+      const docId = `E:${name}.${eventName.replace(/\./g, '#')}`;
+      members.set(docId, accessorBacked(docId, 'event', eventName, parts, visibleParts, memberVisible));
+    }
+    const enclosing = enclosingOf.get(row);
+    const chain = isInterface ? { names: [], definitions: [] } : baseChain(row);
+    const interfaces = allInterfaces(row);
+    types.set(`T:${name}`, {
+      docId: `T:${name}`, name, kind, visibility, isSealed: (flags & 0x100) !== 0, isEffectivelySealed: sealedType,
+      baseTypes: chain.names, baseDefinitions: isInterface ? interfaces.flatMap((entry) => (entry.definition ? [entry.definition] : [])) : chain.definitions, interfaces, members, allMethods,
+      nested: [], ...(enclosing !== undefined ? { enclosing: `T:${typeDocName.get(enclosing)}` } : {}), constraints: constraintsFor(row << 1),
+    });
+  }
+  for (const type of types.values()) {
+    if (type.enclosing) {
+      (types.get(type.enclosing)?.nested as string[] | undefined)?.push(type.docId);
+    }
+  }
+  return { types };
+}
+
+/** A property or event from its accessors: the widest visibility, abstract/virtual/override if any accessor is. */
+function accessorBacked(docId: string, kind: 'property' | 'event', name: string, parts: readonly ApiMember[], visibleParts: readonly ApiMember[], _visible: (access: number) => Visibility): ApiMember {
+  const rank = (visibility: Visibility): number => ({ public: 3, 'protected internal': 2, protected: 1, hidden: 0 })[visibility];
+  const widest = visibleParts.reduce((best, part) => (rank(part.visibility) > rank(best) ? part.visibility : best), 'hidden' as Visibility);
+  return {
+    docId, key: docId, kind, name, visibility: widest, isStatic: parts.some((part) => part.isStatic), isAbstract: parts.some((part) => part.isAbstract),
+    isVirtual: parts.some((part) => part.isVirtual), isOverride: parts.some((part) => part.isOverride), isAccessor: false, isConstructor: false,
+    parameters: [], returnType: '', genericArity: 0, constraints: [],
+  };
+}
+
+/**
+ * The C# compiler's nullable metadata: NullableAttribute on generic parameters, and
+ * NullableContextAttribute on methods and types (the default for what has no attribute of its own).
+ */
+function nullableValues(md: Metadata, definitionName: (name: TypeName) => string, typeDefName: (row: number) => TypeName): {
+  genericParam: Map<number, number>; methodContext: Map<number, number>; typeContext: Map<number, number>; typeOfMethod: (method: number) => number | undefined;
+} {
+  const genericParam = new Map<number, number>();
+  const methodContext = new Map<number, number>();
+  const typeContext = new Map<number, number>();
+  const starts = Uint32Array.from({ length: md.rows(T.TypeDef) }, (_, index) => md.cell(T.TypeDef, index + 1, 5));
+  const typeOfMethod = (method: number): number | undefined => {
+    let low = 0;
+    let high = starts.length - 1;
+    let found: number | undefined;
+    while (low <= high) {
+      const middle = (low + high) >>> 1;
+      if (starts[middle] <= method) {
+        found = middle + 1;
+        low = middle + 1;
+      } else {
+        high = middle - 1;
+      }
+    }
+    return found;
+  };
+  const names = new Map<number, string | undefined>();
+  const attributeName = (type: number): string | undefined => {
+    if (names.has(type)) {
+      return names.get(type);
+    }
+    let name: string | undefined;
+    const row = type >>> 3;
+    if ((type & 7) === 2) {
+      const owner = typeOfMethod(row);
+      name = owner !== undefined ? definitionName(typeDefName(owner)) : undefined;
+    } else if ((type & 7) === 3) {
+      const parent = md.cell(T.MemberRef, row, 0);
+      if ((parent & 7) === 0) {
+        name = definitionName(typeDefName(parent >>> 3));
+      } else if ((parent & 7) === 1) {
+        const ref = parent >>> 3;
+        name = `${md.string(md.cell(T.TypeRef, ref, 2))}.${md.string(md.cell(T.TypeRef, ref, 1))}`;
+      }
+    }
+    names.set(type, name);
+    return name;
+  };
+  const firstByte = (value: Uint8Array): number | undefined => (value.length === 5 ? value[2] : value.length > 6 ? value[6] : undefined);
+  for (let row = 1; row <= md.rows(T.CustomAttribute); row++) {
+    const parent = md.cell(T.CustomAttribute, row, 0);
+    const tag = parent & 0x1f;
+    if (tag !== 0 && tag !== 3 && tag !== 19) {
+      continue;
+    }
+    const name = attributeName(md.cell(T.CustomAttribute, row, 1));
+    if (tag === 19 && name === 'System.Runtime.CompilerServices.NullableAttribute') {
+      const value = firstByte(md.blob(md.cell(T.CustomAttribute, row, 2)));
+      if (value !== undefined) {
+        genericParam.set(parent >>> 5, value);
+      }
+    } else if (tag !== 19 && name === 'System.Runtime.CompilerServices.NullableContextAttribute') {
+      const value = firstByte(md.blob(md.cell(T.CustomAttribute, row, 2)));
+      if (value !== undefined) {
+        (tag === 0 ? methodContext : typeContext).set(parent >>> 5, value);
+      }
+    }
+  }
+  return { genericParam, methodContext, typeContext, typeOfMethod };
+}
