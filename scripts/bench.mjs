@@ -127,4 +127,5 @@ const explorer = spawnSync(process.execPath, [join(root, 'scripts', 'bench-explo
 const cli = spawnSync(process.execPath, [join(root, 'scripts', 'bench-cli.mjs')], { stdio: 'inherit' });
 const activation = spawnSync(process.execPath, [join(root, 'scripts', 'bench-activation.mjs')], { stdio: 'inherit' });
 const plan = spawnSync(process.execPath, [join(root, 'scripts', 'bench-plan.mjs')], { stdio: 'inherit' });
-process.exit(ok && pack.status === 0 && push.status === 0 && explorer.status === 0 && cli.status === 0 && activation.status === 0 && plan.status === 0 ? 0 : 1);
+const apiDiff = spawnSync(process.execPath, [join(root, 'scripts', 'bench-api.mjs')], { stdio: 'inherit' });
+process.exit(ok && pack.status === 0 && push.status === 0 && explorer.status === 0 && cli.status === 0 && activation.status === 0 && plan.status === 0 && apiDiff.status === 0 ? 0 : 1);

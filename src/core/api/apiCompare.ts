@@ -140,7 +140,7 @@ function reportsMissing(member: ApiMember, rightType: ApiType, right: ApiSurface
     if (!baseType) {
       break;
     }
-    if (baseType.allMethods.some((candidate) => candidate.name === member.name && candidate.parameterCount === member.parameters.length && candidate.returnType === member.returnType && candidate.genericArity === member.genericArity)) {
+    if (baseType.allMethods().some((candidate) => candidate.name === member.name && candidate.parameterCount === member.parameters.length && candidate.returnType === member.returnType && candidate.genericArity === member.genericArity)) {
       return false;
     }
   }

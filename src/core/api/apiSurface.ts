@@ -57,8 +57,8 @@ export interface ApiType {
   /** Every base interface (Roslyn's GetAllBaseInterfaces order), with whether it is visible. */
   readonly interfaces: readonly { name: string; visible: boolean; definition?: string }[];
   readonly members: ReadonlyMap<string, ApiMember>;
-  /** Every method of this type, visible or not (for "promoted to a base type"). */
-  readonly allMethods: readonly { name: string; parameterCount: number; returnType: string; genericArity: number }[];
+  /** Every method of this type, visible or not (for "promoted to a base type"); read when first asked. */
+  readonly allMethods: () => readonly { name: string; parameterCount: number; returnType: string; genericArity: number }[];
   /** Visible nested types' DocIds. */
   readonly nested: readonly string[];
   readonly enclosing?: string;
@@ -71,12 +71,43 @@ export interface ApiSurface {
 }
 
 const MAX_SIGNATURE_DEPTH = 64;
+const NONE: readonly never[] = [];
 
 const PRIMITIVES: Readonly<Record<number, string>> = {
   0x01: 'System.Void', 0x02: 'System.Boolean', 0x03: 'System.Char', 0x04: 'System.SByte', 0x05: 'System.Byte', 0x06: 'System.Int16',
   0x07: 'System.UInt16', 0x08: 'System.Int32', 0x09: 'System.UInt32', 0x0a: 'System.Int64', 0x0b: 'System.UInt64', 0x0c: 'System.Single',
   0x0d: 'System.Double', 0x0e: 'System.String', 0x16: 'System.TypedReference', 0x18: 'System.IntPtr', 0x19: 'System.UIntPtr', 0x1c: 'System.Object',
 };
+
+/** A bounds-checked read position in a signature blob. */
+class Cursor {
+  public constructor(public readonly blob: Uint8Array, public offset = 0) {}
+
+  public peek(): number {
+    if (this.offset >= this.blob.length) {
+      throw new RangeError('signature ends early');
+    }
+    return this.blob[this.offset];
+  }
+
+  public byte(): number {
+    const value = this.peek();
+    this.offset++;
+    return value;
+  }
+
+  /** A compressed unsigned integer (ECMA-335 II.23.2). */
+  public number(): number {
+    const first = this.byte();
+    if ((first & 0x80) === 0) {
+      return first;
+    }
+    if ((first & 0xc0) === 0x80) {
+      return ((first & 0x3f) << 8) | this.byte();
+    }
+    return ((first & 0x1f) << 24) | (this.byte() << 16) | (this.byte() << 8) | this.byte();
+  }
+}
 
 /** A type's name as segments (outermost first), each with its generic arity from the `N suffix. */
 interface TypeName {
@@ -127,9 +158,14 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     return undefined; // indirection tables: only in unoptimized (edit-and-continue) metadata
   }
   const typeCount = md.rows(T.TypeDef);
-  const enclosingOf = new Map<number, number>();
+  // Per-row facts in typed arrays (0: none): a large assembly has tens of thousands of rows.
+  const enclosingRows = new Int32Array(typeCount + 1);
+  const enclosingOf = { get: (row: number): number | undefined => enclosingRows[row] || undefined };
   for (let row = 1; row <= md.rows(T.NestedClass); row++) {
-    enclosingOf.set(md.cell(T.NestedClass, row, 0), md.cell(T.NestedClass, row, 1));
+    const nested = md.cell(T.NestedClass, row, 0);
+    if (nested >= 1 && nested <= typeCount) {
+      enclosingRows[nested] = md.cell(T.NestedClass, row, 1);
+    }
   }
 
   const defNames = new Map<number, TypeName>();
@@ -167,59 +203,68 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     return name;
   };
 
+  /** A type's DocId name, computed once per name. */
+  const docNames = new Map<TypeName, string>();
+  const docName = (name: TypeName): string => {
+    let text = docNames.get(name);
+    if (text === undefined) {
+      text = definitionName(name);
+      docNames.set(name, text);
+    }
+    return text;
+  };
+
   /** Decodes one type in a signature blob into its DocId string. */
-  const decodeType = (blob: Uint8Array, at: { offset: number }, depth: number): string => {
+  const decodeType = (at: Cursor, depth: number): string => {
     if (depth > MAX_SIGNATURE_DEPTH) {
       throw new RangeError('signature too deep');
     }
-    const reader = { u8: (offset: number): number => { if (offset >= blob.length) { throw new RangeError('signature ends early'); } return blob[offset]; } };
-    const number = (): number => {
-      const [value, size] = compressedAt(reader, at.offset);
-      at.offset += size;
-      return value;
-    };
-    const element = reader.u8(at.offset++);
-    if (PRIMITIVES[element] !== undefined) {
-      return PRIMITIVES[element];
+    const element = at.byte();
+    const primitive = PRIMITIVES[element];
+    if (primitive !== undefined) {
+      return primitive;
     }
     switch (element) {
-      case 0x0f: return `${decodeType(blob, at, depth + 1)}*`;
-      case 0x10: return `${decodeType(blob, at, depth + 1)}@`;
-      case 0x11: case 0x12: return definitionName(typeOf(number()));
-      case 0x13: return `\`${number()}`;
-      case 0x1e: return `\`\`${number()}`;
-      case 0x1d: return `${decodeType(blob, at, depth + 1)}[]`;
+      case 0x0f: return `${decodeType(at, depth + 1)}*`;
+      case 0x10: return `${decodeType(at, depth + 1)}@`;
+      case 0x11: case 0x12: return docName(typeOf(at.number()));
+      case 0x13: return `\`${at.number()}`;
+      case 0x1e: return `\`\`${at.number()}`;
+      case 0x1d: return `${decodeType(at, depth + 1)}[]`;
       case 0x14: {
-        const inner = decodeType(blob, at, depth + 1);
-        const rank = number();
-        const sizes = number();
+        const inner = decodeType(at, depth + 1);
+        const rank = at.number();
+        const sizes = at.number();
         for (let index = 0; index < sizes; index++) {
-          number();
+          at.number();
         }
-        const bounds = number();
+        const bounds = at.number();
         for (let index = 0; index < bounds; index++) {
-          number();
+          at.number();
         }
         return `${inner}[${Array.from({ length: rank }, () => '0:').join(',')}]`;
       }
       case 0x15: {
-        const kind = reader.u8(at.offset++);
+        const kind = at.byte();
         if (kind !== 0x11 && kind !== 0x12) {
           throw new RangeError('generic instance of a non-type');
         }
-        const generic = typeOf(number());
-        const count = number();
-        const args = Array.from({ length: count }, () => decodeType(blob, at, depth + 1));
+        const generic = typeOf(at.number());
+        const count = at.number();
+        const args: string[] = [];
+        for (let index = 0; index < count; index++) {
+          args.push(decodeType(at, depth + 1));
+        }
         return constructedName(generic, args);
       }
       case 0x1f: case 0x20: {
-        number(); // the modifier type: DocIds leave custom modifiers out
-        return decodeType(blob, at, depth + 1);
+        at.number(); // the modifier type: DocIds leave custom modifiers out
+        return decodeType(at, depth + 1);
       }
-      case 0x45: return decodeType(blob, at, depth + 1); // pinned
+      case 0x45: return decodeType(at, depth + 1); // pinned
       case 0x1b: {
         // A function pointer: DocIds spell it "=FUNC:ret(params)".
-        const { returnType, parameters } = decodeMethod(blob, at, depth + 1);
+        const { returnType, parameters } = decodeMethodAt(at, depth + 1);
         return `=FUNC:${returnType}${parameters.length ? `(${parameters.join(',')})` : ''}`;
       }
       default: throw new RangeError(`unknown element type 0x${element.toString(16)}`);
@@ -237,34 +282,47 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     }
     throw new RangeError('a type spec where a type name is expected');
   };
-  const decodeMethod = (blob: Uint8Array, at: { offset: number }, depth: number): { returnType: string; parameters: string[]; genericArity: number; hasThis: boolean; initOnly: boolean } => {
-    const reader = { u8: (offset: number): number => { if (offset >= blob.length) { throw new RangeError('signature ends early'); } return blob[offset]; } };
-    const header = reader.u8(at.offset++);
-    let genericArity = 0;
-    if ((header & 0x10) !== 0) {
-      const [value, size] = compressedAt(reader, at.offset);
-      at.offset += size;
-      genericArity = value;
-    }
-    const [count, size] = compressedAt(reader, at.offset);
-    at.offset += size;
+  interface MethodSignature {
+    readonly returnType: string;
+    readonly parameters: string[];
+    readonly genericArity: number;
+    readonly hasThis: boolean;
+    readonly initOnly: boolean;
+    /** The DocId tail: "``2(System.Int32,`0)", built once per signature. */
+    readonly suffix: string;
+  }
+  const decodeMethodAt = (at: Cursor, depth: number): MethodSignature => {
+    const header = at.byte();
+    const genericArity = (header & 0x10) !== 0 ? at.number() : 0;
+    const count = at.number();
     // An init accessor returns void modreq(IsExternalInit).
     let initOnly = false;
-    if (reader.u8(at.offset) === 0x1f) {
-      const [coded] = compressedAt(reader, at.offset + 1);
+    if (at.peek() === 0x1f) {
+      const coded = new Cursor(at.blob, at.offset + 1).number();
       const modifier = (coded & 3) === 1 ? typeRefName(coded >>> 2) : (coded & 3) === 0 ? typeDefName(coded >>> 2) : undefined;
-      initOnly = modifier !== undefined && definitionName(modifier) === 'System.Runtime.CompilerServices.IsExternalInit';
+      initOnly = modifier !== undefined && docName(modifier) === 'System.Runtime.CompilerServices.IsExternalInit';
     }
-    const returnType = decodeType(blob, at, depth + 1);
+    const returnType = decodeType(at, depth + 1);
     const parameters: string[] = [];
     for (let index = 0; index < count; index++) {
-      if (reader.u8(at.offset) === 0x41) {
+      if (at.peek() === 0x41) {
         at.offset++; // sentinel: the vararg part follows
         parameters.push('__arglist');
       }
-      parameters.push(decodeType(blob, at, depth + 1));
+      parameters.push(decodeType(at, depth + 1));
     }
-    return { returnType, parameters, genericArity, hasThis: (header & 0x20) !== 0, initOnly };
+    const suffix = `${genericArity > 0 ? `\`\`${genericArity}` : ''}${parameters.length > 0 ? `(${parameters.join(',')})` : ''}`;
+    return { returnType, parameters, genericArity, hasThis: (header & 0x20) !== 0, initOnly, suffix };
+  };
+  /** A method or property signature by its blob index: the heap shares equal blobs, so each is decoded once. */
+  const signatures = new Map<number, MethodSignature>();
+  const decodeSignature = (blobIndex: number): MethodSignature => {
+    let signature = signatures.get(blobIndex);
+    if (!signature) {
+      signature = decodeMethodAt(new Cursor(md.blob(blobIndex)), 0);
+      signatures.set(blobIndex, signature);
+    }
+    return signature;
   };
   /** A TypeDefOrRef coded index (extends, interface, constraint) as a DocId name. */
   const typeReference = (coded: number): string | undefined => {
@@ -279,7 +337,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     if (tag === 1) {
       return definitionName(typeRefName(row));
     }
-    return decodeType(md.blob(md.cell(T.TypeSpec, row, 0)), { offset: 0 }, 0);
+    return decodeType(new Cursor(md.blob(md.cell(T.TypeSpec, row, 0))), 0);
   };
   /** The TypeDef row a TypeDefOrRef coded index names, when it is defined here. */
   const localDefinition = (coded: number): number | undefined => ((coded & 3) === 0 && coded >>> 2 !== 0 ? coded >>> 2 : (coded & 3) === 2 ? localSpecDefinition(coded >>> 2) : undefined);
@@ -340,7 +398,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     const notNull = value === 1 && (param.flags & 0x0c) === 0 && types.length === 0;
     constraintsOf.set(param.owner, [...(constraintsOf.get(param.owner) ?? []), { flags: param.flags, types, notNull }]);
   }
-  const constraintsFor = (owner: number): GenericConstraints[] => (constraintsOf.get(owner) ?? []).map(({ flags, types, notNull }) => {
+  const constraintsFor = (owner: number): GenericConstraints[] => (constraintsOf.has(owner) ? constraintsOf.get(owner)! : NONE as never[]).map(({ flags, types, notNull }) => {
     // struct sets the default-constructor flag too; Roslyn reads that as no new() constraint.
     const valueType = (flags & 0x08) !== 0;
     const list: string[] = [];
@@ -360,12 +418,16 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
   });
 
   // Method semantics: which methods are accessors.
-  const accessors = new Map<number, { semantics: number; association: number }>();
+  const semanticsOf = new Int32Array(md.rows(T.MethodDef) + 1);
+  const associationOf = new Int32Array(md.rows(T.MethodDef) + 1);
   const accessorsOf = new Map<number, number[]>(); // HasSemantics coded value -> methods
   for (let row = 1; row <= md.rows(T.MethodSemantics); row++) {
     const method = md.cell(T.MethodSemantics, row, 1);
     const association = md.cell(T.MethodSemantics, row, 2);
-    accessors.set(method, { semantics: md.cell(T.MethodSemantics, row, 0), association });
+    if (method >= 1 && method < semanticsOf.length) {
+      semanticsOf[method] = md.cell(T.MethodSemantics, row, 0) || 0x4;
+      associationOf[method] = association;
+    }
     accessorsOf.set(association, [...(accessorsOf.get(association) ?? []), method]);
   }
   /**
@@ -373,14 +435,14 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
    * so ApiCompat maps accessors by that: a setter whose value type changed is the same member.
    */
   const accessorName = (method: number, typeName: string, initOnly: boolean): string | undefined => {
-    const accessor = accessors.get(method);
+    const accessor = semanticsOf[method] !== 0 ? { semantics: semanticsOf[method], association: associationOf[method] } : undefined;
     if (!accessor) {
       return undefined;
     }
     const row = accessor.association >>> 1;
     const word = accessor.semantics & 0x1 ? (initOnly ? 'init' : 'set') : accessor.semantics & 0x2 ? 'get' : accessor.semantics & 0x8 ? 'add' : accessor.semantics & 0x10 ? 'remove' : accessor.semantics & 0x20 ? 'raise' : 'other';
     if ((accessor.association & 1) === 1) {
-      const parameters = decodeMethod(md.blob(md.cell(T.Property, row, 2)), { offset: 0 }, 0).parameters;
+      const parameters = decodeSignature(md.cell(T.Property, row, 2)).parameters;
       return `${typeName}.${md.string(md.cell(T.Property, row, 1))}${parameters.length > 0 ? `[${parameters.join(',')}]` : ''}.${word}`;
     }
     return `${typeName}.${md.string(md.cell(T.Event, row, 1))}.${word}`;
@@ -448,7 +510,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     }
     const flags = md.cell(T.MethodDef, row, 2);
     const name = md.string(md.cell(T.MethodDef, row, 3));
-    const signature = decodeMethod(md.blob(md.cell(T.MethodDef, row, 4)), { offset: 0 }, 0);
+    const signature = decodeSignature(md.cell(T.MethodDef, row, 4));
     const isStatic = (flags & 0x10) !== 0;
     const isFinal = (flags & 0x20) !== 0;
     const isMetadataVirtual = (flags & 0x40) !== 0;
@@ -459,11 +521,11 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     const isOverride = !isInterface && isMetadataVirtual && !isDestructor && !isNewSlot && hasBase;
     const isVirtual = isMetadataVirtual && !isDestructor && !isFinal && !isAbstract && !isOverride;
     const parameters = signature.parameters;
-    const docName = name.replace(/\./g, '#');
+    const docName = name.includes('.') ? name.replace(/\./g, '#') : name;
     const conversion = name === 'op_Implicit' || name === 'op_Explicit';
-    const docId = `M:${typeName}.${docName}${signature.genericArity > 0 ? `\`\`${signature.genericArity}` : ''}${parameters.length > 0 ? `(${parameters.join(',')})` : ''}${conversion ? `~${signature.returnType}` : ''}`;
+    const docId = `M:${typeName}.${docName}${signature.suffix}${conversion ? `~${signature.returnType}` : ''}`;
     const facts: MethodFacts = {
-      docId, key: `${accessorName(row, typeName, signature.initOnly) ?? docId} : ${signature.returnType}`, kind: 'method', name, visibility: accessVisibility(flags & 7), isStatic, isAbstract, isVirtual, isOverride, isAccessor: accessors.has(row),
+      docId, key: `${accessorName(row, typeName, signature.initOnly) ?? docId} : ${signature.returnType}`, kind: 'method', name, visibility: accessVisibility(flags & 7), isStatic, isAbstract, isVirtual, isOverride, isAccessor: semanticsOf[row] !== 0,
       isConstructor: name === '.ctor', parameters, returnType: signature.returnType, genericArity: signature.genericArity, constraints: constraintsFor((row << 1) | 1),
       row, access: flags & 7,
     };
@@ -477,8 +539,11 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     typeDocName.set(row, definitionName(typeDefName(row)));
   }
   // Visibility and effective sealing need the enclosing type's; compute outermost first.
-  const visibilityOf = new Map<number, Visibility>();
-  const effectivelySealed = new Map<number, boolean>();
+  const VISIBILITIES: readonly Visibility[] = ['public', 'protected', 'protected internal', 'hidden'];
+  const visibilityCodes = new Int8Array(typeCount + 1); // 0: not yet; else 1 + index in VISIBILITIES
+  const visibilityOf = { get: (row: number): Visibility | undefined => (visibilityCodes[row] ? VISIBILITIES[visibilityCodes[row] - 1] : undefined), set: (row: number, value: Visibility): void => { visibilityCodes[row] = VISIBILITIES.indexOf(value) + 1; } };
+  const sealedCodes = new Int8Array(typeCount + 1); // 0: not yet, 1: no, 2: yes
+  const effectivelySealed = { get: (row: number): boolean | undefined => (sealedCodes[row] ? sealedCodes[row] === 2 : undefined), set: (row: number, value: boolean): void => { sealedCodes[row] = value ? 2 : 1; } };
   const methodsOfType = (row: number): number[] => {
     const start = md.cell(T.TypeDef, row, 5);
     const end = rangeEnd(T.TypeDef, 5, row, T.MethodDef);
@@ -489,9 +554,11 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     if (cached === undefined) {
       const sealed = (md.cell(T.TypeDef, row, 0) & 0x100) !== 0;
       // HasVisibleConstructor counts protected constructors whatever the type (includeEffectivelyPrivateSymbols).
+      // An instance constructor: RTSpecialName, not static, named .ctor (the name read only then).
       const visibleConstructor = methodsOfType(row).some((method) => {
         const flags = md.cell(T.MethodDef, method, 2);
-        return (flags & 0x10) === 0 && md.string(md.cell(T.MethodDef, method, 3)) === '.ctor' && [4, 5, 6].includes(flags & 7);
+        const access = flags & 7;
+        return (flags & 0x1010) === 0x1000 && access >= 4 && access <= 6 && md.string(md.cell(T.MethodDef, method, 3)) === '.ctor';
       });
       cached = sealed || !visibleConstructor;
       effectivelySealed.set(row, cached);
@@ -555,23 +622,40 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
   for (let row = 1; row <= typeCount; row++) {
     const name = typeDocName.get(row)!;
     const flags = md.cell(T.TypeDef, row, 0);
-    const kind = kindOf(row);
-    const isInterface = kind === 'interface';
     const visibility = typeVisibility(row);
+    const isInterface = (flags & 0x20) !== 0;
+    // Every method's signature is decoded only if a derived type asks (a member promoted to its base).
+    let everyMethod: ReturnType<ApiType['allMethods']> | undefined;
+    const allMethods = (): ReturnType<ApiType['allMethods']> => (everyMethod ??= methodsOfType(row).map((method) => {
+      const facts = methodOf(method, row, name, isInterface);
+      return { name: facts.name, parameterCount: facts.parameters.length, returnType: facts.returnType, genericArity: facts.genericArity };
+    }));
+    const enclosing = enclosingOf.get(row);
+    if (visibility === 'hidden') {
+      // Not API: kept only as a base type others may name (internal types are most of a large assembly).
+      types.set(`T:${name}`, {
+        docId: `T:${name}`, name, kind: isInterface ? 'interface' : 'class', visibility, isSealed: (flags & 0x100) !== 0, isEffectivelySealed: true, baseTypes: [], baseDefinitions: [], interfaces: [],
+        members: new Map(), allMethods, nested: [], ...(enclosing !== undefined ? { enclosing: `T:${typeDocName.get(enclosing)}` } : {}), constraints: [],
+      });
+      continue;
+    }
+    const kind = kindOf(row);
     const sealedType = isEffectivelySealed(row);
     const members = new Map<string, ApiMember>();
     const memberVisible = (access: number): Visibility => {
       const own = accessVisibility(access);
       return own === 'public' || own === 'hidden' || !sealedType ? own : 'hidden';
     };
-    const allMethods: ApiType['allMethods'][number][] = [];
-    const methods = methodsOfType(row).map((method) => methodOf(method, row, name, isInterface));
-    for (const method of methods) {
-      allMethods.push({ name: method.name, parameterCount: method.parameters.length, returnType: method.returnType, genericArity: method.genericArity });
-      const visible = memberVisible(method.access);
+    for (const method of methodsOfType(row)) {
+      // The access flags first: a hidden method's signature is never decoded.
+      const visible = memberVisible(md.cell(T.MethodDef, method, 2) & 7);
+      if (visible === 'hidden') {
+        continue;
+      }
+      const facts = methodOf(method, row, name, isInterface);
       // Unspeakable compiler-generated names (a record's <Clone>$) are not API ApiCompat maps.
-      if (visible !== 'hidden' && !method.name.startsWith('<')) {
-        members.set(method.key, { ...method, visibility: visible });
+      if (!facts.name.startsWith('<')) {
+        members.set(facts.key, facts.visibility === visible ? facts : { ...facts, visibility: visible });
       }
     }
     const fieldStart = md.cell(T.TypeDef, row, 4);
@@ -585,12 +669,15 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       }
       const fieldName = md.string(md.cell(T.Field, field, 1));
       const docId = `F:${name}.${fieldName.replace(/\./g, '#')}`;
-      const blob = md.blob(md.cell(T.Field, field, 2));
-      const type = decodeType(blob, { offset: 1 }, 0);
+      const type = decodeType(new Cursor(md.blob(md.cell(T.Field, field, 2)), 1), 0);
       members.set(`${docId} : ${type}`, { docId, key: `${docId} : ${type}`, kind: 'field', name: fieldName, visibility: visible, isStatic: (fieldFlags & 0x10) !== 0, isAbstract: false, isVirtual: false, isOverride: false, isAccessor: false, isConstructor: false, parameters: [], returnType: type, genericArity: 0, constraints: [] });
     }
     // Properties and events: their facts come from their accessors (Roslyn reads them so).
-    const fromAccessors = (association: number): MethodFacts[] => (accessorsOf.get(association) ?? []).map((method) => methodOf(method, row, name, isInterface));
+    // A property or event none of whose accessors is visible is skipped before any signature is decoded.
+    const fromAccessors = (association: number): MethodFacts[] => {
+      const rows = accessorsOf.get(association) ?? [];
+      return rows.some((method) => memberVisible(md.cell(T.MethodDef, method, 2) & 7) !== 'hidden') ? rows.map((method) => methodOf(method, row, name, isInterface)) : [];
+    };
     const [propertyStart, propertyEnd] = propertyRange.get(row) ?? [0, 0];
     for (let property = propertyStart; property < propertyEnd; property++) {
       const parts = fromAccessors((property << 1) | 1);
@@ -599,7 +686,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
         continue;
       }
       const propertyName = md.string(md.cell(T.Property, property, 1));
-      const signature = decodeMethod(md.blob(md.cell(T.Property, property, 2)), { offset: 0 }, 0);
+      const signature = decodeSignature(md.cell(T.Property, property, 2));
       const docId = `P:${name}.${propertyName.replace(/\./g, '#')}${signature.parameters.length > 0 ? `(${signature.parameters.join(',')})` : ''}`;
       members.set(docId, accessorBacked(docId, 'property', propertyName, parts, visibleParts, memberVisible));
     }
@@ -614,7 +701,6 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       const docId = `E:${name}.${eventName.replace(/\./g, '#')}`;
       members.set(docId, accessorBacked(docId, 'event', eventName, parts, visibleParts, memberVisible));
     }
-    const enclosing = enclosingOf.get(row);
     const chain = isInterface ? { names: [], definitions: [] } : baseChain(row);
     const interfaces = allInterfaces(row);
     types.set(`T:${name}`, {
