@@ -2,11 +2,13 @@
 // import 'vscode' (the core is shared with the CLI and tested in plain Node).
 import tseslint from 'typescript-eslint';
 
-const noVscode = {
-  'no-restricted-imports': ['error', {
-    paths: [{ name: 'vscode', message: 'src/core and src/shared must not import vscode: put VS Code code in src/vscode.' }],
-  }],
-};
+const VSCODE = { name: 'vscode', message: 'src/core, src/shared, src/cli and the webviews must not import vscode: put VS Code code in src/vscode.' };
+// One network door: every request goes through src/core/http (proxy, certificates, credential
+// origins, user agent, deadlines, body caps). Nothing else imports a network module.
+const NETWORK = ['undici', 'node:http', 'node:https', 'http', 'https', 'node:net', 'net', 'node:tls', 'tls', 'node:http2', 'http2', 'node:dgram', 'dgram']
+  .map((name) => ({ name, message: 'Requests go through src/core/http (boundedFetch, downloadTo, upload, network.ts): no other module imports a network API.' }));
+const restrict = (paths, patterns = []) => ({ 'no-restricted-imports': ['error', { paths, patterns }] });
+const noVscode = restrict([VSCODE, ...NETWORK]);
 
 // test/unit is pure: no processes, no network, no servers (those tests live in test/integration).
 const pureUnit = {
@@ -47,8 +49,11 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
-  { files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/cli.ts'], rules: noVscode },
-  { files: ['webview/**/*.ts'], rules: noVscode },
+  { files: ['src/**/*.ts'], ignores: ['src/core/http/**'], rules: restrict(NETWORK) },
+  { files: ['src/core/**/*.ts', 'src/shared/**/*.ts', 'src/cli.ts', 'src/cli/**/*.ts'], ignores: ['src/core/http/**'], rules: noVscode },
+  { files: ['src/core/http/**/*.ts'], rules: restrict([VSCODE]) },
+  // The webviews reach the core only through src/shared (what runs in them is named there).
+  { files: ['webview/**/*.ts'], rules: restrict([VSCODE, ...NETWORK], [{ group: ['**/src/core/**'], message: 'The webviews import the core only through src/shared (src/shared/webviewCore.ts).' }]) },
   { files: ['src/**/*.ts'], ignores: ['src/vscode/config.ts'], rules: settingsInConfigOnly },
   { files: ['test/unit/**/*.ts'], rules: pureUnit },
   // CommonJS preloads (node --require) must use require().

@@ -12,7 +12,7 @@ import { createInterface } from 'node:readline';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const child = spawn(process.execPath, [join(root, 'scripts', 'bench-explorer-server.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
 const index = await new Promise((resolve) => createInterface({ input: child.stdout }).once('line', resolve));
-const { ConditionalFetcher } = await import(join(root, 'out', 'src', 'core', 'track', 'conditionalFetch.js'));
+const { ConditionalFetcher } = await import(join(root, 'out', 'src', 'core', 'http', 'conditionalFetch.js'));
 const { discover } = await import(join(root, 'out', 'src', 'core', 'feeds', 'serviceIndex.js'));
 const { feedPackages, packageVersions } = await import(join(root, 'out', 'src', 'core', 'feeds', 'explorerModel.js'));
 

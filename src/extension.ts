@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { useHealthReader } from './core/health';
+import { configureEditorNetwork } from './vscode/network';
 import { analysisInWorker } from './core/analysisWorkerClient';
 import { useApiDiffReader } from './core/api/apiDiff';
 import { removeTempsNow } from './core/tempFiles';
@@ -59,6 +60,8 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
   try {
     // First, so that the settings cache is dropped before any other listener reads a changed setting.
     context.subscriptions.push(watchSettings());
+    // Before anything may send a request: every request follows VS Code's proxy and certificate settings.
+    context.subscriptions.push(configureEditorNetwork(context, log));
     const packageProblems = new PackageProblems();
     context.subscriptions.push(packageProblems);
     const keys = new KeyStore(context, log);
@@ -69,6 +72,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     const feedTree = new FeedTreeProvider(keys);
     context.subscriptions.push(tracker, feedTree, vscode.window.createTreeView('nugetPublisher.feeds', { treeDataProvider: feedTree, showCollapseAll: true }));
     const services: Services = { context, log, packageProblems, keys, onPublished, tracker, feedTree };
+
     // Package health (PDBs inflated, hashed and walked) and API diffs (whole metadata tables) are
     // read on a worker thread, not the extension host's.
     const analysis = analysisInWorker(join(context.extensionPath, 'dist', 'analysisWorker.js'));

@@ -8,6 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { launchChromium, newContext, startCodeServer } from './codeServer';
+import { testCertificates } from './helpers/squid';
 import { REPO_ROOT } from './helpers/dotnetFixtures';
 import { createSampleWorkspace } from './helpers/sampleWorkspace';
 import { tempDir } from './helpers/temp';
@@ -24,7 +25,17 @@ async function main(): Promise<number> {
   const workspace = createSampleWorkspace(tempDir('np-ws-'));
   const stateDir = tempDir('np-cs-');
   const resultsFile = join(stateDir, 'results.json');
-  const server = await startCodeServer({ stateDir, workspace: workspace.folder, env: { NUGET_PUBLISHER_TEST_RESULTS: resultsFile, ...(process.env.NP_GREP ? { NP_GREP: process.env.NP_GREP } : {}) }, verbose: process.env.NP_VERBOSE === '1' });
+  // A CA of the tests' own that the extension host trusts through NODE_EXTRA_CA_CERTS (as a user
+  // behind TLS inspection sets it), and the feed.test certificate it signed, for the proxy suite.
+  const certificates = testCertificates();
+  const server = await startCodeServer({
+    stateDir, workspace: workspace.folder,
+    env: {
+      NUGET_PUBLISHER_TEST_RESULTS: resultsFile, NODE_EXTRA_CA_CERTS: certificates.caFile, NP_TEST_TLS_KEY: certificates.keyFile, NP_TEST_TLS_CERT: certificates.certFile,
+      ...(process.env.NP_GREP ? { NP_GREP: process.env.NP_GREP } : {}),
+    },
+    verbose: process.env.NP_VERBOSE === '1',
+  });
   const browser = await launchChromium();
   try {
     const page = await (await newContext(browser)).newPage();

@@ -18,12 +18,13 @@ import { FEED_KINDS, folderPath, guessKind, isNugetOrgHost, isUrlSource, type Fe
 import { authorizationOf, presetFor, providerCredential, type Credential } from '../core/keys/keys';
 import { providerUri, type CredentialProviders } from '../core/keys/credentialProviders';
 import { inspectVerb } from './inspectVerb';
+import { configureNetwork, networkFromEnvironment, onProxySecret, setProductVersion } from '../core/http/network';
 import type { PreparedPackage } from '../core/publish/prepare';
 // Each verb loads what it needs when it runs (dynamic imports, evaluated lazily in the bundle):
 // `inspect` never loads the HTTP stack, the packer or the diff, so the CLI starts quickly.
 
 import { USAGE } from './usage';
-import { isLoopback } from '../core/publish/keySafety';
+import { isLoopback } from '../core/http/keySafety';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -461,9 +462,21 @@ function asUserError(error: unknown): NuGetPublisherError {
   return toUserError(error, (errno) => fsFailure(errno, 'NP0990', 'The command', errno.path ?? 'a file'));
 }
 
+/**
+ * The CLI's network as dotnet's: proxies from HTTPS_PROXY/HTTP_PROXY/ALL_PROXY/NO_PROXY (and the
+ * lower-case names), extra certificates from SSL_CERT_FILE (Node reads NODE_EXTRA_CA_CERTS itself);
+ * proxy credentials are secrets for every line printed.
+ */
+function configureCliNetwork(): void {
+  setProductVersion(CLI_VERSION);
+  onProxySecret((secret) => scrubber.protect(secret));
+  configureNetwork(networkFromEnvironment(process.env));
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
+    configureCliNetwork();
     switch (command) {
       case 'inspect':
         return await inspect(rest);

@@ -101,3 +101,34 @@ export async function writeUserFeeds(list: unknown[]): Promise<void> {
   await vscode.workspace.getConfiguration(SECTION).update('feeds', list, vscode.ConfigurationTarget.Global);
   cached = undefined;
 }
+
+/** VS Code's own network settings (the `http` section), which the extension's requests follow as VS Code's do. */
+export interface HttpSettings {
+  readonly proxy?: string;
+  readonly proxyStrictSSL: boolean;
+  readonly proxyAuthorization?: string;
+  readonly noProxy: readonly string[];
+  readonly systemCertificates: boolean;
+}
+
+export function readHttpSettings(): HttpSettings {
+  const http = vscode.workspace.getConfiguration('http');
+  const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined);
+  const list = http.get<unknown>('noProxy');
+  return {
+    proxy: text(http.get('proxy')),
+    proxyStrictSSL: http.get('proxyStrictSSL') !== false,
+    proxyAuthorization: text(http.get('proxyAuthorization')),
+    noProxy: Array.isArray(list) ? list.filter((entry): entry is string => typeof entry === 'string') : [],
+    systemCertificates: http.get('systemCertificates') !== false,
+  };
+}
+
+/** Calls back when one of VS Code's http settings changes. */
+export function onHttpSettingsChange(listener: () => void): vscode.Disposable {
+  return vscode.workspace.onDidChangeConfiguration((event) => {
+    if (event.affectsConfiguration('http')) {
+      listener();
+    }
+  });
+}

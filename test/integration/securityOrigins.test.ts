@@ -13,7 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { NuGetPublisherError } from '../../src/core/errors';
 import type { Feed } from '../../src/core/feeds/feed';
 import { testCredential } from '../../src/core/keys/testKey';
-import { assertKeyMayGo, endpointKeyOrigin, isPairedOrigin } from '../../src/core/publish/keySafety';
+import { assertKeyMayGo, endpointKeyOrigin, isPairedOrigin } from '../../src/core/http/keySafety';
 import { changeListing } from '../../src/core/publish/listing';
 import { publish } from '../../src/core/publish/publish';
 import { dotnetFixtures } from '../helpers/dotnetFixtures';

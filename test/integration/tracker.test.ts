@@ -8,7 +8,7 @@
 import { strict as assert } from 'node:assert';
 import { after, before, beforeEach, describe, it } from 'node:test';
 import { publish } from '../../src/core/publish/publish';
-import { ConditionalFetcher } from '../../src/core/track/conditionalFetch';
+import { ConditionalFetcher } from '../../src/core/http/conditionalFetch';
 import { Tracker, isComplete, type TrackerEvent } from '../../src/core/track/tracker';
 import { dotnetFixtures } from '../helpers/dotnetFixtures';
 import { FakeClock } from '../helpers/fakeClock';

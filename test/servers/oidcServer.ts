@@ -8,7 +8,8 @@
  * Issued keys are added to `keys` (hand that array to the V3 test server's validKeys).
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface OidcServerOptions {
@@ -20,6 +21,8 @@ export interface OidcServerOptions {
   readonly requestToken: string;
   /** A hostile or broken token service: the API key it issues (default: a fresh oy2tp… key). */
   readonly issueKey?: () => string;
+  /** Serve HTTPS with this key and certificate under this host name (the proxy tests). */
+  readonly tls?: { readonly key: string; readonly cert: string; readonly hostName: string };
 }
 
 export interface OidcServer {
@@ -60,7 +63,7 @@ export async function startOidcServer(options: OidcServerOptions): Promise<OidcS
   const state: OidcServer = {
     requestUrl: '', tokenService: '', keys: [], tokens: [], requests: [], issueExpired: false, replay: false, close: async () => undefined,
   };
-  const server = createServer(async (req, res) => {
+  const handler: RequestListener = async (req, res) => {
     const text = await body(req);
     state.requests.push({ method: req.method ?? '', url: req.url ?? '' });
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -114,9 +117,10 @@ export async function startOidcServer(options: OidcServerOptions): Promise<OidcS
       return answer(200, { apiKey, expiration: new Date(Date.now() + 3_600_000).toISOString() });
     }
     answer(404, { error: 'not found' });
-  });
+  };
+  const server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const base = options.tls ? `https://${options.tls.hostName}:${(server.address() as AddressInfo).port}` : `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   Object.assign(state, {
     requestUrl: `${base}/oidc/token?api-version=2.0`,
     tokenService: `${base}/api/v2/token`,

@@ -6,7 +6,8 @@
  * It earns its place because the real `dotnet nuget push` and `dotnet nuget delete` succeed
  * against it in the same test run.
  */
-import { createServer, STATUS_CODES, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, STATUS_CODES, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Catalog } from './v3Catalog';
 
@@ -83,6 +84,8 @@ export interface V3ServerOptions {
   readonly readOnly?: boolean;
   /** Every answer leaves this long after its request arrived (a distant server, for the publish-plan benchmark and tests). */
   readonly latencyMs?: number;
+  /** Serve HTTPS with this key and certificate, under this host name (the proxy tests: a name only the proxy resolves). */
+  readonly tls?: { readonly key: string; readonly cert: string; readonly hostName: string };
 }
 
 /**
@@ -125,7 +128,7 @@ export async function startV3Server(options: V3ServerOptions = {}): Promise<V3Se
   const catalog = new Catalog();
   let pushesInFlight = 0;
   let maxConcurrentPushes = 0;
-  const server: Server = createServer((req, res) => {
+  const handler: RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     const isPush = req.method === 'PUT' && (req.url ?? '').replace(/\/$/, '') === '/api/v2/package';
     if (isPush) {
@@ -217,9 +220,10 @@ export async function startV3Server(options: V3ServerOptions = {}): Promise<V3Se
       }
       done();
     });
-  });
+  };
+  const server: Server = options.tls ? createTlsServer({ key: options.tls.key, cert: options.tls.cert }, handler) : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  base = options.tls ? `https://${options.tls.hostName}:${(server.address() as AddressInfo).port}` : `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   catalog.setBase(base);
   return {
     base,

@@ -5,7 +5,7 @@
  */
 import { strict as assert } from 'node:assert';
 import { describe, it } from 'node:test';
-import { ConditionalFetcher } from '../../src/core/track/conditionalFetch';
+import { ConditionalFetcher } from '../../src/core/http/conditionalFetch';
 import { Tracker, isComplete, type Observation, type StageName, type TrackedPackage, type TrackerEvent } from '../../src/core/track/tracker';
 import { FakeClock } from '../helpers/fakeClock';
 import { memoryStore } from '../helpers/memoryTrackerStore';

@@ -3,7 +3,7 @@
  * http(s)/mailto. The CSP blocks scripts and remote images regardless.
  */
 import { Marked, type Tokens } from 'marked';
-import { escapeXml } from '../../src/core/xml';
+import { escapeXml } from '../../src/shared/webviewCore';
 
 
 function safeHref(href: string): string | undefined {

@@ -1,7 +1,6 @@
 /** Inspector sections: metadata table, dependency groups, file tree. */
 import type { InspectorFile, InspectorHealth, InspectorModel } from '../../src/shared/protocol';
-import { describeRange, parseVersionRange } from '../../src/core/version';
-import { parseFramework } from '../../src/core/frameworks';
+import { describeRange, parseFramework, parseVersionRange } from '../../src/shared/webviewCore';
 import { formatBytes, h } from '../dom';
 
 function row(label: string, value: Node | string | undefined): HTMLElement | null {

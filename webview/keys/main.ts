@@ -11,7 +11,7 @@ import '@vscode-elements/elements/dist/vscode-tab-header/index.js';
 import '@vscode-elements/elements/dist/vscode-tab-panel/index.js';
 import '@vscode-elements/elements/dist/vscode-tabs/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
-import type { KeyScope } from '../../src/core/keys/types';
+import type { KeyScope } from '../../src/shared/webviewCore';
 import { isToKeysWebview, type FeedRow, type FromKeysWebview, type KeyRow, type OwnersFeed, type ToKeysWebview } from '../../src/shared/keysProtocol';
 import { h } from '../dom';
 import { vscodeApi } from '../vscodeApi';

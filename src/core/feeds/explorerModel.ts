@@ -7,7 +7,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { ConditionalFetcher } from '../track/conditionalFetch';
+import type { ConditionalFetcher } from '../http/conditionalFetch';
 import { compareVersions, isSemVer2, normalizeVersion, parseVersion, type NuGetVersion } from '../version';
 import { folderPath, type Feed } from './feed';
 import { checkPackageId } from './packagePaths';

@@ -12,10 +12,10 @@
  */
 import { feedOrigin, serviceIndexUrl, type Feed } from './feed';
 import { discover, hasResource, type ServiceIndex } from './serviceIndex';
-import { downloadVersion } from './download';
+import { downloadVersion } from '../http/download';
 import { feedPackages, folderVersions, packageVersions, type PackageInfo, type Page, type VersionInfo } from './explorerModel';
 import { flatVersions, packageDetailsUrl, sameVersion, search, type SearchHit } from './feedReads';
-import { ConditionalFetcher, type AuthFor } from '../track/conditionalFetch';
+import { ConditionalFetcher, type AuthFor } from '../http/conditionalFetch';
 import { NuGetPublisherError } from '../errors';
 
 /** Credentials from a credential provider for a feed that refused to be read, or why there are none. */

@@ -4,7 +4,7 @@
  * versions un-normalized, answers 200 {"versions":[]} for unknown ids, and 404s registration
  * leaves (the registration index is used instead).
  */
-import type { ConditionalFetcher } from '../track/conditionalFetch';
+import type { ConditionalFetcher } from '../http/conditionalFetch';
 import { normalizeVersion, parseVersion } from '../version';
 import { hasResource, resourceUrl, type ServiceIndex } from './serviceIndex';
 import { safeExternalUrl } from './packagePaths';

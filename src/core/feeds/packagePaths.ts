@@ -9,7 +9,7 @@ import { mkdir, realpath } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { NuGetPublisherError } from '../errors';
 import { MAX_VERSION_LENGTH, normalizeVersion, parseVersion } from '../version';
-import { isLoopback } from '../publish/keySafety';
+import { isLoopback } from '../http/keySafety';
 
 /**
  * NuGet's own id rule (NuGet.Packaging PackageIdValidator: `^\w+([.-]\w+)*$`, at most 100

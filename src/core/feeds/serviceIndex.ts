@@ -5,7 +5,7 @@
 import { boundedFetch, BODY_CAPS } from '../http/boundedFetch';
 import { displayUrl } from '../secrets/scrubber';
 import { NuGetPublisherError } from '../errors';
-import { assertKeyMayGo, originOf } from '../publish/keySafety';
+import { originOf } from '../http/keySafety';
 
 export interface ServiceResource {
   readonly id: string;
@@ -93,10 +93,10 @@ export async function discover(source: string, options: { headers?: Record<strin
   // Credentials go only to the source's own origin: with them, redirects are not followed.
   const withCredentials = options.headers !== undefined && Object.keys(options.headers).some((name) => name.toLowerCase() === 'authorization');
   if (withCredentials) {
-    assertKeyMayGo(source, originOf(source));
   }
   const response = await boundedFetch(source, {
     headers: { accept: 'application/json', ...options.headers },
+    credentialOrigin: originOf(source),
     signal: options.signal,
     deadlineMs: 30_000,
     followRedirects: !withCredentials,

@@ -3,11 +3,14 @@
  * stream and the request is aborted as soon as it exceeds its cap (an endless or 700 MB answer
  * costs at most the cap), the whole request has a deadline besides undici's idle timeouts (a
  * server trickling one byte every 20 s cannot keep it alive), and every failure becomes an NP
- * error that names the URL without credentials.
+ * error that names the URL without credentials. Each request goes through the network's
+ * dispatcher for its URL (network.ts: proxy, certificates) with the product's user agent.
  */
 import { fetch, type Response } from 'undici';
 import { NuGetPublisherError } from '../errors';
 import { displayUrl } from '../secrets/scrubber';
+import { dispatcherFor, explainNetworkError, userAgent } from './network';
+import { assertCredentialsMayGo, carriesCredentials } from './keySafety';
 
 const MB = 1024 * 1024;
 
@@ -27,8 +30,13 @@ export interface BoundedRequest {
   readonly method?: 'GET' | 'POST' | 'DELETE' | 'PUT';
   readonly headers?: Record<string, string>;
   readonly body?: string;
-  /** Credentials present: redirects are returned, never followed. */
+  /** Credentials present: redirects are returned, never followed (whatever this says). */
   readonly followRedirects?: boolean;
+  /**
+   * The origin the credentials in the headers (Authorization, X-NuGet-ApiKey) belong to: the
+   * request is refused unless that origin may receive them (keySafety.ts). Required with credentials.
+   */
+  readonly credentialOrigin?: string;
   readonly maxBytes: number;
   /** The whole request, body included. */
   readonly deadlineMs?: number;
@@ -55,9 +63,18 @@ export async function boundedFetch(url: string, request: BoundedRequest): Promis
   const deadline = AbortSignal.timeout(deadlineMs);
   const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
   const shown = displayUrl(url);
+  // The door's own check: credentials go only to their origin (or its named pair), over HTTPS.
+  const withCredentials = carriesCredentials(request.headers);
+  if (withCredentials) {
+    assertCredentialsMayGo(url, request.credentialOrigin);
+  }
   const unreachable = (error: unknown): NuGetPublisherError => {
     if (request.signal?.aborted) {
       return new NuGetPublisherError('NP4009', `The request to ${shown} was cancelled.`, '');
+    }
+    const explained = explainNetworkError(error, shown);
+    if (explained) {
+      return explained;
     }
     return deadline.aborted
       ? new NuGetPublisherError(codes.unreachable, `${shown} did not answer completely within ${Math.round(deadlineMs / 1000)} s.`, 'The server is too slow or sends without end; try again later, or check the feed URL.')
@@ -67,9 +84,10 @@ export async function boundedFetch(url: string, request: BoundedRequest): Promis
   try {
     response = await fetch(url, {
       method: request.method ?? 'GET',
-      headers: request.headers,
+      headers: { 'user-agent': userAgent(), ...request.headers },
+      dispatcher: dispatcherFor(url),
       body: request.body,
-      redirect: request.followRedirects ? 'follow' : 'manual',
+      redirect: request.followRedirects && !withCredentials ? 'follow' : 'manual',
       signal,
     });
   } catch (error) {

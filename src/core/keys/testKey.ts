@@ -13,7 +13,7 @@ import { boundedFetch, BODY_CAPS } from '../http/boundedFetch';
 import { NuGetPublisherError } from '../errors';
 import { discover, hasResource, resourceUrl } from '../feeds/serviceIndex';
 import { nugetServerBase, serviceIndexUrl, type Feed } from '../feeds/feed';
-import { assertKeyMayGo, endpointKeyOrigin, originOf } from '../publish/keySafety';
+import { endpointKeyOrigin, originOf } from '../http/keySafety';
 import { authorizationOf, type Credential } from './keys';
 
 export interface KeyCheck {
@@ -25,9 +25,9 @@ export interface KeyCheck {
 }
 
 async function send(url: string, method: 'GET' | 'POST', headers: Record<string, string>, keyOrigin: string, signal?: AbortSignal): Promise<{ status: number; text: string }> {
-  assertKeyMayGo(url, keyOrigin);
   const response = await boundedFetch(url, {
     method,
+    credentialOrigin: keyOrigin,
     headers: { 'x-nuget-protocol-version': '4.1.0', ...headers },
     signal,
     deadlineMs: 30_000,

@@ -2,23 +2,21 @@
 import { boundedFetch, BODY_CAPS } from '../http/boundedFetch';
 import { SecretScrubber } from '../secrets/scrubber';
 import { NuGetPublisherError } from '../errors';
-import { assertKeyMayGo, endpointKeyOrigin, originOf } from './keySafety';
+import { endpointKeyOrigin, originOf } from '../http/keySafety';
 import { isNugetOrgHost, serviceIndexUrl, v2PushUrl, type Feed } from '../feeds/feed';
 import { flatVersions, sameVersion } from '../feeds/feedReads';
 import { discover, hasResource, resourceUrl } from '../feeds/serviceIndex';
-import { ConditionalFetcher } from '../track/conditionalFetch';
+import { ConditionalFetcher } from '../http/conditionalFetch';
 import { pushError } from './pushErrors';
 
 export async function setListed(options: { publishUrl: string; id: string; version: string; listed: boolean; apiKey?: string; authorization?: string; keyOrigin?: string; feedName: string; signal?: AbortSignal; nugetOrg?: boolean }): Promise<number> {
   const url = `${options.publishUrl.replace(/\/+$/, '')}/${encodeURIComponent(options.id)}/${encodeURIComponent(options.version)}`;
-  if (options.apiKey !== undefined || options.authorization !== undefined) {
-    assertKeyMayGo(url, options.keyOrigin ?? originOf(options.publishUrl));
-  }
   const scrubber = new SecretScrubber();
   scrubber.protect(options.apiKey);
   scrubber.protect(options.authorization?.replace(/^Basic /i, ''));
   const response = await boundedFetch(url, {
     method: options.listed ? 'POST' : 'DELETE',
+    credentialOrigin: options.keyOrigin ?? originOf(options.publishUrl),
     headers: { 'x-nuget-protocol-version': '4.1.0', ...(options.apiKey !== undefined ? { 'x-nuget-apikey': options.apiKey } : {}), ...(options.authorization !== undefined ? { authorization: options.authorization } : {}) },
     signal: options.signal,
     deadlineMs: 60_000,

@@ -2,10 +2,11 @@
  * Publishing to nuget-server (npm), which has no PackagePublish resource: POST {base}/api/publish
  * with the raw .nupkg as the body (streamed) and HTTP Basic credentials (user + API password).
  */
+import { explainNetworkError } from '../http/network';
 import { stat } from 'node:fs/promises';
 import { NuGetPublisherError } from '../errors';
-import { upload, type HttpAnswer } from './httpUpload';
-import { assertKeyMayGo, originOf } from './keySafety';
+import { upload, type HttpAnswer } from '../http/httpUpload';
+import { assertKeyMayGo, originOf } from '../http/keySafety';
 import type { PushResult } from './push';
 import { pushError } from './pushErrors';
 import { SecretScrubber } from '../secrets/scrubber';
@@ -25,9 +26,13 @@ export async function publishToNugetServer(options: { packagePath: string; base:
     answer = await upload('POST', url, {
       'content-type': 'application/octet-stream',
       ...(options.credentials ? { authorization: basicAuthorization(options.credentials) } : {}),
-    }, { head: Buffer.alloc(0), path: options.packagePath, tail: Buffer.alloc(0), total, onProgress: options.onProgress }, { idleMs: 300_000, signal: options.signal });
+    }, { head: Buffer.alloc(0), path: options.packagePath, tail: Buffer.alloc(0), total, onProgress: options.onProgress }, { idleMs: 300_000, signal: options.signal, credentialOrigin: originOf(options.base) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    const explained = explainNetworkError(error, originOf(url));
+    if (explained) {
+      throw explained;
+    }
     throw new NuGetPublisherError('NP2012', `The connection to ${originOf(url)} failed (${code ?? (error as Error).message}).`, 'Check the network and the feed URL, then try again.');
   }
   const response = { status: answer.status, statusText: answer.statusText };

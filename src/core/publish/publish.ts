@@ -11,7 +11,7 @@ import { discover, hasResource, resourceUrl, type ServiceIndex } from '../feeds/
 import { FeedClient } from '../feeds/feedClient';
 import { authorizationOf, type Credential } from '../keys/keys';
 import { publishToNugetServer } from './nugetServerPublish';
-import { endpointKeyOrigin } from './keySafety';
+import { endpointKeyOrigin } from '../http/keySafety';
 import { pushPackage, type PushOptions, type PushResult } from './push';
 import { preparePublish, type PreparedPackage } from './prepare';
 

@@ -6,11 +6,12 @@
  * lost answer means the earlier try landed. Redirects are followed only within the key's origin.
  * The key never appears in errors or progress text.
  */
+import { explainNetworkError } from '../http/network';
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { NuGetPublisherError } from '../errors';
-import { assertKeyMayGo, originOf } from './keySafety';
-import { TIMEOUT_CODE, upload, type HttpAnswer, type UploadBody } from './httpUpload';
+import { assertKeyMayGo, originOf } from '../http/keySafety';
+import { TIMEOUT_CODE, upload, type HttpAnswer, type UploadBody } from '../http/httpUpload';
 import { pushError } from './pushErrors';
 import { SecretScrubber } from '../secrets/scrubber';
 
@@ -85,10 +86,9 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
       answer = await upload('PUT', url, {
         'content-type': `multipart/form-data; boundary="${boundary}"`,
         'x-nuget-protocol-version': '4.1.0',
-        'user-agent': 'NuGetPublisher/0.1 (VS Code)',
         ...(options.apiKey !== undefined ? { 'x-nuget-apikey': options.apiKey } : {}),
         ...(options.authorization !== undefined ? { authorization: options.authorization } : {}),
-      }, multipartBody(options.packagePath, boundary, total, options.onProgress), { idleMs: options.timeoutMs ?? 300_000, deadlineMs: options.deadlineMs, bodyWaitMs: options.bodyWaitMs, signal: options.signal });
+      }, multipartBody(options.packagePath, boundary, total, options.onProgress), { idleMs: options.timeoutMs ?? 300_000, deadlineMs: options.deadlineMs, bodyWaitMs: options.bodyWaitMs, signal: options.signal, credentialOrigin: keyOrigin });
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? '';
       if (options.signal?.aborted) {
@@ -96,6 +96,11 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
       }
       if (code === TIMEOUT_CODE) {
         throw new NuGetPublisherError('NP2011', `${options.feedName} did not take the package and answer in time (${(error as Error).message}).`, 'The push may still land: check the feed, then try again (skip-duplicate avoids a 409).');
+      }
+      // A proxy that wants credentials, or a certificate not trusted: said as such, never retried.
+      const explained = explainNetworkError(error, originOf(url));
+      if (explained) {
+        throw explained;
       }
       if (RETRYABLE_CODES.has(code) && attempt < attempts) {
         notes.push(`Try ${attempt} failed (${code}); trying again.`);

@@ -12,7 +12,7 @@
 import { boundedFetch, BODY_CAPS } from '../http/boundedFetch';
 import { NuGetPublisherError } from '../errors';
 import { displayUrl } from '../secrets/scrubber';
-import { isSecureOrLoopback } from './keySafety';
+import { isSecureOrLoopback } from '../http/keySafety';
 
 export const NUGET_ORG_TOKEN_SERVICE = 'https://www.nuget.org/api/v2/token';
 export const NUGET_ORG_AUDIENCE = 'https://www.nuget.org';
@@ -64,6 +64,7 @@ export async function requestOidcToken(options: Pick<TrustedPublishingOptions, '
   url.searchParams.set('audience', options.audience ?? NUGET_ORG_AUDIENCE);
   const response = await boundedFetch(url.toString(), {
     headers: { authorization: `Bearer ${options.requestToken}`, accept: 'application/json' },
+    credentialOrigin: url.origin,
     maxBytes: BODY_CAPS.error * 4, deadlineMs: 30_000, signal: options.signal,
     codes: { unreachable: 'NP2074', tooLarge: 'NP2074' },
   });
@@ -80,7 +81,8 @@ export async function exchangeForApiKey(options: { tokenService?: string; oidcTo
   checkSecureUrl(service, 'token service');
   const response = await boundedFetch(service, {
     method: 'POST',
-    headers: { authorization: `Bearer ${options.oidcToken}`, 'content-type': 'application/json', accept: 'application/json', 'user-agent': 'nuget-publisher (trusted publishing)' },
+    headers: { authorization: `Bearer ${options.oidcToken}`, 'content-type': 'application/json', accept: 'application/json' },
+    credentialOrigin: new URL(service).origin,
     body: JSON.stringify({ username: options.username, tokenType: 'ApiKey' }),
     maxBytes: BODY_CAPS.error * 4, deadlineMs: 30_000, signal: options.signal,
     codes: { unreachable: 'NP2075', tooLarge: 'NP2075' },

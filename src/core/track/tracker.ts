@@ -11,7 +11,7 @@ import { displayUrl } from '../secrets/scrubber';
 import { flatVersions, packageDetailsUrl, registrationHas, sameVersion, searchHas } from '../feeds/feedReads';
 import { hasResource, parseServiceIndex, type ServiceIndex } from '../feeds/serviceIndex';
 import { normalizeVersion, parseVersion } from '../version';
-import type { ConditionalFetcher } from './conditionalFetch';
+import type { ConditionalFetcher } from '../http/conditionalFetch';
 
 export type StageName = 'downloadable' | 'metadata' | 'searchable';
 export const STAGES: readonly StageName[] = ['downloadable', 'metadata', 'searchable'];

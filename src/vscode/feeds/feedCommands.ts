@@ -7,7 +7,7 @@ import { describeError, NuGetPublisherError } from '../../core/errors';
 import { asFeedKind, guessKind, isUrlSource, parseFeedSetting, serviceIndexUrl, type Feed, type FeedKind } from '../../core/feeds/feed';
 import { CONFIG_FILE_NAMES, configSearchFolders, readNuGetConfigs, type ConfigFile, type ConfigSource } from '../../core/feeds/nugetConfig';
 import { discover, hasResource } from '../../core/feeds/serviceIndex';
-import { isLoopback } from '../../core/publish/keySafety';
+import { isLoopback } from '../../core/http/keySafety';
 import { presetFor, type KeyRecord } from '../../core/keys/keys';
 import { notify } from '../log';
 import { confirmModal, pickMany } from '../dialogs';

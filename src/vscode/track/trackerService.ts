@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { openExternalSafely } from '../openExternal';
 import { dotnetAddPackage, feedOrigin, serviceIndexUrl, type Feed } from '../../core/feeds/feed';
 import type { PublishReport } from '../../core/publish/publish';
-import { ConditionalFetcher } from '../../core/track/conditionalFetch';
+import { ConditionalFetcher } from '../../core/http/conditionalFetch';
 import { STAGE_LABELS, STAGES, Tracker, currentStage, isComplete, type StageName, type TrackedPackage, type TrackerEvent } from '../../core/track/tracker';
 import { fileTrackerStore } from '../../core/track/trackerFile';
 import { readFeeds } from '../feeds/feedSettings';

@@ -7,6 +7,8 @@
 import { open } from 'node:fs/promises';
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { httpsAgentFor, userAgent } from './network';
+import { assertCredentialsMayGo, carriesCredentials } from './keySafety';
 
 export const TIMEOUT_CODE = 'NP_TIMEOUT';
 const MAX_ANSWER_BYTES = 64 * 1024;
@@ -32,14 +34,26 @@ export interface UploadTiming {
   /** How long the answer's body may take after its status line (default ANSWER_BODY_WAIT_MS). */
   readonly bodyWaitMs?: number;
   readonly signal?: AbortSignal;
+  /** The origin the credentials in the headers belong to (required with credentials: keySafety.ts). */
+  readonly credentialOrigin?: string;
 }
 
 export function upload(method: 'PUT' | 'POST', url: string, headers: Record<string, string>, body: UploadBody, timing: UploadTiming): Promise<HttpAnswer> {
   const { idleMs: timeoutMs, signal } = timing;
+  // The door's own check: credentials go only to their origin (or its named pair), over HTTPS.
+  if (carriesCredentials(headers)) {
+    try {
+      assertCredentialsMayGo(url, timing.credentialOrigin);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
   return new Promise((resolve, reject) => {
     const target = new URL(url);
-    const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
-    const request = send(target, { method, headers, signal });
+    // https goes through the network's agent for the URL (a CONNECT tunnel when a proxy is set).
+    const request = target.protocol === 'https:'
+      ? httpsRequest(target, { method, headers: { 'user-agent': userAgent(), ...headers }, signal, agent: httpsAgentFor(url) })
+      : httpRequest(target, { method, headers: { 'user-agent': userAgent(), ...headers }, signal });
     let answered = false;
     const fail = (error: Error): void => {
       clearTimeout(deadline);

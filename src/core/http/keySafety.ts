@@ -55,3 +55,19 @@ export function endpointKeyOrigin(endpoint: string, keyOrigin: string): string {
   const target = new URL(endpoint);
   return isPairedOrigin(keyOrigin, target.origin) ? target.origin : keyOrigin;
 }
+
+/** Whether request headers carry credentials (an API key or an Authorization value). */
+export function carriesCredentials(headers: Record<string, string> | undefined): boolean {
+  return Object.keys(headers ?? {}).some((name) => /^(authorization|x-nuget-apikey)$/i.test(name));
+}
+
+/**
+ * The network door's check for every request that carries credentials: they must say which
+ * origin they belong to, and may go only there (or to its named pair), over HTTPS except to loopback.
+ */
+export function assertCredentialsMayGo(url: string, credentialOrigin: string | undefined): void {
+  if (credentialOrigin === undefined) {
+    throw new NuGetPublisherError('NP2001', `A request to ${originOf(url)} carries credentials without naming the origin they belong to, so it was not sent.`, 'This is a defect of NuGet Publisher: please report it.');
+  }
+  assertKeyMayGo(url, credentialOrigin);
+}

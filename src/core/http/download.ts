@@ -9,11 +9,12 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fetch } from 'undici';
+import { dispatcherFor, explainNetworkError, userAgent } from './network';
 import { NuGetPublisherError } from '../errors';
 import { displayUrl } from '../secrets/scrubber';
-import { assertKeyMayGo, originOf } from '../publish/keySafety';
-import { resourceUrl, type ServiceIndex } from './serviceIndex';
-import { normalizedLower } from './explorerModel';
+import { assertCredentialsMayGo, originOf } from './keySafety';
+import { resourceUrl, type ServiceIndex } from '../feeds/serviceIndex';
+import { normalizedLower } from '../feeds/explorerModel';
 
 export const MAX_DOWNLOAD_BYTES = 300 * 1024 * 1024;
 
@@ -27,12 +28,12 @@ export function packageContentUrls(index: ServiceIndex, id: string, version: str
   return [...new Set([normalizedLower(version), version.toLowerCase()])].map((lowerVersion) => `${base}${lowerId}/${lowerVersion}/${lowerId}.${lowerVersion}.nupkg`);
 }
 
-export async function downloadTo(url: string, destination: string, options: { authorization?: string; signal?: AbortSignal; maxBytes?: number } = {}): Promise<void> {
+export async function downloadTo(url: string, destination: string, options: { authorization?: string; credentialOrigin?: string; signal?: AbortSignal; maxBytes?: number } = {}): Promise<void> {
   if (options.authorization) {
-    assertKeyMayGo(url, originOf(url));
+    assertCredentialsMayGo(url, options.credentialOrigin);
   }
-  const response = await fetch(url, { headers: options.authorization ? { authorization: options.authorization } : {}, redirect: options.authorization ? 'manual' : 'follow', signal: options.signal ?? AbortSignal.timeout(300_000) }).catch((error: unknown) => {
-    throw new NuGetPublisherError('NP4010', `${originOf(url)} cannot be reached (${(error as { cause?: NodeJS.ErrnoException }).cause?.code ?? (error as Error).message}).`, 'Check the network and try again.');
+  const response = await fetch(url, { headers: { 'user-agent': userAgent(), ...(options.authorization ? { authorization: options.authorization } : {}) }, redirect: options.authorization ? 'manual' : 'follow', dispatcher: dispatcherFor(url), signal: options.signal ?? AbortSignal.timeout(300_000) }).catch((error: unknown) => {
+    throw explainNetworkError(error, displayUrl(url)) ?? new NuGetPublisherError('NP4010', `${originOf(url)} cannot be reached (${(error as { cause?: NodeJS.ErrnoException }).cause?.code ?? (error as Error).message}).`, 'Check the network and try again.');
   });
   if (!response.ok || !response.body) {
     await response.body?.cancel();
@@ -68,7 +69,7 @@ export async function downloadVersion(index: ServiceIndex, id: string, version: 
   const urls = packageContentUrls(index, id, version);
   for (const [position, url] of urls.entries()) {
     try {
-      await downloadTo(url, destination, { authorization: new URL(url).origin === options.feedOrigin ? options.authorization : undefined, signal: options.signal });
+      await downloadTo(url, destination, { authorization: new URL(url).origin === options.feedOrigin ? options.authorization : undefined, credentialOrigin: options.feedOrigin, signal: options.signal });
       return url;
     } catch (error) {
       // 404 for this spelling: try the next one.

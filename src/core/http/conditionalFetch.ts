@@ -8,7 +8,7 @@
 import { boundedFetch, BODY_CAPS } from '../http/boundedFetch';
 import { displayUrl } from '../secrets/scrubber';
 import { NuGetPublisherError } from '../errors';
-import { assertKeyMayGo, originOf } from '../publish/keySafety';
+import { originOf } from './keySafety';
 
 export interface FetchResult {
   readonly status: number;
@@ -38,12 +38,12 @@ export class ConditionalFetcher {
     }
     const authorization = await this.authFor?.(originOf(url));
     if (authorization) {
-      assertKeyMayGo(url, originOf(url));
       headers.authorization = authorization;
     }
     this.requests++;
     const response = await boundedFetch(url, {
       headers,
+      ...(authorization ? { credentialOrigin: originOf(url) } : {}),
       followRedirects: !authorization,
       signal,
       deadlineMs: this.timeoutMs,
