@@ -55,7 +55,11 @@ export async function inspectPackageFile(path: string): Promise<Inspection> {
   try {
     const signature = await readPackageSignature(pkg);
     const { health, diagnostics: healthFindings } = await readHealth(pkg);
-    const diagnostics = sortDiagnostics([...validatePackage(pkg.nuspec, { kind: pkg.kind, fileSize: pkg.fileSize, files: pkg.files }), ...signature.diagnostics, ...(await readmeFindings(pkg)), ...healthFindings]);
+    // A package nuget.org countersigned was published there under this id: its reserved prefix
+    // belongs to whoever published it, so NP0005 is noise when inspecting someone else's package.
+    const fromNugetOrg = signature.signatures.some((entry) => entry.type === 'repository' && /^https:\/\/api\.nuget\.org\//i.test(entry.serviceIndex ?? ''));
+    const rules = validatePackage(pkg.nuspec, { kind: pkg.kind, fileSize: pkg.fileSize, files: pkg.files }).filter((finding) => !(fromNugetOrg && finding.code === 'NP0005'));
+    const diagnostics = sortDiagnostics([...rules, ...signature.diagnostics, ...(await readmeFindings(pkg)), ...healthFindings]);
     return { pkg, diagnostics, signature, health };
   } catch (error) {
     await pkg.close();

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FrameLocator, Locator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Locator, Page } from 'playwright-core';
 import { codeServerArgs, codeServerBinary, codeServerEnv } from '../codeServer';
 import { REPO_ROOT } from '../helpers/dotnetFixtures';
 
@@ -281,4 +281,109 @@ export async function expectNotification(page: Page, text: string | RegExp, time
   }
   const seen = await page.locator('.notification-toast').allTextContents().catch(() => []);
   throw new Error(`no notification showing ${String(text)} within ${timeout} ms; toasts seen: ${JSON.stringify(seen)}`);
+}
+
+/** The active webview's own frame (its document), for scripts run in it. */
+async function webviewFrame(page: Page): Promise<Frame> {
+  const handle = await activeWebview(page).locator('html').elementHandle({ timeout: UI_TIMEOUT });
+  const frame = await handle?.ownerFrame();
+  if (!frame) {
+    throw new Error('the active webview has no frame');
+  }
+  return frame;
+}
+
+interface AxeViolation {
+  readonly id: string;
+  readonly impact?: string | null;
+  readonly help: string;
+  readonly nodes: readonly { readonly target: readonly unknown[]; readonly failureSummary?: string }[];
+}
+
+/**
+ * axe-core (npm axe-core) in the active webview, WCAG 2 A and AA rules: the violations that are
+ * serious or critical, and every colour-contrast violation (contrast at WCAG AA). The script is
+ * evaluated through the debugging protocol, which the webview's content security policy does not
+ * govern (the page itself still runs only its own nonce'd scripts).
+ */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  const frame = await webviewFrame(page);
+  const source = readFileSync(join(REPO_ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  await frame.evaluate(`${source}\n;undefined`);
+  // A string: this runs in the webview (the test build has no DOM types).
+  const violations = await frame.evaluate(`(async () => {
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return result.violations.map((violation) => ({ id: violation.id, impact: violation.impact, help: violation.help, nodes: violation.nodes.slice(0, 3).map((node) => ({ target: node.target, failureSummary: node.failureSummary })) }));
+  })()`) as AxeViolation[];
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical' || violation.id === 'color-contrast')
+    .map((violation) => `${violation.id} (${violation.impact}): ${violation.help} — ${violation.nodes.map((node) => `${JSON.stringify(node.target)} ${node.failureSummary ?? ''}`).join('; ')}`);
+}
+
+/**
+ * Cells that hold a package path and wrap it to fewer than `minimum` characters a line (the
+ * one-character-per-line columns of a too-narrow table), as "path: N characters a line".
+ */
+export async function crampedPathCells(page: Page, selector: string, minimum = 8): Promise<string[]> {
+  const frame = await webviewFrame(page);
+  // A string: this runs in the webview (the test build has no DOM types).
+  return frame.evaluate(`(() => {
+    const cramped = [];
+    for (const cell of Array.from(document.querySelectorAll(${JSON.stringify(selector)}))) {
+      const text = (cell.textContent || '').trim();
+      const style = getComputedStyle(cell);
+      const lineHeight = Number.parseFloat(style.lineHeight) || Number.parseFloat(style.fontSize) * 1.4;
+      const lines = Math.max(1, Math.round(cell.getBoundingClientRect().height / lineHeight));
+      if (text.length / lines < Math.min(${minimum}, text.length)) {
+        cramped.push(text + ': ' + (text.length / lines).toFixed(1) + ' characters a line');
+      }
+    }
+    return cramped;
+  })()`) as Promise<string[]>;
+}
+
+const THEME_CLASS: Record<string, string> = { 'Dark Modern': 'vscode-dark', 'Light Modern': 'vscode-light', 'Dark High Contrast': 'vscode-high-contrast' };
+
+/** "Preferences: Color Theme" (not the marketplace entry next to it), then the theme by its exact name; waits until the webview follows. */
+export async function selectTheme(page: Page, theme: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await fillQuickInput(page, '>Preferences: Color Theme');
+  await page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first().click();
+  await page.locator('.quick-input-list .monaco-list-row[aria-label^="Dark Modern"], .quick-input-list .monaco-list-row[aria-label^="Light Modern"]').first().waitFor({ timeout: UI_TIMEOUT });
+  await input.fill(theme);
+  await page.locator(`.quick-input-list .monaco-list-row[aria-label^="${theme}"]`).first().click();
+  const body = activeWebview(page).locator('body');
+  await expectState(`the webview to take the theme ${theme}`, async () => (await body.getAttribute('class', { timeout: 1000 }))?.split(/\s+/).includes(THEME_CLASS[theme]) ?? false);
+}
+
+
+/** Fails with the list when it is not empty. */
+export function assertNone(what: string, found: readonly string[]): void {
+  if (found.length > 0) {
+    throw new Error(`${found.length} ${what}:\n${found.join('\n')}`);
+  }
+}
+
+/**
+ * Runs `body` with the browser window `width` pixels wide and the side bar closed (the editor
+ * then is about that wide, as in a split), then puts both back.
+ */
+export async function withViewportWidth(page: Page, width: number, body: () => Promise<void>): Promise<void> {
+  const before = page.viewportSize() ?? { width: 1400, height: 900 };
+  await runCommand(page, 'View: Close Primary Side Bar');
+  await page.setViewportSize({ width, height: before.height });
+  try {
+    await expectState(`the window to be ${width} px wide`, async () => (await page.evaluate('window.innerWidth')) === width);
+    await body();
+  } finally {
+    await page.setViewportSize(before);
+    await runCommand(page, 'View: Toggle Primary Side Bar Visibility');
+  }
+}
+
+/** The ::before text of the cells a selector finds in the active webview (a card's field labels). */
+export async function labelsBefore(page: Page, selector: string): Promise<string[]> {
+  const frame = await webviewFrame(page);
+  return frame.evaluate(`Array.from(document.querySelectorAll(${JSON.stringify(selector)})).map((cell) => getComputedStyle(cell, '::before').content.replace(/^"|"$/g, ''))`) as Promise<string[]>;
 }

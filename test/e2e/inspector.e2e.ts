@@ -1,7 +1,7 @@
 /** E2E, inspector: open packages and a nuspec as a person does, and see metadata, checks and errors. */
 import { join } from 'node:path';
 import type { E2EContext } from './context';
-import { ARTIFACTS, UI_TIMEOUT, activeWebview, chooseFile, closeAllEditors, expectText, quickOpen, runCommand } from './harness';
+import { ARTIFACTS, UI_TIMEOUT, accessibilityProblems, activeWebview, assertNone, chooseFile, closeAllEditors, crampedPathCells, expectText, labelsBefore, quickOpen, runCommand, selectTheme, withViewportWidth } from './harness';
 
 export async function inspectorFeature({ page, steps, workspace }: E2EContext): Promise<void> {
   await steps.step('opening a .nupkg shows id, version, dependencies and checks in the inspector', async () => {
@@ -41,6 +41,30 @@ export async function inspectorFeature({ page, steps, workspace }: E2EContext): 
     await expectText(health, /✓ in the package\s*✓ yes\s*✓ yes\s*✗ no/);
     await expectText(view.locator('#health-section .health-notes'), /No compiler flags in the PDB/);
     await page.screenshot({ path: join(ARTIFACTS, 'inspector-health.png') });
+  });
+
+  await steps.step('the inspector passes axe-core in the dark, light and high-contrast themes, and stays readable at 600 px', async () => {
+    // axe-core: no serious or critical violation, contrast at WCAG AA, in every theme.
+    assertNone('accessibility problems in the inspector (Dark Modern)', await accessibilityProblems(page));
+    for (const theme of ['Light Modern', 'Dark High Contrast']) {
+      await selectTheme(page, theme);
+      assertNone(`accessibility problems in the inspector (${theme})`, await accessibilityProblems(page));
+    }
+    await selectTheme(page, 'Dark Modern');
+    const view = activeWebview(page);
+    const paths = '#assemblies td.path-cell, #health td.path-cell';
+    // Wide: the path column is never squeezed.
+    assertNone('path cells squeezed at 1400 px', await crampedPathCells(page, paths));
+    await withViewportWidth(page, 600, async () => {
+      await view.locator('#section-assemblies').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(ARTIFACTS, 'inspector-narrow.png') });
+      // The assertion, not only the picture: no path wraps down to a few characters a line.
+      assertNone('path cells squeezed at 600 px', await crampedPathCells(page, paths));
+      const labels = await labelsBefore(page, '#assemblies tr[data-path="lib/net45/Newtonsoft.Json.dll"] td[data-label]');
+      if (labels.join('|') !== 'File: |Assembly: |Version: |Target framework: |Kind: ') {
+        throw new Error(`the narrow assembly card's labels: ${labels.join('|')}`);
+      }
+    });
     await view.locator('#section-signatures').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'inspector-signatures.png') });
   });

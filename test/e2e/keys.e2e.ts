@@ -1,23 +1,7 @@
 /** E2E, keys and owners webview: add, test, rotate, remove a key; themes; the Owners tab. */
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { GALLERY_KEY, TEAM_PASSWORD, type E2EContext } from './context';
-import { ARTIFACTS, UI_TIMEOUT, activeWebview, answerDialog, answerInputBox, chooseInQuickPick, closeAllEditors, expectNotification, expectState, expectText, fillQuickInput, runCommand } from './harness';
-
-const THEME_CLASS: Record<string, string> = { 'Dark Modern': 'vscode-dark', 'Light Modern': 'vscode-light', 'Dark High Contrast': 'vscode-high-contrast' };
-
-/** "Preferences: Color Theme" (not the marketplace entry next to it), then the theme by its exact name; waits until the webview follows. */
-async function selectTheme(page: Page, theme: string): Promise<void> {
-  await page.keyboard.press('F1');
-  const input = page.locator('.quick-input-widget input');
-  await fillQuickInput(page, '>Preferences: Color Theme');
-  await page.locator('.quick-input-list .monaco-list-row[aria-label^="Preferences: Color Theme"]').first().click();
-  await page.locator('.quick-input-list .monaco-list-row[aria-label^="Dark Modern"], .quick-input-list .monaco-list-row[aria-label^="Light Modern"]').first().waitFor({ timeout: UI_TIMEOUT });
-  await input.fill(theme);
-  await page.locator(`.quick-input-list .monaco-list-row[aria-label^="${theme}"]`).first().click();
-  const body = activeWebview(page).locator('body');
-  await expectState(`the webview to take the theme ${theme}`, async () => (await body.getAttribute('class', { timeout: 1000 }))?.split(/\s+/).includes(THEME_CLASS[theme]) ?? false);
-}
+import { ARTIFACTS, UI_TIMEOUT, accessibilityProblems, activeWebview, answerDialog, answerInputBox, assertNone, chooseInQuickPick, closeAllEditors, expectNotification, expectText, fillQuickInput, labelsBefore, runCommand, selectTheme, withViewportWidth } from './harness';
 
 export async function keysFeature({ page, steps }: E2EContext): Promise<void> {
   await steps.step('"Manage Keys and Owners": add a key through the password box, test it (fails), rotate it, test again (passes), remove it', async () => {
@@ -49,11 +33,23 @@ export async function keysFeature({ page, steps }: E2EContext): Promise<void> {
     await view.locator('#glob-input').locator('input').fill('Contoso.Utils');
     await expectText(view.locator('#glob-result'), /Team: (Team key|Rotating key) \(chosen\)/);
     await page.screenshot({ path: join(ARTIFACTS, 'keys-dark.png') });
+    // axe-core in every theme: no serious or critical violation, contrast at WCAG AA.
+    assertNone('accessibility problems in the Keys panel (Dark Modern)', await accessibilityProblems(page));
     for (const [theme, file] of [['Light Modern', 'keys-light.png'], ['Dark High Contrast', 'keys-high-contrast.png']]) {
       await selectTheme(page, theme);
       await page.screenshot({ path: join(ARTIFACTS, file) });
+      assertNone(`accessibility problems in the Keys panel (${theme})`, await accessibilityProblems(page));
     }
     await selectTheme(page, 'Dark Modern');
+    // A narrow panel: each key is a card whose fields keep their names.
+    await withViewportWidth(page, 600, async () => {
+      await page.screenshot({ path: join(ARTIFACTS, 'keys-narrow.png') });
+      const labels = await labelsBefore(page, 'tr[data-key$=" Rotating key"] td[data-label]');
+      assertNone('card fields without their label', labels.filter((label) => !/^(Feed|Owner|Scopes|Glob|Expiry|Last used|Last test): $/.test(label)));
+      if (labels.length < 7) {
+        throw new Error(`the narrow card shows ${labels.length} labelled fields, not 7: ${labels.join(' | ')}`);
+      }
+    });
     await row.locator('vscode-button', { hasText: 'Remove' }).click();
     await answerDialog(page, 'Remove the key "Rotating key"', 'Remove');
     await row.waitFor({ state: 'detached', timeout: UI_TIMEOUT });

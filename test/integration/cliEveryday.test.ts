@@ -13,6 +13,8 @@ import { makePackage } from '../helpers/makePackage';
 import { REPO_ROOT } from '../helpers/paths';
 import { tempDir } from '../helpers/temp';
 import { startV3Server } from '../servers/v3Server';
+import { inspectPackageFile } from '../../src/core/inspect';
+import { corpusPackages } from '../helpers/corpus';
 
 describe('the CLI for a new user', () => {
   it('--version prints the package version; inspect --help prints the usage and exits 0', async () => {
@@ -59,5 +61,23 @@ describe('the CLI for a new user', () => {
     const lines = result.stdout.trim().split('\n');
     assert.ok(lines.length >= 1 && lines.every((line) => line.startsWith(output) && /\.s?nupkg$/.test(line)), result.stdout);
     assert.match(result.stderr, /Determining projects to restore|Successfully created package/, 'MSBuild spoke on stderr');
+  });
+
+  it('NP0005 (reserved prefix) is not raised on a package nuget.org countersigned, only on one of your own', async () => {
+    const codes = async (path: string): Promise<string[]> => {
+      const inspection = await inspectPackageFile(path);
+      try {
+        return inspection.diagnostics.map((diagnostic) => diagnostic.code);
+      } finally {
+        await inspection.pkg.close();
+      }
+    };
+    const published = corpusPackages().filter((entry) => /^Microsoft\./i.test(entry.id));
+    assert.ok(published.length >= 3, 'the corpus has Microsoft.* packages');
+    for (const entry of published) {
+      assert.ok(!(await codes(entry.path)).includes('NP0005'), `${entry.id} ${entry.version} came from nuget.org`);
+    }
+    const own = makePackage(tempDir(), 'Microsoft.Contoso.Mine', '1.0.0');
+    assert.ok((await codes(own)).includes('NP0005'), 'an unsigned package under a reserved prefix still gets it');
   });
 });

@@ -7,6 +7,7 @@
  * Basic credentials. Host names of the public internet are checked through the same rule function.
  */
 import { strict as assert } from 'node:assert';
+import { configureNetwork } from '../../src/core/http/network';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
@@ -108,28 +109,31 @@ describe('keys stay at their origin: two origins on this machine', () => {
 
 describe('keys stay at their origin: public host names mapped to this machine in-process', () => {
   it('nuget.contoso.co.uk\'s index naming evil.co.uk and attacker.github.io: no request reaches them, the refusal names them', async () => {
-    const { Agent, getGlobalDispatcher, setGlobalDispatcher } = await import('undici');
-    const previous = getGlobalDispatcher();
-    // Every host name resolves to 127.0.0.1 for this process's reads (the bundled undici).
+    // Every host name resolves to 127.0.0.1 for this process's requests (the network door's lookup).
     type Lookup = (hostname: string, options: { all?: boolean }, callback: (error: Error | null, address: string | { address: string; family: number }[], family?: number) => void) => void;
     const lookup: Lookup = (_hostname, options, callback) => (options.all ? callback(null, [{ address: '127.0.0.1', family: 4 }]) : callback(null, '127.0.0.1', 4));
-    setGlobalDispatcher(new Agent({ connect: { lookup: lookup as never } }));
+    configureNetwork({ lookup: lookup as never });
     const attacker = await peer();
-    for (const elsewhere of ['evil.co.uk', 'attacker.github.io']) {
-      const feedServer = await peer(indexNaming(() => `http://${elsewhere}:${attacker.port}`));
-      try {
-        const feed: Feed = { name: 'Contoso', source: `http://nuget.contoso.co.uk:${feedServer.port}/v3/index.json`, kind: 'v3' };
-        const refused = (error: unknown): boolean => error instanceof NuGetPublisherError && error.code === 'NP2001' && error.message.includes(`(host ${elsewhere}:${attacker.port})`);
-        await assert.rejects(publish({ feed, packagePath: dotnetFixtures().core, credential: { apiKey: KEY }, backoffMs: 1 }), refused);
-        await assert.rejects(changeListing({ feed, id: 'Contoso.Core', version: '2.0.0', listed: false, apiKey: KEY }), refused);
-        await assert.rejects(testCredential(feed, { apiKey: KEY }, { id: 'Contoso.Core', version: '2.0.0' }), refused);
-        assert.deepEqual(feedServer.seen, [], 'the feed\'s own origin was only read');
-      } finally {
-        feedServer.server.close();
+    try {
+      for (const elsewhere of ['evil.co.uk', 'attacker.github.io']) {
+        const feedServer = await peer(indexNaming(() => `http://${elsewhere}:${attacker.port}`));
+        try {
+          const feed: Feed = { name: 'Contoso', source: `http://nuget.contoso.co.uk:${feedServer.port}/v3/index.json`, kind: 'v3' };
+          const refused = (error: unknown): boolean => error instanceof NuGetPublisherError && error.code === 'NP2001' && error.message.includes(`(host ${elsewhere}:${attacker.port})`);
+          await assert.rejects(publish({ feed, packagePath: dotnetFixtures().core, credential: { apiKey: KEY }, backoffMs: 1 }), refused);
+          await assert.rejects(changeListing({ feed, id: 'Contoso.Core', version: '2.0.0', listed: false, apiKey: KEY }), refused);
+          await assert.rejects(testCredential(feed, { apiKey: KEY }, { id: 'Contoso.Core', version: '2.0.0' }), refused);
+          assert.deepEqual(feedServer.seen, [], 'the feed\'s own origin was only read');
+        } finally {
+          feedServer.server.closeAllConnections?.();
+          feedServer.server.close();
+        }
       }
+    } finally {
+      configureNetwork({});
+      attacker.server.closeAllConnections?.();
+      attacker.server.close();
     }
-    setGlobalDispatcher(previous);
-    attacker.server.close();
     assert.deepEqual(attacker.seen, [], 'nothing reached the other host names');
   });
 });

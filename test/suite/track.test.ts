@@ -205,8 +205,19 @@ suite('Tracking and the Feeds view in a real VS Code', () => {
     const utils = team.find((node) => node.kind === 'package' && node.id === 'Contoso.Utils');
     assert.ok(utils, team.map(label).join(', '));
     assert.deepEqual((await children(utils)).map(label), ['1.2.3-beta.1+build.5']);
+    // An empty folder feed says so (it used to expand to nothing).
+    const empty = await children(await feedNode('Local'));
+    assert.deepEqual(empty.map(label), ['No packages yet: publish one here']);
+    assert.equal(api.services.feedTree.getTreeItem(empty[0]).command?.command, 'nugetPublisher.publishPackage');
     await vscode.commands.executeCommand('nugetPublisher.publishPackage', workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'), { feed: 'Local' });
     api.services.feedTree.refresh();
+    // Nothing to track after a folder publish, and the tracker says why (not "followed automatically").
+    for (const pkg of api.services.tracker.list()) {
+      api.services.tracker.stop(pkg.key); // what the earlier tests followed
+    }
+    const mark = api.shownMessages.length;
+    await vscode.commands.executeCommand('nugetPublisher.showTracked');
+    assert.ok(api.shownMessages.slice(mark).some((message) => /Contoso\.Core 2\.0\.0 went to the folder feed Local, where a package is ready as soon as its file is written/.test(message)), api.shownMessages.slice(mark).join('\n'));
     const local = await children(await feedNode('Local'));
     assert.deepEqual(local.map(label), ['Contoso.Core']);
     assert.deepEqual((await children(local[0])).map(label), ['2.0.0']);

@@ -25,7 +25,11 @@ function icon(name: string, label?: string): HTMLElement {
 }
 
 function section(heading: string, id: string, content: Node, description?: string): HTMLElement {
-  const collapsible = h('vscode-collapsible', { heading, id, description, open: '' });
+  const collapsible = h('vscode-collapsible', { heading, id, open: '' });
+  if (description) {
+    // In the decorations slot, in our own colour (the description attribute's text is dimmed below WCAG AA).
+    collapsible.appendChild(h('span', { slot: 'decorations', class: 'section-count' }, description));
+  }
   collapsible.appendChild(h('div', { class: 'section-body' }, content));
   return collapsible;
 }

@@ -101,14 +101,14 @@ function buildTree(files: readonly InspectorFile[]): FolderNode {
 function treeItems(node: FolderNode, depth: number): HTMLElement[] {
   const items: HTMLElement[] = [];
   for (const [name, folder] of [...node.folders.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const item = h('vscode-tree-item', depth < 2 ? { open: '' } : {}, name, h('span', { slot: 'description' }, formatBytes(folder.size)));
+    const item = h('vscode-tree-item', depth < 2 ? { open: '' } : {}, name, h('span', { class: 'entry-size' }, formatBytes(folder.size)));
     treeItems(folder, depth + 1).forEach((child) => item.appendChild(child));
     items.push(item);
   }
   for (const file of [...node.files].sort((a, b) => a.path.localeCompare(b.path))) {
     const name = file.path.split('/').pop() ?? file.path;
     const description = `${formatBytes(file.size)}${file.frameworkDisplay ? ` · ${file.frameworkDisplay}` : ''}`;
-    items.push(h('vscode-tree-item', { 'data-entry': file.path, title: `${file.path} — ${file.size} bytes (${file.compressedSize} compressed), role ${file.role}` }, name, h('span', { slot: 'description' }, description)));
+    items.push(h('vscode-tree-item', { 'data-entry': file.path, title: `${file.path} — ${file.size} bytes (${file.compressedSize} compressed), role ${file.role}` }, name, h('span', { class: 'entry-size' }, description)));
   }
   return items;
 }
@@ -206,9 +206,9 @@ export function renderAssemblies(model: InspectorModel): HTMLElement {
   const body = h('tbody');
   for (const assembly of assemblies) {
     body.appendChild(h('tr', { 'data-path': assembly.path },
-      h('td', {}, h('code', {}, assembly.path)), h('td', {}, assembly.name), h('td', {}, assembly.version),
-      h('td', {}, assembly.targetFramework ?? h('span', { class: 'muted' }, 'not stated')),
-      h('td', {}, assembly.referenceAssembly ? 'reference assembly' : 'implementation')));
+      h('td', { class: 'path-cell', 'data-label': 'File' }, h('code', {}, assembly.path)), h('td', { 'data-label': 'Assembly' }, assembly.name), h('td', { 'data-label': 'Version' }, assembly.version),
+      h('td', { 'data-label': 'Target framework' }, assembly.targetFramework ?? h('span', { class: 'muted' }, 'not stated')),
+      h('td', { 'data-label': 'Kind' }, assembly.referenceAssembly ? 'reference assembly' : 'implementation')));
   }
   return h('table', { class: 'metadata', id: 'assemblies' },
     h('thead', {}, h('tr', {}, h('th', {}, 'File'), h('th', {}, 'Assembly'), h('th', {}, 'Version'), h('th', {}, 'Target framework'), h('th', {}, 'Kind'))), body);
@@ -238,9 +238,9 @@ export function renderHealth(model: InspectorModel): HTMLElement {
         : entry.portable === false ? verdict(false, '', `${PDB_WORDS[entry.pdb]}, Windows PDB`)
           : verdict(true, PDB_WORDS[entry.pdb]);
     body.appendChild(h('tr', { 'data-path': entry.file },
-      h('td', { class: 'path-cell' }, h('code', {}, entry.file)), h('td', {}, symbols), h('td', {}, verdict(entry.sourceLink)),
-      h('td', {}, verdict(entry.deterministic)), h('td', {}, verdict(entry.compilerFlags)),
-      h('td', {}, String(entry.embeddedSources))));
+      h('td', { class: 'path-cell', 'data-label': 'File' }, h('code', {}, entry.file)), h('td', { 'data-label': 'Symbols' }, symbols), h('td', { 'data-label': 'Source Link' }, verdict(entry.sourceLink)),
+      h('td', { 'data-label': 'Deterministic' }, verdict(entry.deterministic)), h('td', { 'data-label': 'Compiler flags' }, verdict(entry.compilerFlags)),
+      h('td', { 'data-label': 'Embedded sources' }, String(entry.embeddedSources))));
     for (const note of entry.notes) {
       notes.appendChild(h('li', {}, h('code', {}, entry.file), ` ${note}`));
     }

@@ -7,7 +7,7 @@
 import { open } from 'node:fs/promises';
 import { request as httpRequest, type ClientRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { httpsAgentFor, userAgent } from './network';
+import { httpsAgentFor, networkSettings, userAgent } from './network';
 import { assertCredentialsMayGo, carriesCredentials } from './keySafety';
 
 export const TIMEOUT_CODE = 'NP_TIMEOUT';
@@ -53,7 +53,7 @@ export function upload(method: 'PUT' | 'POST', url: string, headers: Record<stri
     // https goes through the network's agent for the URL (a CONNECT tunnel when a proxy is set).
     const request = target.protocol === 'https:'
       ? httpsRequest(target, { method, headers: { 'user-agent': userAgent(), ...headers }, signal, agent: httpsAgentFor(url) })
-      : httpRequest(target, { method, headers: { 'user-agent': userAgent(), ...headers }, signal });
+      : httpRequest(target, { method, headers: { 'user-agent': userAgent(), ...headers }, signal, ...(networkSettings().lookup ? { lookup: networkSettings().lookup } : {}) });
     let answered = false;
     const fail = (error: Error): void => {
       clearTimeout(deadline);

@@ -14,6 +14,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type AgentOptions } from 'node:https';
+import type { LookupFunction } from 'node:net';
 import type { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { connect as tlsConnect, rootCertificates, type ConnectionOptions } from 'node:tls';
@@ -37,6 +38,8 @@ export interface NetworkSettings {
   readonly client?: string;
   /** Where the extra certificates came from, to name in errors. */
   readonly certificateSource?: string;
+  /** How host names resolve for direct connections (default: the system's); the tests map public names to loopback with it. */
+  readonly lookup?: LookupFunction;
 }
 
 let settings: NetworkSettings = {};
@@ -193,7 +196,7 @@ export function dispatcherFor(url: string): Dispatcher {
   if (!dispatcher) {
     dispatcher = proxy
       ? new ProxyAgent({ uri: proxy.url.href, ...(proxy.authorization ? { token: proxy.authorization } : {}), requestTls: trusted(), proxyTls: trusted() })
-      : new Agent({ connect: trusted() });
+      : new Agent({ connect: { ...trusted(), ...(settings.lookup ? { lookup: settings.lookup } : {}) } });
     dispatchers.set(key, dispatcher);
   }
   return dispatcher;
@@ -205,7 +208,7 @@ export function httpsAgentFor(url: string): HttpsAgent {
   const key = proxy ? `proxy ${proxy.url.href} ${proxy.authorization ?? ''}` : 'direct';
   let agent = agents.get(key);
   if (!agent) {
-    agent = proxy ? new TunnelAgent(proxy.url, proxy.authorization, { ...trusted(), keepAlive: false }) : new HttpsAgent({ ...trusted(), keepAlive: false });
+    agent = proxy ? new TunnelAgent(proxy.url, proxy.authorization, { ...trusted(), keepAlive: false }) : new HttpsAgent({ ...trusted(), keepAlive: false, ...(settings.lookup ? { lookup: settings.lookup } : {}) });
     agents.set(key, agent);
   }
   return agent;

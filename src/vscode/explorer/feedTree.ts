@@ -202,6 +202,10 @@ export class FeedTreeProvider implements vscode.TreeDataProvider<TreeNode>, vsco
       }
       if (feed.kind === 'folder') {
         const all = await folderPackages(feed);
+        if (all.length === 0) {
+          // An empty folder says so (it used to expand to nothing, which looked broken).
+          return { items: [{ kind: 'message', text: 'No packages yet: publish one here', detail: `Nothing has been published to ${feed.source} yet.`, command: { command: 'nugetPublisher.publishPackage', title: 'Publish package' } }] };
+        }
         const slice = all.slice(start, start + PAGE_SIZE);
         return { items: slice.map((info) => this.packageNode(feed, info)), next: start + PAGE_SIZE < all.length ? start + PAGE_SIZE : undefined };
       }

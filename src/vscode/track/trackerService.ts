@@ -96,8 +96,12 @@ export class TrackerService implements vscode.Disposable {
 
   private isVisible = false;
 
+  /** The last publish to a folder feed: nothing to follow there, and the tracker says so. */
+  private lastFolderPublish: string | undefined;
+
   public track(feed: Feed, id: string, version: string, pushedAt?: number): TrackedPackage | undefined {
     if (feed.kind === 'folder') {
+      this.lastFolderPublish = `${id} ${version} went to the folder feed ${feed.name}`;
       return undefined; // written means available
     }
     const pkg = this.tracker.track({ id, version, feedName: feed.name, source: serviceIndexUrl(feed), pushedAt });
@@ -235,7 +239,9 @@ export class TrackerService implements vscode.Disposable {
   public async showTracked(): Promise<void> {
     const packages = this.tracker.list();
     if (packages.length === 0) {
-      void notify(this.log, 'info', 'No package is being tracked. After a publish it is followed automatically; use "NuGet: Track Package Version…" for one pushed elsewhere.');
+      void notify(this.log, 'info', this.lastFolderPublish
+        ? `No package is being tracked: ${this.lastFolderPublish}, where a package is ready as soon as its file is written, so there is nothing to wait for. A publish to a server is followed automatically.`
+        : 'No package is being tracked. A publish to a server (nuget.org or any V3 feed) is followed automatically; a folder feed needs no following. Use "NuGet: Track Package Version…" for one pushed elsewhere.');
       return;
     }
     const picked = await vscode.window.showQuickPick(packages.map((pkg) => ({
