@@ -9,7 +9,7 @@ import { removeTempsNow } from './core/tempFiles';
 import { registerCommands, commandFactories } from './vscode/commands/index';
 import { readSettings, watchSettings } from './vscode/config';
 import { InspectorEditorProvider, lastPostedMessages, liveInspectorPanels } from './vscode/inspector/inspectorEditor';
-import { PackageFileSystem } from './vscode/inspector/packageFileSystem';
+import { PackageContentsView, PackageFileSystem, usePackageContentsView } from './vscode/inspector/packageFileSystem';
 import type { ToWebview } from './shared/protocol';
 import { createLog, shownMessages, showError, type Log } from './vscode/log';
 import { KeyStore } from './vscode/keys/keyStore';
@@ -28,6 +28,16 @@ import { NuspecDiagnostics } from './vscode/nuspecDiagnostics';
 import { PackageProblems } from './vscode/packageProblems';
 import type { Services } from './vscode/services';
 import { answerQuestionsWith, askedQuestions, type Question, type TestAnswerer } from './vscode/dialogs';
+
+/** The Explorer's Package Contents view (Open Package as Folder), kept for the commands. */
+function registerPackageContents(): vscode.Disposable {
+  const { view, disposable } = PackageContentsView.register();
+  usePackageContentsView(view);
+  packageContents = view;
+  return disposable;
+}
+
+let packageContents: PackageContentsView | undefined;
 
 /** What activate() returns: used by the extension-host tests. */
 export interface ExtensionApi {
@@ -48,6 +58,8 @@ export interface ExtensionApi {
   readonly liveWebviews: () => number;
   /** Every confirmation, password box and pick-many question asked (dialogs.ts), newest last. */
   readonly askedQuestions: readonly Question[];
+  /** The Explorer's Package Contents view. */
+  packageContents(): PackageContentsView | undefined;
   /** The thread that answered the last health read or API diff (0 would be the extension host's). */
   analysisThreadId(): number | undefined;
   /** Answers those questions in the tests (the shipped bundle has no such door). */
@@ -107,6 +119,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
       ...registerCommands(services),
       InspectorEditorProvider.register(services),
       PackageFileSystem.register(),
+      registerPackageContents(),
       new NuspecDiagnostics(log),
       KeysPanel.register(services),
       registerSigning(),
@@ -117,7 +130,7 @@ export function activate(context: vscode.ExtensionContext): ExtensionApi | undef
     log.info('activate', `activated in ${(performance.now() - started).toFixed(1)} ms`);
     void openWalkthroughOnFirstRun(context, readSettings().openWalkthroughOnFirstRun).catch((error: unknown) => log.warn('activate', `could not open the walkthrough: ${String(error)}`));
     // The API exists for the extension-host tests only: the shipped bundle has none of it.
-    return NP_TEST_HOOKS ? { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services), shownDiffs, liveWebviews: () => liveInspectorPanels.size + (KeysPanel.isOpen() ? 1 : 0), askedQuestions, answerQuestionsWith, analysisThreadId: () => analysis.lastThreadId() } : undefined;
+    return NP_TEST_HOOKS ? { commandIds: Object.keys(commandFactories), services, inspectorMessages: lastPostedMessages, shownMessages, log, keysPanelMessages, remindExpiringKeys: () => remindExpiringKeys(services), shownDiffs, liveWebviews: () => liveInspectorPanels.size + (KeysPanel.isOpen() ? 1 : 0), askedQuestions, answerQuestionsWith, analysisThreadId: () => analysis.lastThreadId(), packageContents: () => packageContents } : undefined;
   } catch (error) {
     // VS Code does not show activation errors: log them and tell the user.
     const detail = error instanceof Error ? error.stack ?? error.message : String(error);

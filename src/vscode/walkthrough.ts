@@ -12,7 +12,7 @@
 import * as vscode from 'vscode';
 import { stateWriter } from './stateWriter';
 
-export type WalkthroughStep = 'feedAdded' | 'keyStored' | 'packed' | 'inspected' | 'published' | 'tracked';
+export type WalkthroughStep = 'feedAdded' | 'keyStored' | 'packed' | 'inspected' | 'published' | 'ciSetUp' | 'tracked';
 
 const STATE_KEY = 'nugetPublisher.walkthrough';
 let context: vscode.ExtensionContext | undefined;

@@ -19,6 +19,10 @@ export async function walkthroughFeature({ page, steps }: E2EContext): Promise<v
       focus = await focusedElement(page);
       return /^button\.getting-started-step\b.*\.expanded\b.* "Store an API key/.test(focus);
     });
+    // The media pane shows the step's picture (markdown media stayed blank in VS Code for the Web).
+    const picture = page.locator('.getting-started-media img >> visible=true').first();
+    await picture.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    await expectState('the step\'s picture to load', async () => (await picture.evaluate((image) => { const loaded = image as unknown as { complete: boolean; naturalWidth: number }; return loaded.complete && loaded.naturalWidth > 0; })) === true);
     await page.screenshot({ path: join(ARTIFACTS, 'walkthrough.png') });
     if (await checked('Publish')) {
       throw new Error('"Publish" shows as done before anything was published');

@@ -127,7 +127,8 @@ suite('NuGet Publisher in a real VS Code', () => {
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('nugetPublisher.showNuspec', workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg'));
     const { document } = editor;
     assert.equal(document.uri.scheme, 'nupkg');
-    assert.equal(document.uri.path, '/Contoso.Core.nuspec');
+    // The path names the package, so two versions' entries never look like one folder's.
+    assert.equal(document.uri.path, '/Contoso.Core.2.0.0.nupkg/Contoso.Core.nuspec');
     assert.equal(document.isUntitled, false, 'not an Untitled document');
     assert.equal(document.isDirty, false, 'not dirty');
     assert.equal(document.languageId, 'xml');
@@ -140,7 +141,7 @@ suite('NuGet Publisher in a real VS Code', () => {
     await assert.rejects(Promise.resolve(vscode.workspace.fs.delete(document.uri)), (error: vscode.FileSystemError) => error.code === 'NoPermissions');
     assert.deepEqual((await vscode.workspace.fs.stat(document.uri)).permissions, vscode.FilePermission.Readonly);
     // The package as a folder: its root lists the nuspec and the lib folder.
-    const root = await vscode.workspace.fs.readDirectory(document.uri.with({ path: '/' }));
+    const root = await vscode.workspace.fs.readDirectory(document.uri.with({ path: '/Contoso.Core.2.0.0.nupkg' }));
     assert.ok(root.some(([name, type]) => name === 'Contoso.Core.nuspec' && type === vscode.FileType.File), JSON.stringify(root));
     assert.ok(root.some(([name, type]) => name === 'lib' && type === vscode.FileType.Directory), JSON.stringify(root));
   });
@@ -149,28 +150,31 @@ suite('NuGet Publisher in a real VS Code', () => {
     const pkg = workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg');
     const editor = await vscode.commands.executeCommand<vscode.TextEditor>('nugetPublisher.openPackageEntry', pkg, 'lib/net10.0/Contoso.Core.xml');
     assert.equal(editor.document.uri.scheme, 'nupkg');
-    assert.equal(editor.document.uri.path, '/lib/net10.0/Contoso.Core.xml');
+    assert.equal(editor.document.uri.path, '/Contoso.Core.2.0.0.nupkg/lib/net10.0/Contoso.Core.xml');
     assert.equal(editor.document.languageId, 'xml', 'coloured by its extension');
     assert.match(editor.document.getText(), /<doc>/);
     const mark = api.shownMessages.length;
     assert.equal(await vscode.commands.executeCommand('nugetPublisher.openPackageEntry', pkg, 'lib/net10.0/Contoso.Core.dll'), undefined);
-    const dll = await vscode.workspace.fs.readFile(editor.document.uri.with({ path: '/lib/net10.0/Contoso.Core.dll' }));
+    const dll = await vscode.workspace.fs.readFile(editor.document.uri.with({ path: '/Contoso.Core.2.0.0.nupkg/lib/net10.0/Contoso.Core.dll' }));
     const sha = createHash('sha256').update(dll).digest('hex').toUpperCase();
     assert.ok(api.shownMessages.slice(mark).includes(`info: lib/net10.0/Contoso.Core.dll is a binary file (${dll.length.toLocaleString('en-US')} bytes, SHA-256 ${sha}): not opened as text.`), api.shownMessages.slice(mark).join('\n'));
-    await assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(editor.document.uri.with({ path: '/lib/missing.dll' }))), (error: vscode.FileSystemError) => error.code === 'FileNotFound');
+    await assert.rejects(Promise.resolve(vscode.workspace.fs.readFile(editor.document.uri.with({ path: '/Contoso.Core.2.0.0.nupkg/lib/missing.dll' }))), (error: vscode.FileSystemError) => error.code === 'FileNotFound');
   });
 
-  test('the package as a read-only folder: the root lists the entries the Explorer shows, files read, every write refused', async () => {
-    // Adding the folder to the workspace (Open Package as Folder) restarts the extension host in
-    // a single-folder window, so the suite checks the folder itself through the file system API,
-    // and that a window reopened on such a folder activates the extension (without it the
-    // reloaded Explorer showed the folder with an error mark).
-    assert.ok((vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as { activationEvents: string[] }).activationEvents.includes('onFileSystem:nupkg'));
+  test('Open Package as Folder: the Package Contents view shows it read-only, the window and its workspace stay; every write refused', async () => {
+    const folders = vscode.workspace.workspaceFolders?.map((folder) => folder.uri.toString());
     const pkg = workspaceFile('packages', 'Contoso.Core.2.0.0.nupkg');
-    const root = vscode.Uri.from({ scheme: 'nupkg', path: '/', query: pkg.toString() });
-    const top = await vscode.workspace.fs.readDirectory(root);
-    assert.ok(top.some(([name, type]) => name === 'lib' && type === vscode.FileType.Directory), JSON.stringify(top));
-    assert.ok(top.some(([name, type]) => name.endsWith('.nuspec') && type === vscode.FileType.File), JSON.stringify(top));
+    assert.equal(await vscode.commands.executeCommand('nugetPublisher.openPackageAsFolder', pkg), true);
+    // No workspace folder was added, so VS Code did not reload the window (the old way closed the tabs).
+    assert.deepEqual(vscode.workspace.workspaceFolders?.map((folder) => folder.uri.toString()), folders);
+    const view = api.packageContents()!;
+    assert.deepEqual(view.list().map((uri) => uri.toString()), [pkg.toString()]);
+    const [packageNode] = await view.getChildren();
+    assert.equal(view.getTreeItem(packageNode).label, 'Contoso.Core.2.0.0.nupkg');
+    const top = await view.getChildren(packageNode);
+    assert.deepEqual(top.map((node) => view.getTreeItem(node).label).filter((label) => label === 'lib' || String(label).endsWith('.nuspec')), ['lib', 'Contoso.Core.nuspec']);
+    const root = packageNode.uri;
+    assert.equal(root.path, '/Contoso.Core.2.0.0.nupkg');
     const lib = await vscode.workspace.fs.readDirectory(vscode.Uri.joinPath(root, 'lib', 'net10.0'));
     assert.ok(lib.some(([name]) => name === 'Contoso.Core.dll'));
     const stat = await vscode.workspace.fs.stat(vscode.Uri.joinPath(root, 'lib', 'net10.0', 'Contoso.Core.xml'));
@@ -178,6 +182,11 @@ suite('NuGet Publisher in a real VS Code', () => {
     assert.equal(stat.permissions, vscode.FilePermission.Readonly);
     await assert.rejects(Promise.resolve(vscode.workspace.fs.writeFile(vscode.Uri.joinPath(root, 'new.txt'), new Uint8Array([1]))), (error: vscode.FileSystemError) => error.code === 'NoPermissions');
     await assert.rejects(Promise.resolve(vscode.workspace.fs.delete(vscode.Uri.joinPath(root, 'lib'), { recursive: true })), (error: vscode.FileSystemError) => error.code === 'NoPermissions');
+    // A second package has its own root: entries of two packages never share a path.
+    await vscode.commands.executeCommand('nugetPublisher.openPackageAsFolder', workspaceFile('packages', 'Contoso.Utils.1.2.3-beta.1.nupkg'));
+    assert.deepEqual((await view.getChildren()).map((node) => node.uri.path), ['/Contoso.Utils.1.2.3-beta.1.nupkg', '/Contoso.Core.2.0.0.nupkg']);
+    await vscode.commands.executeCommand('nugetPublisher.closePackageContents', packageNode);
+    assert.deepEqual(view.list().map((uri) => uri.toString()), [workspaceFile('packages', 'Contoso.Utils.1.2.3-beta.1.nupkg').toString()]);
   });
 
   test('Sign Package… signs with a certificate file (password never logged), the inspector shows the signature, Verify Signature runs NuGet\'s check', async function () {

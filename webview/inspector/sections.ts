@@ -232,6 +232,7 @@ export function renderHealth(model: InspectorModel): HTMLElement {
   }
   const body = h('tbody');
   const notes = h('ul', { class: 'health-notes' });
+  const byNote = new Map<string, string[]>();
   for (const entry of health) {
     const symbols = entry.pdb === 'none' ? verdict(false, '', 'none')
       : entry.pdbMatches === false ? verdict(false, '', `${PDB_WORDS[entry.pdb]}, from another build`)
@@ -242,8 +243,13 @@ export function renderHealth(model: InspectorModel): HTMLElement {
       h('td', { 'data-label': 'Deterministic' }, verdict(entry.deterministic)), h('td', { 'data-label': 'Compiler flags' }, verdict(entry.compilerFlags)),
       h('td', { 'data-label': 'Embedded sources' }, String(entry.embeddedSources))));
     for (const note of entry.notes) {
-      notes.appendChild(h('li', {}, h('code', {}, entry.file), ` ${note}`));
+      byNote.set(note, [...(byNote.get(note) ?? []), entry.file]);
     }
+  }
+  // One line per problem, naming its assemblies (nine builds of one library share their notes).
+  for (const [note, files] of byNote) {
+    const shown = files.slice(0, 3).flatMap((file, index) => [...(index > 0 ? [', '] : []), h('code', {}, file)]);
+    notes.appendChild(h('li', {}, ...shown, files.length > 3 ? ` and ${files.length - 3} more` : '', `: ${note}`));
   }
   const table = h('table', { class: 'metadata', id: 'health' },
     h('thead', {}, h('tr', {}, h('th', {}, 'File'), h('th', {}, 'Symbols'), h('th', {}, 'Source Link'), h('th', {}, 'Deterministic'), h('th', {}, 'Compiler flags'), h('th', {}, 'Embedded sources'))), body);

@@ -5,7 +5,7 @@
 import * as vscode from 'vscode';
 import { setUpCiPublishing, type CiSetupArgs } from '../publish/ciSetupCommand';
 import { INSPECTOR_VIEW_TYPE, activeInspectorUri, packageTarget, showNuspec } from '../inspector/inspectorEditor';
-import { openPackageAsFolder, openPackageEntry } from '../inspector/packageFileSystem';
+import { closePackageContents, openPackageAsFolder, openPackageEntry } from '../inspector/packageFileSystem';
 import { signPackage, verifySignature } from '../signing/signingCommands';
 import { notify, showError } from '../log';
 import { describeError, toUserError } from '../../core/errors';
@@ -70,6 +70,7 @@ export const commandFactories: Readonly<Record<string, (services: Services) => C
   // Signatures (the inspector's Signatures section, the Explorer, or scripted: package Uri [, sign arguments]).
   'nugetPublisher.verifySignature': (services) => (uri?: unknown) => verifySignature(services, uri),
   'nugetPublisher.signPackage': (services) => (uri?: unknown, args?: unknown) => signPackage(services, uri, (args ?? {}) as Parameters<typeof signPackage>[2]),
+  'nugetPublisher.closePackageContents': () => (node?: unknown): void => closePackageContents(node),
   'nugetPublisher.openPackageAsFolder': () => async (uri?: unknown): Promise<boolean> => {
     const target = await packageTarget(uri, 'Open as Folder');
     return target ? openPackageAsFolder(target) : false;

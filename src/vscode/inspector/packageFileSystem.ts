@@ -1,5 +1,7 @@
 /**
- * A package as a read-only folder: `nupkg:/<entry path>?<the package's URI>`. VS Code shows such
+ * A package as a read-only folder: `nupkg:/<package file name>/<entry path>?<the package's URI>`:
+ * the path names the package, so entries of two packages (two versions of one id) never look like
+ * one folder's, and the query says where the package is. VS Code shows such
  * documents read-only (the file system says so), names the tab after the entry
  * (`Contoso.Utils.nuspec`), and never asks to save them. Reads go through the random-access
  * package reader with a size cap; nothing can be written, renamed or deleted.
@@ -18,7 +20,8 @@ const MAX_ENTRY_BYTES = 16 * 1048576;
 
 /** The URI of an entry inside a package. */
 export function entryUri(packageUri: vscode.Uri, entryPath: string): vscode.Uri {
-  return vscode.Uri.from({ scheme: PACKAGE_SCHEME, path: `/${entryPath.replace(/^\/+/, '')}`, query: packageUri.toString() });
+  const entry = entryPath.replace(/^\/+/, '');
+  return vscode.Uri.from({ scheme: PACKAGE_SCHEME, path: `/${basename(packageUri.path)}${entry ? `/${entry}` : ''}`, query: packageUri.toString() });
 }
 
 export interface LocalCopy {
@@ -62,8 +65,9 @@ function packageOf(uri: vscode.Uri): vscode.Uri {
   return vscode.Uri.parse(uri.query, true);
 }
 
+/** The entry path inside the package: the URI's path after its first segment (the package's file name). */
 function entryPath(uri: vscode.Uri): string {
-  return uri.path.replace(/^\/+/, '');
+  return uri.path.replace(/^\/+/, '').split('/').slice(1).join('/');
 }
 
 export class PackageFileSystem implements vscode.FileSystemProvider {
@@ -153,9 +157,96 @@ export async function openPackageEntry(packageUri: vscode.Uri, path: string, sho
   return vscode.window.showTextDocument(uri, { preview: true, viewColumn: vscode.ViewColumn.Beside });
 }
 
-/** Adds the package to the Explorer as a read-only folder. */
-export function openPackageAsFolder(packageUri: vscode.Uri): boolean {
-  const root = entryUri(packageUri, '');
-  const count = vscode.workspace.workspaceFolders?.length ?? 0;
-  return vscode.workspace.updateWorkspaceFolders(count, 0, { uri: root, name: `${basename(packageUri.path)} (read-only)` });
+interface ContentsNode {
+  readonly uri: vscode.Uri;
+  readonly type: vscode.FileType;
+  /** The package root (a top-level node), with its package's URI. */
+  readonly packageUri?: vscode.Uri;
+}
+
+/**
+ * "Package Contents" in the Explorer: the packages opened as folders, each a read-only tree over the
+ * nupkg: file system. Adding a workspace folder instead reloaded the window (a single-folder
+ * workspace becomes an untitled multi-root one) and closed the open tabs; this view keeps the window.
+ */
+export class PackageContentsView implements vscode.TreeDataProvider<ContentsNode> {
+  public static readonly VIEW_ID = 'nugetPublisher.packageContents';
+  private readonly packages: vscode.Uri[] = [];
+  private readonly changed = new vscode.EventEmitter<ContentsNode | undefined>();
+  public readonly onDidChangeTreeData = this.changed.event;
+
+  public static register(): { view: PackageContentsView; disposable: vscode.Disposable } {
+    const view = new PackageContentsView();
+    const tree = vscode.window.createTreeView(PackageContentsView.VIEW_ID, { treeDataProvider: view, showCollapseAll: true });
+    return { view, disposable: vscode.Disposable.from(tree, view.changed) };
+  }
+
+  /** Shows a package in the view (first in the list), without touching the workspace. */
+  public async add(packageUri: vscode.Uri): Promise<void> {
+    const index = this.packages.findIndex((uri) => uri.toString() === packageUri.toString());
+    if (index >= 0) {
+      this.packages.splice(index, 1);
+    }
+    this.packages.unshift(packageUri);
+    await vscode.commands.executeCommand('setContext', 'nugetPublisher.packageContentsOpen', true);
+    this.changed.fire(undefined);
+    await vscode.commands.executeCommand(`${PackageContentsView.VIEW_ID}.focus`);
+  }
+
+  public close(node?: ContentsNode): void {
+    const target = node?.packageUri;
+    this.packages.splice(0, this.packages.length, ...this.packages.filter((uri) => target !== undefined && uri.toString() !== target.toString()));
+    void vscode.commands.executeCommand('setContext', 'nugetPublisher.packageContentsOpen', this.packages.length > 0);
+    this.changed.fire(undefined);
+  }
+
+  public list(): readonly vscode.Uri[] {
+    return this.packages;
+  }
+
+  public async getChildren(node?: ContentsNode): Promise<ContentsNode[]> {
+    if (!node) {
+      return this.packages.map((packageUri) => ({ uri: entryUri(packageUri, ''), type: vscode.FileType.Directory, packageUri }));
+    }
+    const entries = await vscode.workspace.fs.readDirectory(node.uri);
+    return entries
+      .sort(([a, aType], [b, bType]) => (aType === bType ? a.localeCompare(b) : aType === vscode.FileType.Directory ? -1 : 1))
+      .map(([name, type]) => ({ uri: vscode.Uri.from({ scheme: PACKAGE_SCHEME, path: `${node.uri.path}/${name}`, query: node.uri.query }), type }));
+  }
+
+  public getTreeItem(node: ContentsNode): vscode.TreeItem {
+    const folder = node.type === vscode.FileType.Directory;
+    const item = new vscode.TreeItem(node.packageUri ? basename(node.packageUri.path) : basename(node.uri.path), folder ? (node.packageUri ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed) : vscode.TreeItemCollapsibleState.None);
+    item.resourceUri = node.uri;
+    item.contextValue = node.packageUri ? 'packageRoot' : folder ? 'packageFolder' : 'packageEntry';
+    if (node.packageUri) {
+      item.description = 'read-only';
+      item.tooltip = node.packageUri.fsPath || node.packageUri.toString();
+    }
+    if (!folder) {
+      item.command = { command: 'nugetPublisher.openPackageEntry', title: 'Open', arguments: [vscode.Uri.parse(node.uri.query, true), entryPath(node.uri)] };
+    }
+    return item;
+  }
+}
+
+let contentsView: PackageContentsView | undefined;
+
+/** The Package Contents view, once registered by activate(). */
+export function usePackageContentsView(view: PackageContentsView): void {
+  contentsView = view;
+}
+
+/** "Close Package" on a package in the Package Contents view. */
+export function closePackageContents(node?: unknown): void {
+  contentsView?.close(node as ContentsNode | undefined);
+}
+
+/** Shows the package in the Explorer's Package Contents view, as a read-only folder; the window stays as it is. */
+export async function openPackageAsFolder(packageUri: vscode.Uri): Promise<boolean> {
+  if (!contentsView) {
+    return false;
+  }
+  await contentsView.add(packageUri);
+  return true;
 }

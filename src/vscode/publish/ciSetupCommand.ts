@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { markDone } from '../walkthrough';
 import { dotnetVersionFor, gitHubRepository, NUGET_ORG_TRUSTED_PUBLISHING_PAGE, originUrl, otherTrustedWorkflows, publishWorkflow, trustedPublishingPolicy, WORKFLOW_FILE, type TrustedPublishingPolicy, type WorkflowOptions } from '../../core/ci/workflow';
 import { notify } from '../log';
 import { confirmModal } from '../dialogs';
@@ -103,6 +104,7 @@ export async function setUpCiPublishing(services: Services, args: CiSetupArgs = 
   await vscode.workspace.fs.createDirectory(workflows);
   await vscode.workspace.fs.writeFile(target, Buffer.from(publishWorkflow(options), 'utf8'));
   services.log.info('ci', `wrote ${target.fsPath} (${mode}, ${options.packages.map((pkg) => pkg.path).join(', ')})`);
+  markDone('ciSetUp'); // the walkthrough's "Publish from GitHub Actions" step (an onCommand event never ticked it)
   await vscode.window.showTextDocument(target, { preview: false });
   const repository = gitHubRepository(originUrl(await readFile(join(folder.uri.fsPath, '.git', 'config'), 'utf8').catch(() => '')) ?? '');
   if (mode === 'trusted' && !repository) {
