@@ -190,7 +190,7 @@ describe('behind a proxy with TLS inspection (real squid, a feed only the proxy 
     const before = feed.requests.length;
     const ours = await cli(['push', makePackage(folder, 'Contoso.Untrusted', '1.0.0'), '--source', feed.index], { HTTPS_PROXY: squid.url });
     assert.equal(ours.code, 2);
-    assert.match(ours.output, /NP4022: The TLS certificate of https:\/\/feed\.test:\d+.* is not trusted: (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY).*Nothing was sent.*NODE_EXTRA_CA_CERTS/s);
+    assert.match(ours.output, /NP4022: The TLS certificate of https:\/\/feed\.test:\d+\S*, issued by "NuGet Publisher Test Inspection CA", is not trusted: (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY).*Nothing was sent.*NODE_EXTRA_CA_CERTS/s);
     assert.equal(feed.requests.length, before, 'the feed received nothing');
     const theirs = await dotnetPush(makePackage(folder, 'Contoso.Untrusted', '1.0.1'), feed.index, { HTTPS_PROXY: squid.url });
     assert.notEqual(theirs.code, 0, 'dotnet refuses the certificate too');

@@ -9,7 +9,7 @@
 import { fetch, type Response } from 'undici';
 import { NuGetPublisherError } from '../errors';
 import { displayUrl } from '../secrets/scrubber';
-import { dispatcherFor, explainNetworkError, userAgent } from './network';
+import { dispatcherFor, explainNetworkFailure, userAgent } from './network';
 import { assertCredentialsMayGo, carriesCredentials } from './keySafety';
 
 const MB = 1024 * 1024;
@@ -68,11 +68,11 @@ export async function boundedFetch(url: string, request: BoundedRequest): Promis
   if (withCredentials) {
     assertCredentialsMayGo(url, request.credentialOrigin);
   }
-  const unreachable = (error: unknown): NuGetPublisherError => {
+  const unreachable = async (error: unknown): Promise<NuGetPublisherError> => {
     if (request.signal?.aborted) {
       return new NuGetPublisherError('NP4009', `The request to ${shown} was cancelled.`, '');
     }
-    const explained = explainNetworkError(error, shown);
+    const explained = await explainNetworkFailure(error, url, shown);
     if (explained) {
       return explained;
     }
@@ -91,10 +91,10 @@ export async function boundedFetch(url: string, request: BoundedRequest): Promis
       signal,
     });
   } catch (error) {
-    throw unreachable(error);
+    throw await unreachable(error);
   }
-  const body = await readCapped(response, request.maxBytes, shown, codes.tooLarge).catch((error: unknown) => {
-    throw error instanceof NuGetPublisherError ? error : unreachable(error);
+  const body = await readCapped(response, request.maxBytes, shown, codes.tooLarge).catch(async (error: unknown) => {
+    throw error instanceof NuGetPublisherError ? error : await unreachable(error);
   });
   return { status: response.status, statusText: response.statusText, headers: response.headers, body };
 }

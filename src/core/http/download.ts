@@ -9,7 +9,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { fetch } from 'undici';
-import { dispatcherFor, explainNetworkError, userAgent } from './network';
+import { dispatcherFor, explainNetworkFailure, userAgent } from './network';
 import { NuGetPublisherError } from '../errors';
 import { displayUrl } from '../secrets/scrubber';
 import { assertCredentialsMayGo, originOf } from './keySafety';
@@ -32,8 +32,8 @@ export async function downloadTo(url: string, destination: string, options: { au
   if (options.authorization) {
     assertCredentialsMayGo(url, options.credentialOrigin);
   }
-  const response = await fetch(url, { headers: { 'user-agent': userAgent(), ...(options.authorization ? { authorization: options.authorization } : {}) }, redirect: options.authorization ? 'manual' : 'follow', dispatcher: dispatcherFor(url), signal: options.signal ?? AbortSignal.timeout(300_000) }).catch((error: unknown) => {
-    throw explainNetworkError(error, displayUrl(url)) ?? new NuGetPublisherError('NP4010', `${originOf(url)} cannot be reached (${(error as { cause?: NodeJS.ErrnoException }).cause?.code ?? (error as Error).message}).`, 'Check the network and try again.');
+  const response = await fetch(url, { headers: { 'user-agent': userAgent(), ...(options.authorization ? { authorization: options.authorization } : {}) }, redirect: options.authorization ? 'manual' : 'follow', dispatcher: dispatcherFor(url), signal: options.signal ?? AbortSignal.timeout(300_000) }).catch(async (error: unknown) => {
+    throw (await explainNetworkFailure(error, url, displayUrl(url))) ?? new NuGetPublisherError('NP4010', `${originOf(url)} cannot be reached (${(error as { cause?: NodeJS.ErrnoException }).cause?.code ?? (error as Error).message}).`, 'Check the network and try again.');
   });
   if (!response.ok || !response.body) {
     await response.body?.cancel();

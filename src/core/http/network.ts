@@ -254,10 +254,53 @@ function rootCause(error: unknown): { code?: string; message: string; statusCode
 }
 
 /**
+ * Who issued the certificate a server presents (the CA that signed it: an inspecting proxy's, for
+ * example), read by a TLS handshake alone (through the proxy when there is one): nothing is sent
+ * over it. Undefined when it cannot be told within a few seconds.
+ */
+export async function certificateIssuer(url: string): Promise<string | undefined> {
+  const target = new URL(url);
+  const host = target.hostname;
+  const port = Number(target.port || 443);
+  const options = { host, port, servername: host, rejectUnauthorized: false };
+  return new Promise<string | undefined>((resolve) => {
+    const timer = setTimeout(() => resolve(undefined), 5000);
+    timer.unref();
+    const read = (socket: tls.TLSSocket): void => {
+      socket.once('secureConnect', () => {
+        const certificate = socket.getPeerCertificate();
+        clearTimeout(timer);
+        socket.destroy();
+        const issuer = certificate?.issuer as Record<string, string | string[]> | undefined;
+        const name = issuer?.CN ?? issuer?.O;
+        resolve(Array.isArray(name) ? name.join(', ') : name);
+      });
+      socket.once('error', () => resolve(undefined));
+    };
+    const proxy = proxyFor(url);
+    if (proxy) {
+      new TunnelAgent(proxy.url, proxy.authorization, {}).createConnection(options, (error, socket) => (error || !socket ? resolve(undefined) : read(socket as tls.TLSSocket)));
+    } else {
+      read(tlsConnect({ ...options, ...(settings.lookup ? { lookup: settings.lookup } : {}) }));
+    }
+  });
+}
+
+/** explainNetworkError, naming the issuer of a certificate this machine does not trust (a handshake, no request). */
+export async function explainNetworkFailure(error: unknown, url: string, shownUrl: string): Promise<NuGetPublisherError | undefined> {
+  const explained = explainNetworkError(error, shownUrl);
+  if (explained?.code !== 'NP4022') {
+    return explained;
+  }
+  const issuer = await certificateIssuer(url).catch(() => undefined);
+  return issuer ? explainNetworkError(error, shownUrl, issuer) : explained;
+}
+
+/**
  * A network failure that needs more than "cannot be reached": a proxy that wants credentials
  * (407) or refuses the tunnel, or a certificate this machine does not trust. Undefined otherwise.
  */
-export function explainNetworkError(error: unknown, shownUrl: string): NuGetPublisherError | undefined {
+export function explainNetworkError(error: unknown, shownUrl: string, issuer?: string): NuGetPublisherError | undefined {
   const cause = rootCause(error);
   const proxy = proxyFor(shownUrl.startsWith('http') ? shownUrl : `https://${shownUrl}`);
   const proxyStatus = cause.statusCode ?? Number(/Proxy response \((\d{3})\)/.exec(cause.message)?.[1] ?? NaN);
@@ -269,7 +312,7 @@ export function explainNetworkError(error: unknown, shownUrl: string): NuGetPubl
   }
   if (cause.code && UNTRUSTED.has(cause.code)) {
     const where = settings.certificateSource ? ` (trusted here: Node's roots, NODE_EXTRA_CA_CERTS and ${settings.certificateSource})` : '';
-    return new NuGetPublisherError('NP4022', `The TLS certificate of ${shownUrl} is not trusted: ${cause.code}${cause.message && !cause.message.includes(cause.code) ? ` (${cause.message})` : ''}${where}. Nothing was sent.`,
+    return new NuGetPublisherError('NP4022', `The TLS certificate of ${shownUrl}${issuer ? `, issued by "${issuer}",` : ''} is not trusted: ${cause.code}${cause.message && !cause.message.includes(cause.code) ? ` (${cause.message})` : ''}${where}. Nothing was sent.`,
       'If your network inspects TLS, trust its certificate authority: in the CLI set NODE_EXTRA_CA_CERTS (or SSL_CERT_FILE) to its PEM file; in VS Code add it to the system store (http.systemCertificates). Verification is never turned off for you.');
   }
   return undefined;

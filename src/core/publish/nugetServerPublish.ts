@@ -2,7 +2,7 @@
  * Publishing to nuget-server (npm), which has no PackagePublish resource: POST {base}/api/publish
  * with the raw .nupkg as the body (streamed) and HTTP Basic credentials (user + API password).
  */
-import { explainNetworkError } from '../http/network';
+import { explainNetworkFailure } from '../http/network';
 import { stat } from 'node:fs/promises';
 import { NuGetPublisherError } from '../errors';
 import { upload, type HttpAnswer } from '../http/httpUpload';
@@ -29,7 +29,7 @@ export async function publishToNugetServer(options: { packagePath: string; base:
     }, { head: Buffer.alloc(0), path: options.packagePath, tail: Buffer.alloc(0), total, onProgress: options.onProgress }, { idleMs: 300_000, signal: options.signal, credentialOrigin: originOf(options.base) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const explained = explainNetworkError(error, originOf(url));
+    const explained = await explainNetworkFailure(error, url, originOf(url));
     if (explained) {
       throw explained;
     }

@@ -6,7 +6,7 @@
  * lost answer means the earlier try landed. Redirects are followed only within the key's origin.
  * The key never appears in errors or progress text.
  */
-import { explainNetworkError } from '../http/network';
+import { explainNetworkFailure } from '../http/network';
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { NuGetPublisherError } from '../errors';
@@ -98,7 +98,7 @@ export async function pushPackage(options: PushOptions): Promise<PushResult> {
         throw new NuGetPublisherError('NP2011', `${options.feedName} did not take the package and answer in time (${(error as Error).message}).`, 'The push may still land: check the feed, then try again (skip-duplicate avoids a 409).');
       }
       // A proxy that wants credentials, or a certificate not trusted: said as such, never retried.
-      const explained = explainNetworkError(error, originOf(url));
+      const explained = await explainNetworkFailure(error, url, originOf(url));
       if (explained) {
         throw explained;
       }
