@@ -82,7 +82,7 @@ mustPass('compile tests', npm, ['run', '--silent', 'compile-tests']);
  * test file; deadlineMs the whole level (then the tests still running are named).
  */
 const LIMITS = {
-  unit: { minTests: 161, testTimeoutMs: 60_000, fileTimeoutMs: 5 * 60_000, deadlineMs: 10 * 60_000 },
+  unit: { minTests: 162, testTimeoutMs: 60_000, fileTimeoutMs: 5 * 60_000, deadlineMs: 10 * 60_000 },
   integration: { minTests: 256, testTimeoutMs: 10 * 60_000, fileTimeoutMs: 20 * 60_000, deadlineMs: 45 * 60_000 },
   'extension-host': { minTests: 57, deadlineMs: 25 * 60_000 },
   e2e: { minTests: 21, deadlineMs: 30 * 60_000 },

@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import { NuGetPublisherError } from '../errors';
-import { crc32 as jsCrc32 } from '../nupkg/crc32';
+import { crc32 } from '../nupkg/crc32';
 
 /** Read size for streamed entries. */
 const STORED_CHUNK = 1024 * 1024;
@@ -30,11 +30,7 @@ export interface PreparedEntry {
   readonly data: Buffer;
 }
 
-const nativeCrc = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
-
-export function crc32(data: Uint8Array, previous = 0): number {
-  return nativeCrc ? nativeCrc(data, previous) >>> 0 : jsCrc32(data, previous);
-}
+export { crc32 };
 
 /** DOS date/time of a Date (local fields, as zip tools do; we use UTC for reproducibility). */
 function dosDateTime(date: Date): { time: number; date: number } {
