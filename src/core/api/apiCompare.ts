@@ -171,6 +171,9 @@ function compareMember(left: ApiMember, right: ApiMember, leftType: ApiType, rig
 /** CP0021: constraints added, or (where removal could be observed) removed, per type parameter. */
 function compareConstraints(owner: string, left: readonly GenericConstraints[], right: readonly GenericConstraints[], permitRemoval: boolean, report: (id: string, target: string) => void): void {
   for (let index = 0; index < Math.min(left.length, right.length); index++) {
+    if (left[index].flags.length + left[index].types.length + right[index].flags.length + right[index].types.length === 0) {
+      continue; // no constraint on either side (most type parameters)
+    }
     const before = [...left[index].flags, ...left[index].types];
     const after = [...right[index].flags, ...right[index].types];
     for (const constraint of after.filter((item) => !before.includes(item))) {

@@ -153,6 +153,7 @@ export async function comparePackageApis(older: OpenedPackage, newer: OpenedPack
   };
   const breaking = new Map<string, ApiBreak>();
   const added = new Set<string>();
+  const compared = new Set<string>();
   const newGroups = assetGroups(newer);
   for (const group of assetGroups(older)) {
     const candidates = newGroups.filter((other) => other.kind === group.kind && other.rid === group.rid);
@@ -166,9 +167,11 @@ export async function comparePackageApis(older: OpenedPackage, newer: OpenedPack
     }
     for (const [name, leftPath] of group.files) {
       const rightPath = match.files.get(name);
-      if (!rightPath) {
+      // A lib/-only package pairs the same two files as compile and as runtime assets: compared once.
+      if (!rightPath || compared.has(`${leftPath}|${rightPath}`)) {
         continue;
       }
+      compared.add(`${leftPath}|${rightPath}`);
       const [left, right] = [await surfaceOf(older, leftPath), await surfaceOf(newer, rightPath)];
       if (!left || !right) {
         continue;
