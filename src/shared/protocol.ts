@@ -5,6 +5,7 @@
 import type { FileRole } from '../core/nupkg/files';
 import type { NuspecMetadata } from '../core/nuspec/types';
 import type { Severity } from '../core/validate/diagnostic';
+import type { AssemblyHealth } from '../core/nupkg/healthTypes';
 import type { SignatureInfo, SignedContent } from '../core/nupkg/signatureTypes';
 
 /** The last `dotnet nuget verify --all` of this package (Verify Signature). */
@@ -67,18 +68,8 @@ export interface InspectorModel {
   readonly health?: readonly InspectorHealth[];
 }
 
-export interface InspectorHealth {
-  readonly file: string;
-  readonly pdb: 'embedded' | 'package' | 'snupkg' | 'none';
-  readonly pdbMatches: boolean | null;
-  readonly portable: boolean | null;
-  readonly sourceLink: boolean;
-  readonly deterministic: boolean;
-  readonly compilerFlags: boolean;
-  readonly embeddedSources: number;
-  /** Why each ✗, with its fix. */
-  readonly notes: readonly string[];
-}
+/** Symbols, Source Link, deterministic build and compiler flags of one assembly, as the core reads them. */
+export type InspectorHealth = AssemblyHealth;
 
 export interface InspectorAssembly {
   readonly path: string;

@@ -179,8 +179,82 @@ export interface Tables {
   readonly columns: { offset: number; size: number }[][];
 }
 
+export interface Section {
+  readonly va: number;
+  readonly size: number;
+  readonly raw: number;
+  readonly rawSize: number;
+}
+
+/** The PE headers (PE/COFF spec): where the data directories and the sections are; undefined when not a PE image. */
+export function peLayout(reader: Reader): { directories: number; sections: Section[] } | undefined {
+  if (reader.u16(0) !== 0x5a4d) {
+    return undefined; // no "MZ"
+  }
+  const pe = reader.u32(0x3c);
+  if (reader.u32(pe) !== 0x00004550) {
+    return undefined; // no "PE\0\0"
+  }
+  const sectionCount = reader.u16(pe + 6);
+  const optionalSize = reader.u16(pe + 20);
+  const optional = pe + 24;
+  const magic = reader.u16(optional);
+  const directories = optional + (magic === 0x20b ? 112 : magic === 0x10b ? 96 : NaN);
+  if (Number.isNaN(directories) || sectionCount > 96) {
+    return undefined;
+  }
+  const sections = Array.from({ length: sectionCount }, (_, index) => {
+    const at = optional + optionalSize + index * 40;
+    return { size: reader.u32(at + 8), va: reader.u32(at + 12), rawSize: reader.u32(at + 16), raw: reader.u32(at + 20) };
+  });
+  return { directories, sections };
+}
+
+/** The file offset of a PE image's CLI metadata root, through its CLI header; undefined for a native image. */
+export function cliMetadataRoot(reader: Reader): number | undefined {
+  const layout = peLayout(reader);
+  const cliRva = layout ? reader.u32(layout.directories + 14 * 8) : 0;
+  if (!layout || cliRva === 0) {
+    return undefined; // not a PE image, or a native DLL
+  }
+  return fileOffset(layout.sections, reader.u32(fileOffset(layout.sections, cliRva) + 8));
+}
+
+/** The streams of a metadata root ("BSJB" at `root`: an assembly's, or a portable PDB's at 0), as file offsets. */
+export function metadataStreams(reader: Reader, root: number): Map<string, { offset: number; size: number }> | undefined {
+  if (reader.u32(root) !== 0x424a5342) {
+    return undefined; // no "BSJB"
+  }
+  const versionLength = reader.u32(root + 12);
+  if (versionLength > 255) {
+    return undefined;
+  }
+  let at = root + 16 + versionLength;
+  const streamCount = reader.u16(at + 2);
+  at += 4;
+  const streams = new Map<string, { offset: number; size: number }>();
+  for (let index = 0; index < Math.min(streamCount, 16); index++) {
+    const name = reader.cString(at + 8, 32);
+    streams.set(name, { offset: root + reader.u32(at), size: reader.u32(at + 4) });
+    at += 8 + ((name.length + 4) & ~3);
+  }
+  return streams;
+}
+
+/** A compressed unsigned integer (ECMA-335 II.23.2): [value, bytes it took]. */
+export function compressedAt(reader: { u8(offset: number): number }, at: number): [number, number] {
+  const first = reader.u8(at);
+  if ((first & 0x80) === 0) {
+    return [first, 1];
+  }
+  if ((first & 0xc0) === 0x80) {
+    return [((first & 0x3f) << 8) | reader.u8(at + 1), 2];
+  }
+  return [((first & 0x1f) << 24) | (reader.u8(at + 1) << 16) | (reader.u8(at + 2) << 8) | reader.u8(at + 3), 4];
+}
+
 /** RVA to file offset through the section table. */
-export function fileOffset(sections: { va: number; size: number; raw: number; rawSize: number }[], rva: number): number {
+export function fileOffset(sections: readonly Section[], rva: number): number {
   const section = sections.find((candidate) => rva >= candidate.va && rva < candidate.va + Math.max(candidate.size, candidate.rawSize));
   if (!section) {
     throw new RangeError('RVA outside every section');
@@ -314,46 +388,10 @@ function runSync(bytes: Uint8Array, limits: ReadLimits): AssemblyReading {
 }
 
 function* read(reader: Reader, until: number): Generator<void, AssemblyFacts | undefined> {
-  if (reader.u16(0) !== 0x5a4d) {
-    return undefined; // no "MZ"
-  }
-  const pe = reader.u32(0x3c);
-  if (reader.u32(pe) !== 0x00004550) {
-    return undefined; // no "PE\0\0"
-  }
-  const sectionCount = reader.u16(pe + 6);
-  const optionalSize = reader.u16(pe + 20);
-  const optional = pe + 24;
-  const magic = reader.u16(optional);
-  const directories = optional + (magic === 0x20b ? 112 : magic === 0x10b ? 96 : NaN);
-  if (Number.isNaN(directories) || sectionCount > 96) {
-    return undefined;
-  }
-  const cliRva = reader.u32(directories + 14 * 8);
-  if (cliRva === 0) {
-    return undefined; // a native DLL
-  }
-  const sections = Array.from({ length: sectionCount }, (_, index) => {
-    const at = optional + optionalSize + index * 40;
-    return { size: reader.u32(at + 8), va: reader.u32(at + 12), rawSize: reader.u32(at + 16), raw: reader.u32(at + 20) };
-  });
-  const cli = fileOffset(sections, cliRva);
-  const root = fileOffset(sections, reader.u32(cli + 8));
-  if (reader.u32(root) !== 0x424a5342) {
-    return undefined; // no "BSJB"
-  }
-  const versionLength = reader.u32(root + 12);
-  if (versionLength > 255) {
-    return undefined;
-  }
-  let at = root + 16 + versionLength;
-  const streamCount = reader.u16(at + 2);
-  at += 4;
-  const streams = new Map<string, { offset: number; size: number }>();
-  for (let index = 0; index < Math.min(streamCount, 16); index++) {
-    const name = reader.cString(at + 8, 32);
-    streams.set(name, { offset: root + reader.u32(at), size: reader.u32(at + 4) });
-    at += 8 + ((name.length + 4) & ~3);
+  const root = cliMetadataRoot(reader);
+  const streams = root === undefined ? undefined : metadataStreams(reader, root);
+  if (!streams) {
+    return undefined; // not a PE image, a native DLL, or no "BSJB" metadata
   }
   const tablesStream = streams.get('#~') ?? streams.get('#-');
   const strings = streams.get('#Strings');

@@ -17,23 +17,9 @@ import { checkSourceLink } from './sourceLink';
 import { inflateEmbeddedPdb, readPeDebug, type PeDebugInfo } from './peDebug';
 import { isPortablePdb, readPortablePdb, type PortablePdbFacts } from './portablePdb';
 import type { OpenedPackage } from './package';
+import type { AssemblyHealth, PdbLocation } from './healthTypes';
 
-export type PdbLocation = 'embedded' | 'package' | 'snupkg' | 'none';
-
-export interface AssemblyHealth {
-  readonly file: string;
-  readonly pdb: PdbLocation;
-  /** null: no PDB, or a Windows PDB (not matched here). */
-  readonly pdbMatches: boolean | null;
-  /** null: no PDB. */
-  readonly portable: boolean | null;
-  readonly sourceLink: boolean;
-  readonly deterministic: boolean;
-  readonly compilerFlags: boolean;
-  readonly embeddedSources: number;
-  /** Why each ✗, in words, with its fix. */
-  readonly notes: readonly string[];
-}
+export type { AssemblyHealth, PdbLocation } from './healthTypes';
 
 export interface HealthReport {
   readonly health: AssemblyHealth[];

@@ -11,7 +11,7 @@
  */
 import { inflateRaw } from 'node:zlib';
 import { promisify } from 'node:util';
-import { fileOffset, Reader } from './assemblyFacts';
+import { fileOffset, peLayout, Reader } from './assemblyFacts';
 
 export interface CodeViewEntry {
   /** 16 bytes, as stored. */
@@ -56,25 +56,11 @@ export function readPeDebug(bytes: Uint8Array): PeDebugInfo | undefined {
 }
 
 function read(reader: Reader): PeDebugInfo | undefined {
-  if (reader.u16(0) !== 0x5a4d) {
+  const layout = peLayout(reader);
+  if (!layout) {
     return undefined;
   }
-  const pe = reader.u32(0x3c);
-  if (reader.u32(pe) !== 0x00004550) {
-    return undefined;
-  }
-  const sectionCount = reader.u16(pe + 6);
-  const optionalSize = reader.u16(pe + 20);
-  const optional = pe + 24;
-  const magic = reader.u16(optional);
-  const directories = optional + (magic === 0x20b ? 112 : magic === 0x10b ? 96 : NaN);
-  if (Number.isNaN(directories) || sectionCount > 96) {
-    return undefined;
-  }
-  const sections = Array.from({ length: sectionCount }, (_, index) => {
-    const at = optional + optionalSize + index * 40;
-    return { size: reader.u32(at + 8), va: reader.u32(at + 12), rawSize: reader.u32(at + 16), raw: reader.u32(at + 20) };
-  });
+  const { directories, sections } = layout;
   const managed = reader.u32(directories + 14 * 8) !== 0;
   const debugRva = reader.u32(directories + 6 * 8);
   const debugSize = reader.u32(directories + 6 * 8 + 4);

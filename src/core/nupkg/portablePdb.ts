@@ -5,7 +5,7 @@
  * facts: every offset checked, row counts capped, one pass over each table, and any
  * inconsistency gives `undefined` rather than an exception.
  */
-import { layoutTables, Reader, TABLES } from './assemblyFacts';
+import { compressedAt, layoutTables, metadataStreams, Reader, TABLES } from './assemblyFacts';
 
 /** Custom debug information kinds (GUIDs from the Portable PDB spec). */
 export const CDI = {
@@ -55,21 +55,9 @@ export function readPortablePdb(bytes: Uint8Array): PortablePdbFacts | undefined
 }
 
 function read(reader: Reader): PortablePdbFacts | undefined {
-  if (reader.u32(0) !== 0x424a5342) {
+  const streams = metadataStreams(reader, 0);
+  if (!streams) {
     return undefined;
-  }
-  const versionLength = reader.u32(12);
-  if (versionLength > 255) {
-    return undefined;
-  }
-  let at = 16 + versionLength;
-  const streamCount = reader.u16(at + 2);
-  at += 4;
-  const streams = new Map<string, { offset: number; size: number }>();
-  for (let index = 0; index < Math.min(streamCount, 16); index++) {
-    const name = reader.cString(at + 8, 32);
-    streams.set(name, { offset: reader.u32(at), size: reader.u32(at + 4) });
-    at += 8 + ((name.length + 4) & ~3);
   }
   const pdb = streams.get('#Pdb');
   const tablesStream = streams.get('#~') ?? streams.get('#-');
@@ -106,7 +94,7 @@ function read(reader: Reader): PortablePdbFacts | undefined {
     if (index >= blobs.size) {
       throw new RangeError('blob index out of range');
     }
-    const [length, header] = compressed(reader, blobs.offset + index);
+    const [length, header] = compressedAt(reader, blobs.offset + index);
     if (index + header + length > blobs.size) {
       throw new RangeError('blob runs past its heap');
     }
@@ -144,18 +132,6 @@ function read(reader: Reader): PortablePdbFacts | undefined {
   return { id, idOffset: pdb.offset, documents, embeddedDocuments, ...(sourceLink !== undefined ? { sourceLink } : {}), compilationOptions };
 }
 
-/** A compressed unsigned integer (ECMA-335 II.23.2): [value, bytes it took]. */
-function compressed(reader: Reader, at: number): [number, number] {
-  const first = reader.u8(at);
-  if ((first & 0x80) === 0) {
-    return [first, 1];
-  }
-  if ((first & 0xc0) === 0x80) {
-    return [((first & 0x3f) << 8) | reader.u8(at + 1), 2];
-  }
-  return [((first & 0x1f) << 24) | (reader.u8(at + 1) << 16) | (reader.u8(at + 2) << 8) | reader.u8(at + 3), 4];
-}
-
 /** A document name blob: a separator byte, then blob indexes of the UTF-8 parts. */
 function documentName(value: Uint8Array, blob: (index: number) => Uint8Array, utf8: { decode(bytes: Uint8Array): string }): string {
   if (value.length === 0) {
@@ -165,7 +141,7 @@ function documentName(value: Uint8Array, blob: (index: number) => Uint8Array, ut
   const parts: string[] = [];
   const reader = new Reader(value);
   for (let at = 1; at < value.length;) {
-    const [index, size] = compressed(reader, at);
+    const [index, size] = compressedAt(reader, at);
     at += size;
     parts.push(index === 0 ? '' : utf8.decode(blob(index)));
   }
