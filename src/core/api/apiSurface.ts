@@ -59,8 +59,6 @@ export interface ApiType {
   readonly members: ReadonlyMap<string, ApiMember>;
   /** Every method of this type, visible or not (for "promoted to a base type"); read when first asked. */
   readonly allMethods: () => readonly { name: string; parameterCount: number; returnType: string; genericArity: number }[];
-  /** Visible nested types' DocIds. */
-  readonly nested: readonly string[];
   readonly enclosing?: string;
   readonly constraints: readonly GenericConstraints[];
 }
@@ -71,7 +69,9 @@ export interface ApiSurface {
 }
 
 const MAX_SIGNATURE_DEPTH = 64;
-const NONE: readonly never[] = [];
+const NONE: readonly never[] = Object.freeze([]);
+/** The members of every type that is not API (most types of a large assembly): one shared, empty map. */
+const NO_MEMBERS: ReadonlyMap<string, ApiMember> = new Map();
 
 const PRIMITIVES: Readonly<Record<number, string>> = {
   0x01: 'System.Void', 0x02: 'System.Boolean', 0x03: 'System.Char', 0x04: 'System.SByte', 0x05: 'System.Byte', 0x06: 'System.Int16',
@@ -113,6 +113,8 @@ class Cursor {
 interface TypeName {
   readonly namespace: string;
   readonly segments: readonly { name: string; arity: number }[];
+  /** definitionName(this), kept once computed. */
+  docName?: string;
 }
 
 function segment(raw: string): { name: string; arity: number } {
@@ -123,6 +125,9 @@ function segment(raw: string): { name: string; arity: number } {
 
 /** The DocId name of a type definition: "Ns.Outer`1.Inner". */
 function definitionName(name: TypeName): string {
+  if (name.docName !== undefined) {
+    return name.docName;
+  }
   const path = name.segments.map((part) => (part.arity > 0 ? `${part.name}\`${part.arity}` : part.name)).join('.');
   return name.namespace ? `${name.namespace}.${path}` : path;
 }
@@ -168,9 +173,9 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     }
   }
 
-  const defNames = new Map<number, TypeName>();
+  const defNames: (TypeName | undefined)[] = new Array(typeCount + 1); // by TypeDef row
   const typeDefName = (row: number, depth = 0): TypeName => {
-    const cached = defNames.get(row);
+    const cached = defNames[row];
     if (cached) {
       return cached;
     }
@@ -182,12 +187,12 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     const name = outer !== undefined
       ? { namespace: typeDefName(outer, depth + 1).namespace, segments: [...typeDefName(outer, depth + 1).segments, own] }
       : { namespace: md.string(md.cell(T.TypeDef, row, 2)), segments: [own] };
-    defNames.set(row, name);
+    defNames[row] = name;
     return name;
   };
-  const refNames = new Map<number, TypeName>();
+  const refNames: (TypeName | undefined)[] = new Array(md.rows(T.TypeRef) + 1); // by TypeRef row
   const typeRefName = (row: number, depth = 0): TypeName => {
-    const cached = refNames.get(row);
+    const cached = refNames[row];
     if (cached) {
       return cached;
     }
@@ -199,20 +204,12 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     const name = (scope & 3) === 3 && scope >>> 2 !== 0
       ? { namespace: typeRefName(scope >>> 2, depth + 1).namespace, segments: [...typeRefName(scope >>> 2, depth + 1).segments, own] }
       : { namespace: md.string(md.cell(T.TypeRef, row, 2)), segments: [own] };
-    refNames.set(row, name);
+    refNames[row] = name;
     return name;
   };
 
   /** A type's DocId name, computed once per name. */
-  const docNames = new Map<TypeName, string>();
-  const docName = (name: TypeName): string => {
-    let text = docNames.get(name);
-    if (text === undefined) {
-      text = definitionName(name);
-      docNames.set(name, text);
-    }
-    return text;
-  };
+  const docName = (name: TypeName): string => (name.docName ??= definitionName(name));
 
   /** Decodes one type in a signature blob into its DocId string. */
   const decodeType = (at: Cursor, depth: number): string => {
@@ -324,18 +321,37 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     }
     return signature;
   };
+  /** A field's type by its signature's blob index, decoded once per blob. */
+  const fieldTypes = new Map<number, string>();
+  const fieldType = (blobIndex: number): string => {
+    let type = fieldTypes.get(blobIndex);
+    if (type === undefined) {
+      type = decodeType(new Cursor(md.blob(blobIndex), 1), 0);
+      fieldTypes.set(blobIndex, type);
+    }
+    return type;
+  };
   /** A TypeDefOrRef coded index (extends, interface, constraint) as a DocId name. */
+  const references = new Map<number, string | undefined>();
   const typeReference = (coded: number): string | undefined => {
+    let name = references.get(coded);
+    if (name === undefined && !references.has(coded)) {
+      name = uncachedTypeReference(coded);
+      references.set(coded, name);
+    }
+    return name;
+  };
+  const uncachedTypeReference = (coded: number): string | undefined => {
     const tag = coded & 3;
     const row = coded >>> 2;
     if (row === 0) {
       return undefined;
     }
     if (tag === 0) {
-      return definitionName(typeDefName(row));
+      return docName(typeDefName(row));
     }
     if (tag === 1) {
-      return definitionName(typeRefName(row));
+      return docName(typeRefName(row));
     }
     return decodeType(new Cursor(md.blob(md.cell(T.TypeSpec, row, 0))), 0);
   };
@@ -364,7 +380,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     if (type) {
       // Without assembly references Roslyn reads a type from elsewhere as an error type: "!:" in its DocId.
       const local = (coded & 3) === 0 || ((coded & 3) === 2 && localSpecDefinition(coded >>> 2) !== undefined);
-      constraintTypes.set(param, [...(constraintTypes.get(param) ?? []), `${local ? 'T' : '!'}:${type}`]);
+      pushTo(constraintTypes, param, `${local ? 'T' : '!'}:${type}`);
     }
   }
   // Nullable metadata (the C# compiler's NullableAttribute / NullableContextAttribute): a type
@@ -396,9 +412,23 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     const types = constraintTypes.get(param.row) ?? [];
     const value = nullable.genericParam.get(param.row) ?? contextOf(param.owner);
     const notNull = value === 1 && (param.flags & 0x0c) === 0 && types.length === 0;
-    constraintsOf.set(param.owner, [...(constraintsOf.get(param.owner) ?? []), { flags: param.flags, types, notNull }]);
+    pushTo(constraintsOf, param.owner, { flags: param.flags, types, notNull });
   }
-  const constraintsFor = (owner: number): GenericConstraints[] => (constraintsOf.has(owner) ? constraintsOf.get(owner)! : NONE as never[]).map(({ flags, types, notNull }) => {
+  /** An owner's constraints as Roslyn shows them, built once per owner (most have none: one shared empty list). */
+  const shownConstraints = new Map<number, readonly GenericConstraints[]>();
+  const constraintsFor = (owner: number): readonly GenericConstraints[] => {
+    const own = constraintsOf.get(owner);
+    if (own === undefined) {
+      return NONE;
+    }
+    let shown = shownConstraints.get(owner);
+    if (shown === undefined) {
+      shown = own.map(showConstraint);
+      shownConstraints.set(owner, shown);
+    }
+    return shown;
+  };
+  const showConstraint = ({ flags, types, notNull }: { flags: number; types: string[]; notNull: boolean }): GenericConstraints => {
     // struct sets the default-constructor flag too; Roslyn reads that as no new() constraint.
     const valueType = (flags & 0x08) !== 0;
     const list: string[] = [];
@@ -415,7 +445,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       list.push('struct');
     }
     return { flags: list, types: types.filter((type) => !(valueType && type === '!:System.ValueType')) };
-  });
+  };
 
   // Method semantics: which methods are accessors.
   const semanticsOf = new Int32Array(md.rows(T.MethodDef) + 1);
@@ -428,7 +458,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       semanticsOf[method] = md.cell(T.MethodSemantics, row, 0) || 0x4;
       associationOf[method] = association;
     }
-    accessorsOf.set(association, [...(accessorsOf.get(association) ?? []), method]);
+    pushTo(accessorsOf, association, method);
   }
   /**
    * Roslyn displays an accessor as its property or event ("C.P.get", "C.this[int].set", "C.E.add"),
@@ -450,7 +480,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
   const interfacesOf = new Map<number, number[]>();
   for (let row = 1; row <= md.rows(T.InterfaceImpl); row++) {
     const owner = md.cell(T.InterfaceImpl, row, 0);
-    interfacesOf.set(owner, [...(interfacesOf.get(owner) ?? []), md.cell(T.InterfaceImpl, row, 1)]);
+    pushTo(interfacesOf, owner, md.cell(T.InterfaceImpl, row, 1));
   }
   const rangeEnd = (table: number, column: number, row: number, listTable: number): number => (row < md.rows(table) ? md.cell(table, row + 1, column) : md.rows(listTable) + 1);
   const propertyRange = new Map<number, [number, number]>();
@@ -502,9 +532,9 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     readonly row: number;
     readonly access: number;
   }
-  const methodFacts = new Map<number, MethodFacts>();
+  const methodFacts: (MethodFacts | undefined)[] = new Array(md.rows(T.MethodDef) + 1); // by MethodDef row
   const methodOf = (row: number, typeRow: number, typeName: string, isInterface: boolean): MethodFacts => {
-    const cached = methodFacts.get(row);
+    const cached = methodFacts[row];
     if (cached) {
       return cached;
     }
@@ -529,24 +559,26 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       isConstructor: name === '.ctor', parameters, returnType: signature.returnType, genericArity: signature.genericArity, constraints: constraintsFor((row << 1) | 1),
       row, access: flags & 7,
     };
-    methodFacts.set(row, facts);
+    methodFacts[row] = facts;
     return facts;
   };
 
   const types = new Map<string, ApiType>();
-  const typeDocName = new Map<number, string>();
+  const typeDocNames: string[] = [''];
   for (let row = 1; row <= typeCount; row++) {
-    typeDocName.set(row, definitionName(typeDefName(row)));
+    typeDocNames.push(docName(typeDefName(row)));
   }
+  const typeDocName = { get: (row: number): string | undefined => typeDocNames[row] };
   // Visibility and effective sealing need the enclosing type's; compute outermost first.
   const VISIBILITIES: readonly Visibility[] = ['public', 'protected', 'protected internal', 'hidden'];
   const visibilityCodes = new Int8Array(typeCount + 1); // 0: not yet; else 1 + index in VISIBILITIES
   const visibilityOf = { get: (row: number): Visibility | undefined => (visibilityCodes[row] ? VISIBILITIES[visibilityCodes[row] - 1] : undefined), set: (row: number, value: Visibility): void => { visibilityCodes[row] = VISIBILITIES.indexOf(value) + 1; } };
   const sealedCodes = new Int8Array(typeCount + 1); // 0: not yet, 1: no, 2: yes
   const effectivelySealed = { get: (row: number): boolean | undefined => (sealedCodes[row] ? sealedCodes[row] === 2 : undefined), set: (row: number, value: boolean): void => { sealedCodes[row] = value ? 2 : 1; } };
+  /** A type's MethodDef rows, first and past-the-end. */
+  const methodRange = (row: number): [number, number] => [md.cell(T.TypeDef, row, 5), rangeEnd(T.TypeDef, 5, row, T.MethodDef)];
   const methodsOfType = (row: number): number[] => {
-    const start = md.cell(T.TypeDef, row, 5);
-    const end = rangeEnd(T.TypeDef, 5, row, T.MethodDef);
+    const [start, end] = methodRange(row);
     return Array.from({ length: Math.max(0, end - start) }, (_, index) => start + index);
   };
   const isEffectivelySealed = (row: number): boolean => {
@@ -555,11 +587,13 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       const sealed = (md.cell(T.TypeDef, row, 0) & 0x100) !== 0;
       // HasVisibleConstructor counts protected constructors whatever the type (includeEffectivelyPrivateSymbols).
       // An instance constructor: RTSpecialName, not static, named .ctor (the name read only then).
-      const visibleConstructor = methodsOfType(row).some((method) => {
+      let visibleConstructor = false;
+      const [start, end] = methodRange(row);
+      for (let method = start; method < end && !visibleConstructor; method++) {
         const flags = md.cell(T.MethodDef, method, 2);
         const access = flags & 7;
-        return (flags & 0x1010) === 0x1000 && access >= 4 && access <= 6 && md.string(md.cell(T.MethodDef, method, 3)) === '.ctor';
-      });
+        visibleConstructor = (flags & 0x1010) === 0x1000 && access >= 4 && access <= 6 && md.string(md.cell(T.MethodDef, method, 3)) === '.ctor';
+      }
       cached = sealed || !visibleConstructor;
       effectivelySealed.set(row, cached);
     }
@@ -635,7 +669,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       // Not API: kept only as a base type others may name (internal types are most of a large assembly).
       types.set(`T:${name}`, {
         docId: `T:${name}`, name, kind: isInterface ? 'interface' : 'class', visibility, isSealed: (flags & 0x100) !== 0, isEffectivelySealed: true, baseTypes: [], baseDefinitions: [], interfaces: [],
-        members: new Map(), allMethods, nested: [], ...(enclosing !== undefined ? { enclosing: `T:${typeDocName.get(enclosing)}` } : {}), constraints: [],
+        members: NO_MEMBERS, allMethods, ...(enclosing !== undefined ? { enclosing: `T:${typeDocName.get(enclosing)}` } : {}), constraints: NONE,
       });
       continue;
     }
@@ -646,7 +680,8 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       const own = accessVisibility(access);
       return own === 'public' || own === 'hidden' || !sealedType ? own : 'hidden';
     };
-    for (const method of methodsOfType(row)) {
+    const [methodStart, methodEnd] = methodRange(row);
+    for (let method = methodStart; method < methodEnd; method++) {
       // The access flags first: a hidden method's signature is never decoded.
       const visible = memberVisible(md.cell(T.MethodDef, method, 2) & 7);
       if (visible === 'hidden') {
@@ -669,8 +704,8 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       }
       const fieldName = md.string(md.cell(T.Field, field, 1));
       const docId = `F:${name}.${fieldName.replace(/\./g, '#')}`;
-      const type = decodeType(new Cursor(md.blob(md.cell(T.Field, field, 2)), 1), 0);
-      members.set(`${docId} : ${type}`, { docId, key: `${docId} : ${type}`, kind: 'field', name: fieldName, visibility: visible, isStatic: (fieldFlags & 0x10) !== 0, isAbstract: false, isVirtual: false, isOverride: false, isAccessor: false, isConstructor: false, parameters: [], returnType: type, genericArity: 0, constraints: [] });
+      const type = fieldType(md.cell(T.Field, field, 2));
+      members.set(`${docId} : ${type}`, { docId, key: `${docId} : ${type}`, kind: 'field', name: fieldName, visibility: visible, isStatic: (fieldFlags & 0x10) !== 0, isAbstract: false, isVirtual: false, isOverride: false, isAccessor: false, isConstructor: false, parameters: NONE, returnType: type, genericArity: 0, constraints: NONE });
     }
     // Properties and events: their facts come from their accessors (Roslyn reads them so).
     // A property or event none of whose accessors is visible is skipped before any signature is decoded.
@@ -706,25 +741,21 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     types.set(`T:${name}`, {
       docId: `T:${name}`, name, kind, visibility, isSealed: (flags & 0x100) !== 0, isEffectivelySealed: sealedType,
       baseTypes: chain.names, baseDefinitions: isInterface ? interfaces.flatMap((entry) => (entry.definition ? [entry.definition] : [])) : chain.definitions, interfaces, members, allMethods,
-      nested: [], ...(enclosing !== undefined ? { enclosing: `T:${typeDocName.get(enclosing)}` } : {}), constraints: constraintsFor(row << 1),
+      ...(enclosing !== undefined ? { enclosing: `T:${typeDocName.get(enclosing)}` } : {}), constraints: constraintsFor(row << 1),
     });
-  }
-  for (const type of types.values()) {
-    if (type.enclosing) {
-      (types.get(type.enclosing)?.nested as string[] | undefined)?.push(type.docId);
-    }
   }
   return { types };
 }
 
+const VISIBILITY_RANK: Readonly<Record<Visibility, number>> = { public: 3, 'protected internal': 2, protected: 1, hidden: 0 };
+
 /** A property or event from its accessors: the widest visibility, abstract/virtual/override if any accessor is. */
 function accessorBacked(docId: string, kind: 'property' | 'event', name: string, parts: readonly ApiMember[], visibleParts: readonly ApiMember[], _visible: (access: number) => Visibility): ApiMember {
-  const rank = (visibility: Visibility): number => ({ public: 3, 'protected internal': 2, protected: 1, hidden: 0 })[visibility];
-  const widest = visibleParts.reduce((best, part) => (rank(part.visibility) > rank(best) ? part.visibility : best), 'hidden' as Visibility);
+  const widest = visibleParts.reduce((best, part) => (VISIBILITY_RANK[part.visibility] > VISIBILITY_RANK[best] ? part.visibility : best), 'hidden' as Visibility);
   return {
     docId, key: docId, kind, name, visibility: widest, isStatic: parts.some((part) => part.isStatic), isAbstract: parts.some((part) => part.isAbstract),
     isVirtual: parts.some((part) => part.isVirtual), isOverride: parts.some((part) => part.isOverride), isAccessor: false, isConstructor: false,
-    parameters: [], returnType: '', genericArity: 0, constraints: [],
+    parameters: NONE, returnType: '', genericArity: 0, constraints: NONE,
   };
 }
 
@@ -797,4 +828,14 @@ function nullableValues(md: Metadata, definitionName: (name: TypeName) => string
     }
   }
   return { genericParam, methodContext, typeContext, typeOfMethod };
+}
+
+/** Appends to the list a map holds under a key, creating it on first use. */
+function pushTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key);
+  if (list) {
+    list.push(value);
+  } else {
+    lists.set(key, [value]);
+  }
 }

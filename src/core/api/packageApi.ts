@@ -153,6 +153,9 @@ export async function comparePackageApis(older: OpenedPackage, newer: OpenedPack
   };
   const breaking = new Map<string, ApiBreak>();
   const added = new Set<string>();
+  // The assembly pairs first, so that each surface can be let go after its last comparison
+  // (a large package's surfaces are tens of megabytes each while they are built).
+  const pairs: { leftPath: string; rightPath: string }[] = [];
   const compared = new Set<string>();
   const newGroups = assetGroups(newer);
   for (const group of assetGroups(older)) {
@@ -172,16 +175,35 @@ export async function comparePackageApis(older: OpenedPackage, newer: OpenedPack
         continue;
       }
       compared.add(`${leftPath}|${rightPath}`);
-      const [left, right] = [await surfaceOf(older, leftPath), await surfaceOf(newer, rightPath)];
-      if (!left || !right) {
-        continue;
-      }
-      const comparison = compareApi(left, right);
-      for (const change of comparison.breaking) {
-        breaking.set(`${change.diagnosticId}|${change.target}|${leftPath}|${rightPath}`, { ...change, left: leftPath, right: rightPath });
-      }
-      comparison.added.forEach((docId) => added.add(docId));
+      pairs.push({ leftPath, rightPath });
     }
+  }
+  const usesLeft = new Map<string, number>();
+  const usesRight = new Map<string, number>();
+  for (const { leftPath, rightPath } of pairs) {
+    usesLeft.set(leftPath, (usesLeft.get(leftPath) ?? 0) + 1);
+    usesRight.set(rightPath, (usesRight.get(rightPath) ?? 0) + 1);
+  }
+  /** Counts one use of a surface; the last use lets it go (a later ask would read it again, which none does). */
+  const release = (uses: Map<string, number>, prefix: string, path: string): void => {
+    const left = (uses.get(path) ?? 1) - 1;
+    uses.set(path, left);
+    if (left === 0) {
+      surfaces.set(`${prefix}${path}`, undefined);
+    }
+  };
+  for (const { leftPath, rightPath } of pairs) {
+    const [left, right] = [await surfaceOf(older, leftPath), await surfaceOf(newer, rightPath)];
+    release(usesLeft, 'L', leftPath);
+    release(usesRight, 'R', rightPath);
+    if (!left || !right) {
+      continue;
+    }
+    const comparison = compareApi(left, right);
+    for (const change of comparison.breaking) {
+      breaking.set(`${change.diagnosticId}|${change.target}|${leftPath}|${rightPath}`, { ...change, left: leftPath, right: rightPath });
+    }
+    comparison.added.forEach((docId) => added.add(docId));
   }
   const list = [...breaking.values()].sort((a, b) => a.diagnosticId.localeCompare(b.diagnosticId) || a.target.localeCompare(b.target) || a.left.localeCompare(b.left) || a.right.localeCompare(b.right));
   return { verdict: list.length > 0 ? 'major' : added.size > 0 ? 'minor' : 'patch', breaking: list, added: [...added].sort(), unread: [...new Set(unread)] };
