@@ -170,6 +170,23 @@ function judge({ level, run, counts, minTests, problems }) {
   return { level, ...counts, warnings: warningLines(run.output), problems, seconds: run.seconds };
 }
 
+/**
+ * Exits with `code` once stdout and stderr have written everything queued on them. A pipe to a
+ * busy reader queues writes, and process.exit() drops the queue: the closing line was lost after a
+ * level that printed megabytes. A write's callback runs after every write queued before it.
+ */
+export function exitWhenFlushed(code) {
+  let pending = 2;
+  const done = () => {
+    pending -= 1;
+    if (pending === 0) {
+      process.exit(code);
+    }
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 /** The closing line: passed, failed (problems count as failures), skipped, warnings. */
 export function summaryLine(results) {
   const sum = (pick) => results.reduce((total, result) => total + pick(result), 0);
@@ -209,5 +226,5 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     level, folder, outDir: option('out', 'out'), minTests: Number(option('min', 1)),
     testTimeoutMs: Number(option('test-timeout', 60_000)), fileTimeoutMs: Number(option('file-timeout', 300_000)), deadlineMs: Number(option('deadline', 600_000)),
   });
-  process.exit(report([result]));
+  exitWhenFlushed(report([result]));
 }

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { report, runNodeLevel, runRunnerLevel } from './levels.mjs';
+import { exitWhenFlushed, report, runNodeLevel, runRunnerLevel } from './levels.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 process.chdir(root);
@@ -98,4 +98,4 @@ for (const level of levels) {
   console.log(`=== ${level} tests: ${result.failed === 0 && result.problems.length === 0 ? 'passed' : 'FAILED'} in ${result.seconds.toFixed(1)} s`);
   results.push(result);
 }
-process.exit(report(results));
+exitWhenFlushed(report(results));

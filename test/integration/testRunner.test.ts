@@ -108,5 +108,7 @@ it('warns', () => { console.log('warning: a workaround happened'); assert.ok(tru
     });
     assert.equal(run.status, 0, run.output.slice(-3000));
     assert.equal(run.summary, '2 passed, 0 failed, 0 skipped, 1 warnings');
+    // Streamed to the console in full, even to a slow pipe: the runner exits only once it has flushed.
+    assert.equal(run.output.split('\n').filter((line) => line === 'x'.repeat(1023)).length, 4096);
   });
 });
