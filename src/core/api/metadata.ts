@@ -40,7 +40,11 @@ export function openMetadata(bytes: Uint8Array): Metadata | undefined {
     return undefined;
   }
   const utf8 = new TextDecoder('utf-8');
-  const stringCache = new Map<number, string>();
+  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // Each string is decoded once: its slot (1 + position in `decoded`) by heap offset. Typed, so a
+  // large assembly's tens of thousands of names cost no hash table.
+  const slots = new Int32Array(strings.size);
+  const decoded: string[] = [];
   return {
     rows: (table) => tables.rows[table],
     cell: (table, row, column) => {
@@ -51,19 +55,24 @@ export function openMetadata(bytes: Uint8Array): Metadata | undefined {
       return reader.index(tables.start[table] + (row - 1) * tables.rowSize[table] + offset, size);
     },
     string: (index) => {
-      let value = stringCache.get(index);
-      if (value === undefined) {
-        if (index >= strings.size) {
-          throw new RangeError('string index out of range');
-        }
-        let end = strings.offset + index;
-        const limit = strings.offset + strings.size;
-        while (end < limit && bytes[end] !== 0) {
-          end++;
-        }
-        value = utf8.decode(bytes.subarray(strings.offset + index, end));
-        stringCache.set(index, value);
+      if (index >= strings.size) {
+        throw new RangeError('string index out of range');
       }
+      const slot = slots[index];
+      if (slot !== 0) {
+        return decoded[slot - 1];
+      }
+      const start = strings.offset + index;
+      const limit = strings.offset + strings.size;
+      let end = start;
+      let ascii = true;
+      for (; end < limit && bytes[end] !== 0; end++) {
+        ascii &&= bytes[end] < 0x80;
+      }
+      // ASCII (nearly every name) reads the same as Latin-1, which needs no UTF-8 decoder.
+      const value = ascii ? latin1.toString('latin1', start, end) : utf8.decode(bytes.subarray(start, end));
+      decoded.push(value);
+      slots[index] = decoded.length;
       return value;
     },
     blob: (index) => {
