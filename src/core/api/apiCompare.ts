@@ -69,7 +69,7 @@ export function compareApi(left: ApiSurface, right: ApiSurface): ApiComparison {
         break;
       }
     }
-    compareConstraints(leftType.docId, leftType.constraints, other.constraints, leftType.isSealed, report);
+    compareConstraints(leftType, leftType.constraints, other.constraints, leftType.isSealed, report);
 
     for (const member of leftType.members.values()) {
       const counterpart = other.members.get(member.key);
@@ -164,12 +164,12 @@ function compareMember(left: ApiMember, right: ApiMember, leftType: ApiType, rig
     }
   }
   if (left.kind === 'method' && right.kind === 'method') {
-    compareConstraints(left.docId, left.constraints, right.constraints, !left.isVirtual, report);
+    compareConstraints(left, left.constraints, right.constraints, !left.isVirtual, report);
   }
 }
 
 /** CP0021: constraints added, or (where removal could be observed) removed, per type parameter. */
-function compareConstraints(owner: string, left: readonly GenericConstraints[], right: readonly GenericConstraints[], permitRemoval: boolean, report: (id: string, target: string) => void): void {
+function compareConstraints(owner: { readonly docId: string }, left: readonly GenericConstraints[], right: readonly GenericConstraints[], permitRemoval: boolean, report: (id: string, target: string) => void): void {
   for (let index = 0; index < Math.min(left.length, right.length); index++) {
     if (left[index].flags.length + left[index].types.length + right[index].flags.length + right[index].types.length === 0) {
       continue; // no constraint on either side (most type parameters)
@@ -177,11 +177,11 @@ function compareConstraints(owner: string, left: readonly GenericConstraints[], 
     const before = [...left[index].flags, ...left[index].types];
     const after = [...right[index].flags, ...right[index].types];
     for (const constraint of after.filter((item) => !before.includes(item))) {
-      report('CP0021', `${owner}\`\`${index}:${constraint}`);
+      report('CP0021', `${owner.docId}\`\`${index}:${constraint}`);
     }
     if (!permitRemoval) {
       for (const constraint of before.filter((item) => !after.includes(item))) {
-        report('CP0021', `${owner}\`\`${index}:${constraint}`);
+        report('CP0021', `${owner.docId}\`\`${index}:${constraint}`);
       }
     }
   }

@@ -6,7 +6,7 @@
  * bounded reader in metadata.ts: each table is walked once, signatures are decoded with a depth
  * cap, and anything inconsistent makes the read fail rather than guess.
  */
-import { compressedAt, openMetadata, TABLES as T, type Metadata } from './metadata';
+import { Cursor, openMetadata, TABLES as T, type Metadata } from './metadata';
 
 export type TypeKind = 'class' | 'interface' | 'struct' | 'enum' | 'delegate';
 export type Visibility = 'public' | 'protected' | 'protected internal' | 'hidden';
@@ -91,33 +91,147 @@ const PRIMITIVES: Readonly<Record<number, string>> = {
   0x0d: 'System.Double', 0x0e: 'System.String', 0x16: 'System.TypedReference', 0x18: 'System.IntPtr', 0x19: 'System.UIntPtr', 0x1c: 'System.Object',
 };
 
-/** A bounds-checked read position in a signature blob. */
-class Cursor {
-  public constructor(public readonly blob: Uint8Array, public offset = 0) {}
+/** Method facts as bits (MethodMember.flags). */
+const STATIC = 1;
+const ABSTRACT = 2;
+const VIRTUAL = 4;
+const OVERRIDE = 8;
+const ACCESSOR = 16;
+const CONSTRUCTOR = 32;
 
-  public peek(): number {
-    if (this.offset >= this.blob.length) {
-      throw new RangeError('signature ends early');
-    }
-    return this.blob[this.offset];
+/** What a method's DocId and key are made of: its signature, decoded once per blob. */
+interface MethodSignature {
+  readonly returnType: string;
+  readonly parameters: string[];
+  readonly genericArity: number;
+  readonly hasThis: boolean;
+  readonly initOnly: boolean;
+  /** The DocId tail: "``2(System.Int32,`0)", built once per signature. */
+  readonly suffix: string;
+}
+
+/**
+ * A method of the API. A large assembly has tens of thousands, each kept while the surface is:
+ * the yes/no facts are bits, and the DocId is joined only when asked (for a break or an addition).
+ */
+class MethodMember implements ApiMember {
+  public constructor(
+    private readonly typeName: string,
+    /** The name as a DocId spells it ('.' as '#'), with the signature's tail and, for a conversion, its return type. */
+    private readonly ownName: string,
+    public readonly key: string,
+    public readonly name: string,
+    public readonly visibility: Visibility,
+    private readonly flags: number,
+    private readonly signature: MethodSignature,
+    public readonly constraints: readonly GenericConstraints[],
+    /** The MethodDef row and its access bits. */
+    public readonly row: number,
+    public readonly access: number,
+  ) {}
+
+  public get docId(): string {
+    return `M:${this.typeName}.${this.ownName}`;
   }
 
-  public byte(): number {
-    const value = this.peek();
-    this.offset++;
-    return value;
+  public get kind(): 'method' {
+    return 'method';
   }
 
-  /** A compressed unsigned integer (ECMA-335 II.23.2). */
-  public number(): number {
-    const first = this.byte();
-    if ((first & 0x80) === 0) {
-      return first;
-    }
-    if ((first & 0xc0) === 0x80) {
-      return ((first & 0x3f) << 8) | this.byte();
-    }
-    return ((first & 0x1f) << 24) | (this.byte() << 16) | (this.byte() << 8) | this.byte();
+  public get isStatic(): boolean {
+    return (this.flags & STATIC) !== 0;
+  }
+
+  public get isAbstract(): boolean {
+    return (this.flags & ABSTRACT) !== 0;
+  }
+
+  public get isVirtual(): boolean {
+    return (this.flags & VIRTUAL) !== 0;
+  }
+
+  public get isOverride(): boolean {
+    return (this.flags & OVERRIDE) !== 0;
+  }
+
+  public get isAccessor(): boolean {
+    return (this.flags & ACCESSOR) !== 0;
+  }
+
+  public get isConstructor(): boolean {
+    return (this.flags & CONSTRUCTOR) !== 0;
+  }
+
+  public get parameters(): readonly string[] {
+    return this.signature.parameters;
+  }
+
+  public get returnType(): string {
+    return this.signature.returnType;
+  }
+
+  public get genericArity(): number {
+    return this.signature.genericArity;
+  }
+
+  /** The same method seen with another visibility (a protected member of a sealed type is not API). */
+  public withVisibility(visibility: Visibility): MethodMember {
+    return new MethodMember(this.typeName, this.ownName, this.key, this.name, visibility, this.flags, this.signature, this.constraints, this.row, this.access);
+  }
+}
+
+/** A field, property or event of the API; its DocId too is joined only when asked. */
+class DataMember implements ApiMember {
+  public constructor(
+    public readonly kind: 'field' | 'property' | 'event',
+    private readonly typeName: string,
+    private readonly ownName: string,
+    public readonly key: string,
+    public readonly name: string,
+    public readonly visibility: Visibility,
+    private readonly flags: number,
+    /** A field's type ('' for a property or event: their types come with their accessors). */
+    public readonly returnType: string,
+  ) {}
+
+  public get docId(): string {
+    return `${this.kind === 'field' ? 'F' : this.kind === 'property' ? 'P' : 'E'}:${this.typeName}.${this.ownName}`;
+  }
+
+  public get isStatic(): boolean {
+    return (this.flags & STATIC) !== 0;
+  }
+
+  public get isAbstract(): boolean {
+    return (this.flags & ABSTRACT) !== 0;
+  }
+
+  public get isVirtual(): boolean {
+    return (this.flags & VIRTUAL) !== 0;
+  }
+
+  public get isOverride(): boolean {
+    return (this.flags & OVERRIDE) !== 0;
+  }
+
+  public get isAccessor(): boolean {
+    return false;
+  }
+
+  public get isConstructor(): boolean {
+    return false;
+  }
+
+  public get parameters(): readonly string[] {
+    return NONE;
+  }
+
+  public get genericArity(): number {
+    return 0;
+  }
+
+  public get constraints(): readonly GenericConstraints[] {
+    return NONE;
   }
 }
 
@@ -291,15 +405,6 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     }
     throw new RangeError('a type spec where a type name is expected');
   };
-  interface MethodSignature {
-    readonly returnType: string;
-    readonly parameters: string[];
-    readonly genericArity: number;
-    readonly hasThis: boolean;
-    readonly initOnly: boolean;
-    /** The DocId tail: "``2(System.Int32,`0)", built once per signature. */
-    readonly suffix: string;
-  }
   const decodeMethodAt = (at: Cursor, depth: number): MethodSignature => {
     const header = at.byte();
     const genericArity = (header & 0x10) !== 0 ? at.number() : 0;
@@ -307,7 +412,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     // An init accessor returns void modreq(IsExternalInit).
     let initOnly = false;
     if (at.peek() === 0x1f) {
-      const coded = new Cursor(at.blob, at.offset + 1).number();
+      const coded = new Cursor(at.bytes, at.offset + 1, at.end).number();
       const modifier = (coded & 3) === 1 ? typeRefName(coded >>> 2) : (coded & 3) === 0 ? typeDefName(coded >>> 2) : undefined;
       initOnly = modifier !== undefined && docName(modifier) === 'System.Runtime.CompilerServices.IsExternalInit';
     }
@@ -328,7 +433,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
   const decodeSignature = (blobIndex: number): MethodSignature => {
     let signature = signatures.get(blobIndex);
     if (!signature) {
-      signature = decodeMethodAt(new Cursor(md.blob(blobIndex)), 0);
+      signature = decodeMethodAt(md.blobCursor(blobIndex), 0);
       signatures.set(blobIndex, signature);
     }
     return signature;
@@ -338,7 +443,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
   const fieldType = (blobIndex: number): string => {
     let type = fieldTypes.get(blobIndex);
     if (type === undefined) {
-      type = decodeType(new Cursor(md.blob(blobIndex), 1), 0);
+      type = decodeType(md.blobCursor(blobIndex, 1), 0);
       fieldTypes.set(blobIndex, type);
     }
     return type;
@@ -365,16 +470,20 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     if (tag === 1) {
       return docName(typeRefName(row));
     }
-    return decodeType(new Cursor(md.blob(md.cell(T.TypeSpec, row, 0))), 0);
+    return decodeType(md.blobCursor(md.cell(T.TypeSpec, row, 0)), 0);
   };
   /** The TypeDef row a TypeDefOrRef coded index names, when it is defined here. */
   const localDefinition = (coded: number): number | undefined => ((coded & 3) === 0 && coded >>> 2 !== 0 ? coded >>> 2 : (coded & 3) === 2 ? localSpecDefinition(coded >>> 2) : undefined);
   const localSpecDefinition = (specRow: number): number | undefined => {
-    const blob = md.blob(md.cell(T.TypeSpec, specRow, 0));
-    if (blob[0] !== 0x15 || (blob[1] !== 0x11 && blob[1] !== 0x12)) {
+    const at = md.blobCursor(md.cell(T.TypeSpec, specRow, 0));
+    if (at.remaining() < 3 || at.byte() !== 0x15) {
       return undefined;
     }
-    const [coded] = compressedAt({ u8: (offset: number) => blob[offset] ?? 0 }, 2);
+    const kind = at.byte();
+    if (kind !== 0x11 && kind !== 0x12) {
+      return undefined;
+    }
+    const coded = at.number();
     return (coded & 3) === 0 ? coded >>> 2 : undefined;
   };
 
@@ -543,12 +652,8 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     return { names, definitions };
   };
 
-  interface MethodFacts extends ApiMember {
-    readonly row: number;
-    readonly access: number;
-  }
-  const methodFacts: (MethodFacts | undefined)[] = new Array(md.rows(T.MethodDef) + 1); // by MethodDef row
-  const methodOf = (row: number, typeRow: number, typeName: string, isInterface: boolean): MethodFacts => {
+  const methodFacts: (MethodMember | undefined)[] = new Array(md.rows(T.MethodDef) + 1); // by MethodDef row
+  const methodOf = (row: number, typeRow: number, typeName: string, isInterface: boolean): MethodMember => {
     const cached = methodFacts[row];
     if (cached) {
       return cached;
@@ -565,16 +670,13 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     const isDestructor = name === 'Finalize' && signature.parameters.length === 0 && isMetadataVirtual && !isNewSlot;
     const isOverride = !isInterface && isMetadataVirtual && !isDestructor && !isNewSlot && hasBase;
     const isVirtual = isMetadataVirtual && !isDestructor && !isFinal && !isAbstract && !isOverride;
-    const parameters = signature.parameters;
     const docName = name.includes('.') ? name.replace(/\./g, '#') : name;
     const conversion = name === 'op_Implicit' || name === 'op_Explicit';
-    const ownName = `${docName}${signature.suffix}${conversion ? `~${signature.returnType}` : ''}`;
-    const docId = `M:${typeName}.${ownName}`;
-    const facts: MethodFacts = {
-      docId, key: flat(`${accessorName(row, signature.initOnly) ?? `M:${ownName}`} : ${signature.returnType}`), kind: 'method', name, visibility: accessVisibility(flags & 7), isStatic, isAbstract, isVirtual, isOverride, isAccessor: semanticsOf[row] !== 0,
-      isConstructor: name === '.ctor', parameters, returnType: signature.returnType, genericArity: signature.genericArity, constraints: constraintsFor((row << 1) | 1),
-      row, access: flags & 7,
-    };
+    const ownName = conversion ? `${docName}${signature.suffix}~${signature.returnType}` : signature.suffix ? `${docName}${signature.suffix}` : docName;
+    const bits = (isStatic ? STATIC : 0) | (isAbstract ? ABSTRACT : 0) | (isVirtual ? VIRTUAL : 0) | (isOverride ? OVERRIDE : 0)
+      | (semanticsOf[row] !== 0 ? ACCESSOR : 0) | (name === '.ctor' ? CONSTRUCTOR : 0);
+    const key = flat(`${accessorName(row, signature.initOnly) ?? `M:${ownName}`} : ${signature.returnType}`);
+    const facts = new MethodMember(typeName, ownName, key, name, accessVisibility(flags & 7), bits, signature, constraintsFor((row << 1) | 1), row, flags & 7);
     methodFacts[row] = facts;
     return facts;
   };
@@ -710,7 +812,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       const facts = methodOf(method, row, name, isInterface);
       // Unspeakable compiler-generated names (a record's <Clone>$) are not API ApiCompat maps.
       if (!facts.name.startsWith('<')) {
-        members.set(facts.key, facts.visibility === visible ? facts : { ...facts, visibility: visible });
+        members.set(facts.key, facts.visibility === visible ? facts : facts.withVisibility(visible));
       }
     }
     const fieldStart = md.cell(T.TypeDef, row, 4);
@@ -726,11 +828,11 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       const ownName = fieldName.replace(/\./g, '#');
       const type = fieldType(md.cell(T.Field, field, 2));
       const key = flat(`F:${ownName} : ${type}`);
-      members.set(key, { docId: `F:${name}.${ownName}`, key, kind: 'field', name: fieldName, visibility: visible, isStatic: (fieldFlags & 0x10) !== 0, isAbstract: false, isVirtual: false, isOverride: false, isAccessor: false, isConstructor: false, parameters: NONE, returnType: type, genericArity: 0, constraints: NONE });
+      members.set(key, new DataMember('field', name, ownName, key, fieldName, visible, (fieldFlags & 0x10) !== 0 ? STATIC : 0, type));
     }
     // Properties and events: their facts come from their accessors (Roslyn reads them so).
     // A property or event none of whose accessors is visible is skipped before any signature is decoded.
-    const fromAccessors = (association: number): MethodFacts[] => {
+    const fromAccessors = (association: number): MethodMember[] => {
       const rows = accessorsOf.get(association) ?? [];
       return rows.some((method) => memberVisible(md.cell(T.MethodDef, method, 2) & 7) !== 'hidden') ? rows.map((method) => methodOf(method, row, name, isInterface)) : [];
     };
@@ -745,7 +847,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       const signature = decodeSignature(md.cell(T.Property, property, 2));
       const ownName = `${propertyName.replace(/\./g, '#')}${signature.parameters.length > 0 ? `(${signature.parameters.join(',')})` : ''}`;
       const key = flat(`P:${ownName}`);
-      members.set(key, accessorBacked(`P:${name}.${ownName}`, key, 'property', propertyName, parts, visibleParts));
+      members.set(key, accessorBacked('property', name, ownName, key, propertyName, parts, visibleParts));
     }
     const [eventStart, eventEnd] = eventRange.get(row) ?? [0, 0];
     for (let event = eventStart; event < eventEnd; event++) {
@@ -757,7 +859,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       const eventName = md.string(md.cell(T.Event, event, 1));
       const ownName = eventName.replace(/\./g, '#');
       const key = flat(`E:${ownName}`);
-      members.set(key, accessorBacked(`E:${name}.${ownName}`, key, 'event', eventName, parts, visibleParts));
+      members.set(key, accessorBacked('event', name, ownName, key, eventName, parts, visibleParts));
     }
     const chain = isInterface ? { names: [], definitions: [] } : baseChain(row);
     const interfaces = allInterfaces(row);
@@ -773,13 +875,16 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
 const VISIBILITY_RANK: Readonly<Record<Visibility, number>> = { public: 3, 'protected internal': 2, protected: 1, hidden: 0 };
 
 /** A property or event from its accessors: the widest visibility, abstract/virtual/override if any accessor is. */
-function accessorBacked(docId: string, key: string, kind: 'property' | 'event', name: string, parts: readonly ApiMember[], visibleParts: readonly ApiMember[]): ApiMember {
-  const widest = visibleParts.reduce((best, part) => (VISIBILITY_RANK[part.visibility] > VISIBILITY_RANK[best] ? part.visibility : best), 'hidden' as Visibility);
-  return {
-    docId, key, kind, name, visibility: widest, isStatic: parts.some((part) => part.isStatic), isAbstract: parts.some((part) => part.isAbstract),
-    isVirtual: parts.some((part) => part.isVirtual), isOverride: parts.some((part) => part.isOverride), isAccessor: false, isConstructor: false,
-    parameters: NONE, returnType: '', genericArity: 0, constraints: NONE,
-  };
+function accessorBacked(kind: 'property' | 'event', typeName: string, ownName: string, key: string, name: string, parts: readonly ApiMember[], visibleParts: readonly ApiMember[]): ApiMember {
+  let widest: Visibility = 'hidden';
+  for (const part of visibleParts) {
+    widest = VISIBILITY_RANK[part.visibility] > VISIBILITY_RANK[widest] ? part.visibility : widest;
+  }
+  let bits = 0;
+  for (const part of parts) {
+    bits |= (part.isStatic ? STATIC : 0) | (part.isAbstract ? ABSTRACT : 0) | (part.isVirtual ? VIRTUAL : 0) | (part.isOverride ? OVERRIDE : 0);
+  }
+  return new DataMember(kind, typeName, ownName, key, name, widest, bits, '');
 }
 
 /**
@@ -830,7 +935,12 @@ function nullableValues(md: Metadata, definitionName: (name: TypeName) => string
     names.set(type, name);
     return name;
   };
-  const firstByte = (value: Uint8Array): number | undefined => (value.length === 5 ? value[2] : value.length > 6 ? value[6] : undefined);
+  /** The first byte of the argument: a single byte (prolog, byte, named-argument count), or the first of a byte array (prolog, count, bytes). */
+  const firstByte = (blobIndex: number): number | undefined => {
+    const at = md.blobCursor(blobIndex);
+    const length = at.remaining();
+    return length === 5 ? at.bytes[at.offset + 2] : length > 6 ? at.bytes[at.offset + 6] : undefined;
+  };
   for (let row = 1; row <= md.rows(T.CustomAttribute); row++) {
     const parent = md.cell(T.CustomAttribute, row, 0);
     const tag = parent & 0x1f;
@@ -839,12 +949,12 @@ function nullableValues(md: Metadata, definitionName: (name: TypeName) => string
     }
     const name = attributeName(md.cell(T.CustomAttribute, row, 1));
     if (tag === 19 && name === 'System.Runtime.CompilerServices.NullableAttribute') {
-      const value = firstByte(md.blob(md.cell(T.CustomAttribute, row, 2)));
+      const value = firstByte(md.cell(T.CustomAttribute, row, 2));
       if (value !== undefined) {
         genericParam.set(parent >>> 5, value);
       }
     } else if (tag !== 19 && name === 'System.Runtime.CompilerServices.NullableContextAttribute') {
-      const value = firstByte(md.blob(md.cell(T.CustomAttribute, row, 2)));
+      const value = firstByte(md.cell(T.CustomAttribute, row, 2));
       if (value !== undefined) {
         (tag === 0 ? methodContext : typeContext).set(parent >>> 5, value);
       }

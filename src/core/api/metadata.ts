@@ -4,16 +4,52 @@
  * coded indexes. Every access is bounds-checked; anything inconsistent throws a RangeError, which
  * callers turn into "not a readable assembly".
  */
-import { cliMetadataRoot, compressedAt, layoutTables, metadataStreams, Reader, TABLES, type Tables } from '../nupkg/assemblyFacts';
+import { cliMetadataRoot, layoutTables, metadataStreams, Reader, TABLES, type Tables } from '../nupkg/assemblyFacts';
 
-export { compressedAt, TABLES };
+export { TABLES };
 
 export interface Metadata {
   readonly rows: (table: number) => number;
   /** A cell: a table's row (1-based) and column (0-based). */
   readonly cell: (table: number, row: number, column: number) => number;
   readonly string: (index: number) => string;
-  readonly blob: (index: number) => Uint8Array;
+  /** A cursor over one blob of the #Blob heap, `skip` bytes in: read in place, bounded by the blob's end. */
+  readonly blobCursor: (index: number, skip?: number) => Cursor;
+}
+
+/** A bounds-checked read position in one blob, over the image's own bytes (no copy, no view). */
+export class Cursor {
+  public constructor(public readonly bytes: Uint8Array, public offset: number, public readonly end: number) {}
+
+  /** Bytes left before the blob's end. */
+  public remaining(): number {
+    return this.end - this.offset;
+  }
+
+  public peek(): number {
+    if (this.offset >= this.end) {
+      throw new RangeError('signature ends early');
+    }
+    return this.bytes[this.offset];
+  }
+
+  public byte(): number {
+    const value = this.peek();
+    this.offset++;
+    return value;
+  }
+
+  /** A compressed unsigned integer (ECMA-335 II.23.2). */
+  public number(): number {
+    const first = this.byte();
+    if ((first & 0x80) === 0) {
+      return first;
+    }
+    if ((first & 0xc0) === 0x80) {
+      return ((first & 0x3f) << 8) | this.byte();
+    }
+    return ((first & 0x1f) << 24) | (this.byte() << 16) | (this.byte() << 8) | this.byte();
+  }
 }
 
 /** Rows past this in any table is not an assembly whose API we read. */
@@ -75,15 +111,16 @@ export function openMetadata(bytes: Uint8Array): Metadata | undefined {
       slots[index] = decoded.length;
       return value;
     },
-    blob: (index) => {
+    blobCursor: (index, skip = 0) => {
       if (index >= blobs.size) {
         throw new RangeError('blob index out of range');
       }
-      const [length, header] = compressedAt(reader, blobs.offset + index);
-      if (index + header + length > blobs.size) {
+      const at = new Cursor(bytes, blobs.offset + index, blobs.offset + blobs.size);
+      const length = at.number();
+      if (at.offset + length > at.end) {
         throw new RangeError('blob runs past its heap');
       }
-      return reader.slice(blobs.offset + index + header, length);
+      return new Cursor(bytes, at.offset + skip, at.offset + length);
     },
   };
 }
