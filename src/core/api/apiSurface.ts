@@ -790,8 +790,8 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     if (visibility === 'hidden') {
       // Not API: kept only as a base type others may name (internal types are most of a large assembly).
       types.set(typeId, {
-        docId: typeId, name, kind: isInterface ? 'interface' : 'class', visibility, isSealed: (flags & 0x100) !== 0, isEffectivelySealed: true, baseTypes: [], baseDefinitions: [], interfaces: [],
-        members: NO_MEMBERS, allMethods, ...(enclosing !== undefined ? { enclosing: typeIds[enclosing] } : {}), constraints: NONE,
+        docId: typeId, name, kind: isInterface ? 'interface' : 'class', visibility, isSealed: (flags & 0x100) !== 0, isEffectivelySealed: true, baseTypes: NONE, baseDefinitions: NONE, interfaces: NONE,
+        members: NO_MEMBERS, allMethods, enclosing: enclosing !== undefined ? typeIds[enclosing] : undefined, constraints: NONE,
       });
       continue;
     }
@@ -866,7 +866,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     types.set(typeId, {
       docId: typeId, name, kind, visibility, isSealed: (flags & 0x100) !== 0, isEffectivelySealed: sealedType,
       baseTypes: chain.names, baseDefinitions: isInterface ? interfaces.flatMap((entry) => (entry.definition ? [entry.definition] : [])) : chain.definitions, interfaces, members, allMethods,
-      ...(enclosing !== undefined ? { enclosing: typeIds[enclosing] } : {}), constraints: constraintsFor(row << 1),
+      enclosing: enclosing !== undefined ? typeIds[enclosing] : undefined, constraints: constraintsFor(row << 1),
     });
   }
   return { types };
@@ -887,16 +887,37 @@ function accessorBacked(kind: 'property' | 'event', typeName: string, ownName: s
   return new DataMember(kind, typeName, ownName, key, name, widest, bits, '');
 }
 
+/** A small number (0-255) per table row, or none: typed, so tens of thousands of rows cost no hash table. */
+class RowValues {
+  private readonly values: Uint16Array;
+
+  public constructor(rows: number) {
+    this.values = new Uint16Array(rows + 1);
+  }
+
+  public get(row: number): number | undefined {
+    const stored = this.values[row];
+    return stored ? stored - 1 : undefined;
+  }
+
+  /** Rows outside the table (crafted metadata) are never asked for, so they are not kept. */
+  public set(row: number, value: number): void {
+    if (row >= 1 && row < this.values.length) {
+      this.values[row] = value + 1;
+    }
+  }
+}
+
 /**
  * The C# compiler's nullable metadata: NullableAttribute on generic parameters, and
  * NullableContextAttribute on methods and types (the default for what has no attribute of its own).
  */
 function nullableValues(md: Metadata, definitionName: (name: TypeName) => string, typeDefName: (row: number) => TypeName): {
-  genericParam: Map<number, number>; methodContext: Map<number, number>; typeContext: Map<number, number>; typeOfMethod: (method: number) => number | undefined;
+  genericParam: RowValues; methodContext: RowValues; typeContext: RowValues; typeOfMethod: (method: number) => number | undefined;
 } {
-  const genericParam = new Map<number, number>();
-  const methodContext = new Map<number, number>();
-  const typeContext = new Map<number, number>();
+  const genericParam = new RowValues(md.rows(T.GenericParam));
+  const methodContext = new RowValues(md.rows(T.MethodDef));
+  const typeContext = new RowValues(md.rows(T.TypeDef));
   const starts = Uint32Array.from({ length: md.rows(T.TypeDef) }, (_, index) => md.cell(T.TypeDef, index + 1, 5));
   const typeOfMethod = (method: number): number | undefined => {
     let low = 0;
