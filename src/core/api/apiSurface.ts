@@ -91,7 +91,7 @@ const PRIMITIVES: Readonly<Record<number, string>> = {
   0x0d: 'System.Double', 0x0e: 'System.String', 0x16: 'System.TypedReference', 0x18: 'System.IntPtr', 0x19: 'System.UIntPtr', 0x1c: 'System.Object',
 };
 
-/** Method facts as bits (MethodMember.flags). */
+/** A member's yes/no facts as bits (CompactMember.flags). */
 const STATIC = 1;
 const ABSTRACT = 2;
 const VIRTUAL = 4;
@@ -111,32 +111,20 @@ interface MethodSignature {
 }
 
 /**
- * A method of the API. A large assembly has tens of thousands, each kept while the surface is:
- * the yes/no facts are bits, and the DocId is joined only when asked (for a break or an addition).
+ * What every member of the API keeps: a large assembly has tens of thousands, each kept while the
+ * surface is, so the yes/no facts are bits and the DocId is joined only when asked (for a break
+ * or an addition). Fields, properties and events never carry ACCESSOR or CONSTRUCTOR.
  */
-class MethodMember implements ApiMember {
+abstract class CompactMember {
   public constructor(
-    private readonly typeName: string,
-    /** The name as a DocId spells it ('.' as '#'), with the signature's tail and, for a conversion, its return type. */
-    private readonly ownName: string,
+    protected readonly typeName: string,
+    /** The name as a DocId spells it ('.' as '#'); a method's has the signature's tail and, for a conversion, its return type. */
+    protected readonly ownName: string,
     public readonly key: string,
     public readonly name: string,
     public readonly visibility: Visibility,
-    private readonly flags: number,
-    private readonly signature: MethodSignature,
-    public readonly constraints: readonly GenericConstraints[],
-    /** The MethodDef row and its access bits. */
-    public readonly row: number,
-    public readonly access: number,
+    protected readonly flags: number,
   ) {}
-
-  public get docId(): string {
-    return `M:${this.typeName}.${this.ownName}`;
-  }
-
-  public get kind(): 'method' {
-    return 'method';
-  }
 
   public get isStatic(): boolean {
     return (this.flags & STATIC) !== 0;
@@ -161,6 +149,33 @@ class MethodMember implements ApiMember {
   public get isConstructor(): boolean {
     return (this.flags & CONSTRUCTOR) !== 0;
   }
+}
+
+/** A method of the API. */
+class MethodMember extends CompactMember implements ApiMember {
+  public constructor(
+    typeName: string,
+    ownName: string,
+    key: string,
+    name: string,
+    visibility: Visibility,
+    flags: number,
+    private readonly signature: MethodSignature,
+    public readonly constraints: readonly GenericConstraints[],
+    /** The MethodDef row and its access bits. */
+    public readonly row: number,
+    public readonly access: number,
+  ) {
+    super(typeName, ownName, key, name, visibility, flags);
+  }
+
+  public get docId(): string {
+    return `M:${this.typeName}.${this.ownName}`;
+  }
+
+  public get kind(): 'method' {
+    return 'method';
+  }
 
   public get parameters(): readonly string[] {
     return this.signature.parameters;
@@ -180,46 +195,24 @@ class MethodMember implements ApiMember {
   }
 }
 
-/** A field, property or event of the API; its DocId too is joined only when asked. */
-class DataMember implements ApiMember {
+/** A field, property or event of the API. */
+class DataMember extends CompactMember implements ApiMember {
   public constructor(
     public readonly kind: 'field' | 'property' | 'event',
-    private readonly typeName: string,
-    private readonly ownName: string,
-    public readonly key: string,
-    public readonly name: string,
-    public readonly visibility: Visibility,
-    private readonly flags: number,
+    typeName: string,
+    ownName: string,
+    key: string,
+    name: string,
+    visibility: Visibility,
+    flags: number,
     /** A field's type ('' for a property or event: their types come with their accessors). */
     public readonly returnType: string,
-  ) {}
+  ) {
+    super(typeName, ownName, key, name, visibility, flags);
+  }
 
   public get docId(): string {
     return `${this.kind === 'field' ? 'F' : this.kind === 'property' ? 'P' : 'E'}:${this.typeName}.${this.ownName}`;
-  }
-
-  public get isStatic(): boolean {
-    return (this.flags & STATIC) !== 0;
-  }
-
-  public get isAbstract(): boolean {
-    return (this.flags & ABSTRACT) !== 0;
-  }
-
-  public get isVirtual(): boolean {
-    return (this.flags & VIRTUAL) !== 0;
-  }
-
-  public get isOverride(): boolean {
-    return (this.flags & OVERRIDE) !== 0;
-  }
-
-  public get isAccessor(): boolean {
-    return false;
-  }
-
-  public get isConstructor(): boolean {
-    return false;
   }
 
   public get parameters(): readonly string[] {
