@@ -120,7 +120,13 @@ suite('NuGet Publisher in a real VS Code', () => {
     assert.ok(await vscode.workspace.applyEdit(fix.edit));
     assert.match(document.getText(), /<license type="expression">MIT<\/license>/);
     await waitFor('NP0030 gone after the fix', () => !codesNow().includes('NP0030'));
+    // Put the shared fixture back: revert acts on the active editor, so make it this one, and wait
+    // until the document is clean (under load the revert once missed it, the edited file was saved,
+    // and a later test packed "1.0.beta").
+    await vscode.window.showTextDocument(document);
     await vscode.commands.executeCommand('workbench.action.files.revert');
+    await waitFor('the edited nuspec reverted', () => !document.isDirty && document.getText() === readFileSync(uri.fsPath, 'utf8'));
+    assert.match(readFileSync(uri.fsPath, 'utf8'), /<version>1\.0\.0<\/version>/);
   });
 
   test('Show nuspec opens the package\'s nuspec as a read-only document named like the file, never an unsaved Untitled one', async () => {
