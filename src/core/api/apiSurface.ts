@@ -60,7 +60,7 @@ export interface ApiType {
   readonly interfaces: readonly { name: string; visible: boolean; definition?: string }[];
   readonly members: ReadonlyMap<string, ApiMember>;
   /** Every method of this type, visible or not (for "promoted to a base type"); read when first asked. */
-  readonly allMethods: () => readonly { name: string; parameterCount: number; returnType: string; genericArity: number }[];
+  allMethods(): readonly { name: string; parameterCount: number; returnType: string; genericArity: number }[];
   readonly enclosing?: string;
   readonly constraints: readonly GenericConstraints[];
 }
@@ -118,8 +118,6 @@ interface MethodSignature {
 abstract class CompactMember {
   public constructor(
     protected readonly typeName: string,
-    /** The name as a DocId spells it ('.' as '#'); a method's has the signature's tail and, for a conversion, its return type. */
-    protected readonly ownName: string,
     public readonly key: string,
     public readonly name: string,
     public readonly visibility: Visibility,
@@ -155,7 +153,6 @@ abstract class CompactMember {
 class MethodMember extends CompactMember implements ApiMember {
   public constructor(
     typeName: string,
-    ownName: string,
     key: string,
     name: string,
     visibility: Visibility,
@@ -166,11 +163,12 @@ class MethodMember extends CompactMember implements ApiMember {
     public readonly row: number,
     public readonly access: number,
   ) {
-    super(typeName, ownName, key, name, visibility, flags);
+    super(typeName, key, name, visibility, flags);
   }
 
+  /** The DocId, joined when asked: the name with '.' as '#', the signature's tail, and for a conversion its return type. */
   public get docId(): string {
-    return `M:${this.typeName}.${this.ownName}`;
+    return `M:${this.typeName}.${methodDocName(this.name, this.signature)}`;
   }
 
   public get kind(): 'method' {
@@ -191,8 +189,17 @@ class MethodMember extends CompactMember implements ApiMember {
 
   /** The same method seen with another visibility (a protected member of a sealed type is not API). */
   public withVisibility(visibility: Visibility): MethodMember {
-    return new MethodMember(this.typeName, this.ownName, this.key, this.name, visibility, this.flags, this.signature, this.constraints, this.row, this.access);
+    return new MethodMember(this.typeName, this.key, this.name, visibility, this.flags, this.signature, this.constraints, this.row, this.access);
   }
+}
+
+/** A method's DocId after its type's: "Name``1(System.Int32)", "op_Implicit(A)~B", "System#IDisposable#Dispose". */
+function methodDocName(name: string, signature: MethodSignature): string {
+  const docName = name.includes('.') ? name.replace(/\./g, '#') : name;
+  if (name === 'op_Implicit' || name === 'op_Explicit') {
+    return `${docName}${signature.suffix}~${signature.returnType}`;
+  }
+  return signature.suffix ? `${docName}${signature.suffix}` : docName;
 }
 
 /** A field, property or event of the API. */
@@ -200,7 +207,8 @@ class DataMember extends CompactMember implements ApiMember {
   public constructor(
     public readonly kind: 'field' | 'property' | 'event',
     typeName: string,
-    ownName: string,
+    /** The name as a DocId spells it ('.' as '#'), a property's with its parameters. */
+    private readonly ownName: string,
     key: string,
     name: string,
     visibility: Visibility,
@@ -208,7 +216,7 @@ class DataMember extends CompactMember implements ApiMember {
     /** A field's type ('' for a property or event: their types come with their accessors). */
     public readonly returnType: string,
   ) {
-    super(typeName, ownName, key, name, visibility, flags);
+    super(typeName, key, name, visibility, flags);
   }
 
   public get docId(): string {
@@ -228,44 +236,111 @@ class DataMember extends CompactMember implements ApiMember {
   }
 }
 
-/** A type's name as segments (outermost first), each with its generic arity from the `N suffix. */
-interface TypeName {
-  readonly namespace: string;
-  readonly segments: readonly { name: string; arity: number }[];
-  /** definitionName(this), kept once computed. */
-  docName?: string;
-}
-
-function segment(raw: string): { name: string; arity: number } {
+/** A type name segment's generic arity, from its `N suffix (0 when there is none or it is not a number). */
+function segmentArity(raw: string): number {
   const tick = raw.lastIndexOf('`');
   const arity = tick > 0 ? Number(raw.slice(tick + 1)) : 0;
-  return Number.isInteger(arity) && arity > 0 ? { name: raw.slice(0, tick), arity } : { name: raw, arity: 0 };
+  return Number.isInteger(arity) && arity > 0 ? arity : 0;
 }
 
-/** The DocId name of a type definition: "Ns.Outer`1.Inner". */
-function definitionName(name: TypeName): string {
-  if (name.docName !== undefined) {
-    return name.docName;
+/** A segment of a definition's DocId name: "List`1" (the raw name, unless its `N suffix is spelled otherwise). */
+function segmentText(raw: string): string {
+  const arity = segmentArity(raw);
+  if (arity === 0) {
+    return raw;
   }
-  const path = name.segments.map((part) => (part.arity > 0 ? `${part.name}\`${part.arity}` : part.name)).join('.');
-  return name.namespace ? `${name.namespace}.${path}` : path;
-}
-
-/** The DocId name of a constructed type: "Ns.Outer{`0}.Inner{System.Int32}". */
-function constructedName(name: TypeName, args: readonly string[]): string {
-  let next = 0;
-  const path = name.segments.map((part) => {
-    if (part.arity === 0) {
-      return part.name;
-    }
-    const own = args.slice(next, next + part.arity);
-    next += part.arity;
-    return `${part.name}{${own.join(',')}}`;
-  }).join('.');
-  return name.namespace ? `${name.namespace}.${path}` : path;
+  const canonical = `${raw.slice(0, raw.lastIndexOf('`'))}\`${arity}`;
+  return canonical === raw ? raw : canonical;
 }
 
 const accessVisibility = (access: number): Visibility => (access === 6 ? 'public' : access === 4 ? 'protected' : access === 5 ? 'protected internal' : 'hidden');
+
+/** A member's visibility as API: protected members of an effectively sealed type are not. */
+function memberVisibility(access: number, sealedType: boolean): Visibility {
+  const own = accessVisibility(access);
+  return own === 'public' || own === 'hidden' || !sealedType ? own : 'hidden';
+}
+
+/** What a type's allMethods() lists. */
+type MethodShape = ReturnType<ApiType['allMethods']>[number];
+
+/**
+ * A type of the surface (visible or not). Its every method, for "promoted to a base type", is
+ * listed through the builder when first asked.
+ */
+class SurfaceType implements ApiType {
+  private everyMethod: readonly MethodShape[] | undefined;
+
+  public constructor(
+    public readonly docId: string,
+    public readonly name: string,
+    public readonly kind: TypeKind,
+    public readonly visibility: Visibility,
+    public readonly isSealed: boolean,
+    public readonly isEffectivelySealed: boolean,
+    public readonly baseTypes: readonly string[],
+    public readonly baseDefinitions: readonly string[],
+    public readonly interfaces: ApiType['interfaces'],
+    public readonly members: ReadonlyMap<string, ApiMember>,
+    public readonly enclosing: string | undefined,
+    public readonly constraints: readonly GenericConstraints[],
+    private readonly row: number,
+    private readonly listMethods: (row: number) => readonly MethodShape[],
+  ) {}
+
+  public allMethods(): readonly MethodShape[] {
+    return (this.everyMethod ??= this.listMethods(this.row));
+  }
+}
+
+/**
+ * Lists of values per owner row (1..owners), in table order, as one compressed index: a large
+ * assembly has thousands of owners, and typed arrays cost the garbage collector nothing to keep.
+ * An entry whose owner is out of range (crafted metadata) is left out: no row asks for it.
+ */
+class RowLists {
+  private readonly starts: Int32Array;
+  private readonly values: Int32Array;
+
+  public constructor(owners: number, entries: number, ownerOf: (entry: number) => number, valueOf: (entry: number) => number) {
+    this.starts = new Int32Array(owners + 2);
+    const entryOwners = new Int32Array(entries + 1);
+    for (let entry = 1; entry <= entries; entry++) {
+      const owner = ownerOf(entry);
+      if (owner >= 1 && owner <= owners) {
+        entryOwners[entry] = owner;
+        this.starts[owner + 1]++;
+      }
+    }
+    for (let owner = 1; owner <= owners + 1; owner++) {
+      this.starts[owner] += this.starts[owner - 1];
+    }
+    this.values = new Int32Array(this.starts[owners + 1]);
+    const next = this.starts.slice();
+    for (let entry = 1; entry <= entries; entry++) {
+      const owner = entryOwners[entry];
+      if (owner !== 0) {
+        this.values[next[owner]++] = valueOf(entry);
+      }
+    }
+  }
+
+  /** The index of an owner's first value, and past its last (both 0 for an owner out of range). */
+  public first(owner: number): number {
+    return owner >= 1 && owner < this.starts.length - 1 ? this.starts[owner] : 0;
+  }
+
+  public end(owner: number): number {
+    return owner >= 1 && owner < this.starts.length - 1 ? this.starts[owner + 1] : 0;
+  }
+
+  public value(index: number): number {
+    return this.values[index];
+  }
+}
+
+/** A type parameter without constraints (most of them): one shared value. */
+const NO_CONSTRAINTS: GenericConstraints = Object.freeze({ flags: NONE, types: NONE });
 
 export function readApiSurface(bytes: Uint8Array): ApiSurface | undefined {
   let metadata: Metadata | undefined;
@@ -277,6 +352,11 @@ export function readApiSurface(bytes: Uint8Array): ApiSurface | undefined {
   }
 }
 
+/**
+ * Builds the surface. What it keeps is the surface itself; its working state is in typed arrays
+ * and per-row caches of strings, because everything a large assembly's build allocates and keeps
+ * is copied by each young-generation collection it lives through (GC was a third of the time).
+ */
 function buildSurface(md: Metadata): ApiSurface | undefined {
   if (md.rows(T.MethodPtr) > 0 || md.rows(T.FieldPtr) > 0 || md.rows(T.PropertyPtr) > 0 || md.rows(T.EventPtr) > 0) {
     return undefined; // indirection tables: only in unoptimized (edit-and-continue) metadata
@@ -284,7 +364,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
   const typeCount = md.rows(T.TypeDef);
   // Per-row facts in typed arrays (0: none): a large assembly has tens of thousands of rows.
   const enclosingRows = new Int32Array(typeCount + 1);
-  const enclosingOf = { get: (row: number): number | undefined => enclosingRows[row] || undefined };
+  const enclosingOf = (row: number): number | undefined => enclosingRows[row] || undefined;
   for (let row = 1; row <= md.rows(T.NestedClass); row++) {
     const nested = md.cell(T.NestedClass, row, 0);
     if (nested >= 1 && nested <= typeCount) {
@@ -292,43 +372,96 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     }
   }
 
-  const defNames: (TypeName | undefined)[] = new Array(typeCount + 1); // by TypeDef row
-  const typeDefName = (row: number, depth = 0): TypeName => {
+  // DocId names by TypeDef and TypeRef row ("Ns.Outer`1.Inner"), each built once: a nested type's
+  // is its enclosing type's and its own segment.
+  const defNames: (string | undefined)[] = new Array(typeCount + 1);
+  const typeDefName = (row: number, depth = 0): string => {
     const cached = defNames[row];
-    if (cached) {
+    if (cached !== undefined) {
       return cached;
     }
     if (depth > MAX_SIGNATURE_DEPTH) {
       throw new RangeError('nesting too deep');
     }
-    const own = segment(md.string(md.cell(T.TypeDef, row, 1)));
-    const outer = enclosingOf.get(row);
-    const name = outer !== undefined
-      ? { namespace: typeDefName(outer, depth + 1).namespace, segments: [...typeDefName(outer, depth + 1).segments, own] }
-      : { namespace: md.string(md.cell(T.TypeDef, row, 2)), segments: [own] };
+    const own = segmentText(md.string(md.cell(T.TypeDef, row, 1)));
+    const outer = enclosingOf(row);
+    const namespace = outer === undefined ? md.string(md.cell(T.TypeDef, row, 2)) : '';
+    const name = flat(outer !== undefined ? `${typeDefName(outer, depth + 1)}.${own}` : namespace ? `${namespace}.${own}` : own);
     defNames[row] = name;
     return name;
   };
-  const refNames: (TypeName | undefined)[] = new Array(md.rows(T.TypeRef) + 1); // by TypeRef row
-  const typeRefName = (row: number, depth = 0): TypeName => {
+  const refNames: (string | undefined)[] = new Array(md.rows(T.TypeRef) + 1);
+  const typeRefName = (row: number, depth = 0): string => {
     const cached = refNames[row];
-    if (cached) {
+    if (cached !== undefined) {
       return cached;
     }
     if (depth > MAX_SIGNATURE_DEPTH) {
       throw new RangeError('nesting too deep');
     }
     const scope = md.cell(T.TypeRef, row, 0);
-    const own = segment(md.string(md.cell(T.TypeRef, row, 1)));
-    const name = (scope & 3) === 3 && scope >>> 2 !== 0
-      ? { namespace: typeRefName(scope >>> 2, depth + 1).namespace, segments: [...typeRefName(scope >>> 2, depth + 1).segments, own] }
-      : { namespace: md.string(md.cell(T.TypeRef, row, 2)), segments: [own] };
+    const own = segmentText(md.string(md.cell(T.TypeRef, row, 1)));
+    const nested = (scope & 3) === 3 && scope >>> 2 !== 0;
+    const namespace = nested ? '' : md.string(md.cell(T.TypeRef, row, 2));
+    const name = flat(nested ? `${typeRefName(scope >>> 2, depth + 1)}.${own}` : namespace ? `${namespace}.${own}` : own);
     refNames[row] = name;
     return name;
   };
-
-  /** A type's DocId name, computed once per name. */
-  const docName = (name: TypeName): string => (name.docName ??= definitionName(name));
+  /** A TypeDefOrRefOrSpecEncoded value's name (specs are decoded in place by the caller's element type). */
+  const typeNameOf = (coded: number): string => {
+    const tag = coded & 3;
+    if (tag === 0) {
+      return typeDefName(coded >>> 2);
+    }
+    if (tag === 1) {
+      return typeRefName(coded >>> 2);
+    }
+    throw new RangeError('a type spec where a type name is expected');
+  };
+  /** The DocId name of a constructed type: "Ns.Outer{`0}.Inner{System.Int32}", the arguments spread over the nesting levels by arity. */
+  const constructedName = (coded: number, args: readonly string[]): string => {
+    const tag = coded & 3;
+    if (tag > 1) {
+      throw new RangeError('a type spec where a type name is expected');
+    }
+    const raws: string[] = []; // innermost first
+    let namespace = '';
+    for (let row = coded >>> 2, depth = 0; ; depth++) {
+      if (depth > MAX_SIGNATURE_DEPTH) {
+        throw new RangeError('nesting too deep');
+      }
+      if (tag === 0) {
+        raws.push(md.string(md.cell(T.TypeDef, row, 1)));
+        const outer = enclosingOf(row);
+        if (outer === undefined) {
+          namespace = md.string(md.cell(T.TypeDef, row, 2));
+          break;
+        }
+        row = outer;
+      } else {
+        const scope = md.cell(T.TypeRef, row, 0);
+        raws.push(md.string(md.cell(T.TypeRef, row, 1)));
+        if ((scope & 3) !== 3 || scope >>> 2 === 0) {
+          namespace = md.string(md.cell(T.TypeRef, row, 2));
+          break;
+        }
+        row = scope >>> 2;
+      }
+    }
+    const parts: string[] = namespace ? [namespace] : [];
+    let next = 0;
+    for (let index = raws.length - 1; index >= 0; index--) {
+      const raw = raws[index];
+      const arity = segmentArity(raw);
+      if (arity === 0) {
+        parts.push(raw);
+      } else {
+        parts.push(`${raw.slice(0, raw.lastIndexOf('`'))}{${args.slice(next, next + arity).join(',')}}`);
+        next += arity;
+      }
+    }
+    return parts.join('.');
+  };
 
   /** Decodes one type in a signature blob into its DocId string. */
   const decodeType = (at: Cursor, depth: number): string => {
@@ -343,7 +476,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     switch (element) {
       case 0x0f: return `${decodeType(at, depth + 1)}*`;
       case 0x10: return `${decodeType(at, depth + 1)}@`;
-      case 0x11: case 0x12: return docName(typeOf(at.number()));
+      case 0x11: case 0x12: return typeNameOf(at.number());
       case 0x13: return `\`${at.number()}`;
       case 0x1e: return `\`\`${at.number()}`;
       case 0x1d: return `${decodeType(at, depth + 1)}[]`;
@@ -365,7 +498,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
         if (kind !== 0x11 && kind !== 0x12) {
           throw new RangeError('generic instance of a non-type');
         }
-        const generic = typeOf(at.number());
+        const generic = at.number();
         const count = at.number();
         const args: string[] = [];
         for (let index = 0; index < count; index++) {
@@ -386,18 +519,8 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       default: throw new RangeError(`unknown element type 0x${element.toString(16)}`);
     }
   };
-  /** A TypeDefOrRefOrSpecEncoded value's name (specs are decoded in place by the caller's element type). */
-  const typeOf = (coded: number): TypeName => {
-    const tag = coded & 3;
-    const row = coded >>> 2;
-    if (tag === 0) {
-      return typeDefName(row);
-    }
-    if (tag === 1) {
-      return typeRefName(row);
-    }
-    throw new RangeError('a type spec where a type name is expected');
-  };
+  /** A type the surface keeps, decoded and joined into one flat string (the parts it was built from go). */
+  const keptType = (at: Cursor, depth: number): string => flat(decodeType(at, depth));
   const decodeMethodAt = (at: Cursor, depth: number): MethodSignature => {
     const header = at.byte();
     const genericArity = (header & 0x10) !== 0 ? at.number() : 0;
@@ -407,18 +530,18 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     if (at.peek() === 0x1f) {
       const coded = new Cursor(at.bytes, at.offset + 1, at.end).number();
       const modifier = (coded & 3) === 1 ? typeRefName(coded >>> 2) : (coded & 3) === 0 ? typeDefName(coded >>> 2) : undefined;
-      initOnly = modifier !== undefined && docName(modifier) === 'System.Runtime.CompilerServices.IsExternalInit';
+      initOnly = modifier === 'System.Runtime.CompilerServices.IsExternalInit';
     }
-    const returnType = decodeType(at, depth + 1);
+    const returnType = keptType(at, depth + 1);
     const parameters: string[] = [];
     for (let index = 0; index < count; index++) {
       if (at.peek() === 0x41) {
         at.offset++; // sentinel: the vararg part follows
         parameters.push('__arglist');
       }
-      parameters.push(decodeType(at, depth + 1));
+      parameters.push(keptType(at, depth + 1));
     }
-    const suffix = `${genericArity > 0 ? `\`\`${genericArity}` : ''}${parameters.length > 0 ? `(${parameters.join(',')})` : ''}`;
+    const suffix = flat(`${genericArity > 0 ? `\`\`${genericArity}` : ''}${parameters.length > 0 ? `(${parameters.join(',')})` : ''}`);
     return { returnType, parameters, genericArity, hasThis: (header & 0x20) !== 0, initOnly, suffix };
   };
   /** A method or property signature by its blob index: the heap shares equal blobs, so each is decoded once. */
@@ -436,7 +559,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
   const fieldType = (blobIndex: number): string => {
     let type = fieldTypes.get(blobIndex);
     if (type === undefined) {
-      type = decodeType(md.blobCursor(blobIndex, 1), 0);
+      type = keptType(md.blobCursor(blobIndex, 1), 0);
       fieldTypes.set(blobIndex, type);
     }
     return type;
@@ -458,12 +581,12 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       return undefined;
     }
     if (tag === 0) {
-      return docName(typeDefName(row));
+      return typeDefName(row);
     }
     if (tag === 1) {
-      return docName(typeRefName(row));
+      return typeRefName(row);
     }
-    return decodeType(md.blobCursor(md.cell(T.TypeSpec, row, 0)), 0);
+    return keptType(md.blobCursor(md.cell(T.TypeSpec, row, 0)), 0);
   };
   /** The TypeDef row a TypeDefOrRef coded index names, when it is defined here. */
   const localDefinition = (coded: number): number | undefined => ((coded & 3) === 0 && coded >>> 2 !== 0 ? coded >>> 2 : (coded & 3) === 2 ? localSpecDefinition(coded >>> 2) : undefined);
@@ -480,27 +603,28 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     return (coded & 3) === 0 ? coded >>> 2 : undefined;
   };
 
-  // Generic parameters by owner, in number order.
-  const constraintsOf = new Map<number, { flags: number; types: string[]; notNull: boolean }[]>();
-  const paramRows: { owner: number; number: number; flags: number; row: number }[] = [];
-  for (let row = 1; row <= md.rows(T.GenericParam); row++) {
-    paramRows.push({ number: md.cell(T.GenericParam, row, 0), flags: md.cell(T.GenericParam, row, 1), owner: md.cell(T.GenericParam, row, 2), row });
+  // Generic parameters: GenericParam rows ordered by owner (a TypeOrMethodDef coded index), then
+  // number. ECMA-335 keeps the table in that order; crafted metadata is sorted here.
+  const paramCount = md.rows(T.GenericParam);
+  const paramRows = new Int32Array(paramCount);
+  for (let index = 0; index < paramCount; index++) {
+    paramRows[index] = index + 1;
   }
-  const constraintTypes = new Map<number, string[]>();
-  for (let row = 1; row <= md.rows(T.GenericParamConstraint); row++) {
-    const param = md.cell(T.GenericParamConstraint, row, 0);
-    const coded = md.cell(T.GenericParamConstraint, row, 1);
-    const type = typeReference(coded);
-    if (type) {
-      // Without assembly references Roslyn reads a type from elsewhere as an error type: "!:" in its DocId.
-      const local = (coded & 3) === 0 || ((coded & 3) === 2 && localSpecDefinition(coded >>> 2) !== undefined);
-      pushTo(constraintTypes, param, `${local ? 'T' : '!'}:${type}`);
+  const paramOwner = (row: number): number => md.cell(T.GenericParam, row, 2);
+  const paramNumber = (row: number): number => md.cell(T.GenericParam, row, 0);
+  const inOrder = (a: number, b: number): number => paramOwner(a) - paramOwner(b) || paramNumber(a) - paramNumber(b) || a - b;
+  for (let index = 1; index < paramCount; index++) {
+    if (inOrder(paramRows[index - 1], paramRows[index]) > 0) {
+      paramRows.sort(inOrder);
+      break;
     }
   }
+  const paramOwners = paramRows.map(paramOwner);
+  const constraintsOfParam = new RowLists(paramCount, md.rows(T.GenericParamConstraint), (row) => md.cell(T.GenericParamConstraint, row, 0), (row) => md.cell(T.GenericParamConstraint, row, 1));
   // Nullable metadata (the C# compiler's NullableAttribute / NullableContextAttribute): a type
   // parameter whose own value, or else its owner's context, is 1 ("not annotated") and that has no
   // other constraint reads as `notnull`, as Roslyn reads it.
-  const nullable = nullableValues(md, definitionName, typeDefName);
+  const nullable = nullableValues(md, typeDefName);
   const contextOf = (owner: number): number | undefined => {
     let type: number | undefined;
     if ((owner & 1) === 1) {
@@ -518,31 +642,25 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       if (own !== undefined) {
         return own;
       }
-      type = enclosingOf.get(type);
+      type = enclosingOf(type);
     }
     return undefined;
   };
-  for (const param of paramRows.sort((a, b) => a.owner - b.owner || a.number - b.number)) {
-    const types = constraintTypes.get(param.row) ?? [];
-    const value = nullable.genericParam.get(param.row) ?? contextOf(param.owner);
-    const notNull = value === 1 && (param.flags & 0x0c) === 0 && types.length === 0;
-    pushTo(constraintsOf, param.owner, { flags: param.flags, types, notNull });
-  }
-  /** An owner's constraints as Roslyn shows them, built once per owner (most have none: one shared empty list). */
-  const shownConstraints = new Map<number, readonly GenericConstraints[]>();
-  const constraintsFor = (owner: number): readonly GenericConstraints[] => {
-    const own = constraintsOf.get(owner);
-    if (own === undefined) {
-      return NONE;
+  /** One type parameter's constraints as Roslyn shows them. */
+  const showConstraint = (param: number, owner: number): GenericConstraints => {
+    const flags = md.cell(T.GenericParam, param, 1);
+    const types: string[] = [];
+    for (let index = constraintsOfParam.first(param); index < constraintsOfParam.end(param); index++) {
+      const coded = constraintsOfParam.value(index);
+      const type = typeReference(coded);
+      if (type) {
+        // Without assembly references Roslyn reads a type from elsewhere as an error type: "!:" in its DocId.
+        const local = (coded & 3) === 0 || ((coded & 3) === 2 && localSpecDefinition(coded >>> 2) !== undefined);
+        types.push(flat(`${local ? 'T' : '!'}:${type}`));
+      }
     }
-    let shown = shownConstraints.get(owner);
-    if (shown === undefined) {
-      shown = own.map(showConstraint);
-      shownConstraints.set(owner, shown);
-    }
-    return shown;
-  };
-  const showConstraint = ({ flags, types, notNull }: { flags: number; types: string[]; notNull: boolean }): GenericConstraints => {
+    const value = nullable.genericParam.get(param) ?? contextOf(owner);
+    const notNull = value === 1 && (flags & 0x0c) === 0 && types.length === 0;
     // struct sets the default-constructor flag too; Roslyn reads that as no new() constraint.
     const valueType = (flags & 0x08) !== 0;
     const list: string[] = [];
@@ -558,53 +676,92 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     if (valueType) {
       list.push('struct');
     }
-    return { flags: list, types: types.filter((type) => !(valueType && type === '!:System.ValueType')) };
+    const shown = valueType ? types.filter((type) => type !== '!:System.ValueType') : types;
+    return list.length === 0 && shown.length === 0 ? NO_CONSTRAINTS : { flags: list, types: shown };
+  };
+  /** An owner's constraints, one per type parameter in number order, built once per owner (most have none: one shared empty list). */
+  const shownConstraints = new Map<number, readonly GenericConstraints[]>();
+  const constraintsFor = (owner: number): readonly GenericConstraints[] => {
+    // The owner's first parameter (binary search over the ordered owners).
+    let low = 0;
+    let high = paramCount;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (paramOwners[middle] < owner) {
+        low = middle + 1;
+      } else {
+        high = middle;
+      }
+    }
+    if (low >= paramCount || paramOwners[low] !== owner) {
+      return NONE;
+    }
+    let shown = shownConstraints.get(owner);
+    if (shown === undefined) {
+      const list: GenericConstraints[] = [];
+      for (let index = low; index < paramCount && paramOwners[index] === owner; index++) {
+        list.push(showConstraint(paramRows[index], owner));
+      }
+      shown = list;
+      shownConstraints.set(owner, shown);
+    }
+    return shown;
   };
 
-  // Method semantics: which methods are accessors.
+  // Method semantics: which methods are accessors, and each property's and event's accessors.
   const semanticsOf = new Int32Array(md.rows(T.MethodDef) + 1);
   const associationOf = new Int32Array(md.rows(T.MethodDef) + 1);
-  const accessorsOf = new Map<number, number[]>(); // HasSemantics coded value -> methods
   for (let row = 1; row <= md.rows(T.MethodSemantics); row++) {
     const method = md.cell(T.MethodSemantics, row, 1);
-    const association = md.cell(T.MethodSemantics, row, 2);
     if (method >= 1 && method < semanticsOf.length) {
       semanticsOf[method] = md.cell(T.MethodSemantics, row, 0) || 0x4;
-      associationOf[method] = association;
+      associationOf[method] = md.cell(T.MethodSemantics, row, 2);
     }
-    pushTo(accessorsOf, association, method);
   }
+  // HasSemantics: (row << 1) | 1 for a property, row << 1 for an event.
+  const accessorsOf = (tag: number, table: number): RowLists => new RowLists(md.rows(table), md.rows(T.MethodSemantics), (row) => {
+    const association = md.cell(T.MethodSemantics, row, 2);
+    return (association & 1) === tag ? association >>> 1 : 0;
+  }, (row) => md.cell(T.MethodSemantics, row, 1));
+  const propertyAccessors = accessorsOf(1, T.Property);
+  const eventAccessors = accessorsOf(0, T.Event);
   /**
    * Roslyn displays an accessor as its property or event ("C.P.get", "C.this[int].set", "C.E.add"),
    * so ApiCompat maps accessors by that: a setter whose value type changed is the same member.
    */
   const accessorName = (method: number, initOnly: boolean): string | undefined => {
-    const accessor = semanticsOf[method] !== 0 ? { semantics: semanticsOf[method], association: associationOf[method] } : undefined;
-    if (!accessor) {
+    const semantics = semanticsOf[method];
+    if (semantics === 0) {
       return undefined;
     }
-    const row = accessor.association >>> 1;
-    const word = accessor.semantics & 0x1 ? (initOnly ? 'init' : 'set') : accessor.semantics & 0x2 ? 'get' : accessor.semantics & 0x8 ? 'add' : accessor.semantics & 0x10 ? 'remove' : accessor.semantics & 0x20 ? 'raise' : 'other';
-    if ((accessor.association & 1) === 1) {
+    const association = associationOf[method];
+    const row = association >>> 1;
+    const word = semantics & 0x1 ? (initOnly ? 'init' : 'set') : semantics & 0x2 ? 'get' : semantics & 0x8 ? 'add' : semantics & 0x10 ? 'remove' : semantics & 0x20 ? 'raise' : 'other';
+    if ((association & 1) === 1) {
       const parameters = decodeSignature(md.cell(T.Property, row, 2)).parameters;
       return `A:${md.string(md.cell(T.Property, row, 1))}${parameters.length > 0 ? `[${parameters.join(',')}]` : ''}.${word}`;
     }
     return `A:${md.string(md.cell(T.Event, row, 1))}.${word}`;
   };
-  const interfacesOf = new Map<number, number[]>();
-  for (let row = 1; row <= md.rows(T.InterfaceImpl); row++) {
-    const owner = md.cell(T.InterfaceImpl, row, 0);
-    pushTo(interfacesOf, owner, md.cell(T.InterfaceImpl, row, 1));
-  }
+  const interfacesOf = new RowLists(typeCount, md.rows(T.InterfaceImpl), (row) => md.cell(T.InterfaceImpl, row, 0), (row) => md.cell(T.InterfaceImpl, row, 1));
   const rangeEnd = (table: number, column: number, row: number, listTable: number): number => (row < md.rows(table) ? md.cell(table, row + 1, column) : md.rows(listTable) + 1);
-  const propertyRange = new Map<number, [number, number]>();
-  for (let row = 1; row <= md.rows(T.PropertyMap); row++) {
-    propertyRange.set(md.cell(T.PropertyMap, row, 0), [md.cell(T.PropertyMap, row, 1), rangeEnd(T.PropertyMap, 1, row, T.Property)]);
-  }
-  const eventRange = new Map<number, [number, number]>();
-  for (let row = 1; row <= md.rows(T.EventMap); row++) {
-    eventRange.set(md.cell(T.EventMap, row, 0), [md.cell(T.EventMap, row, 1), rangeEnd(T.EventMap, 1, row, T.Event)]);
-  }
+  /** Each type's Property or Event rows, first and past-the-end (PropertyMap, EventMap; 0 and 0 for none). */
+  const memberRanges = (mapTable: number, listTable: number): { first: Int32Array; end: Int32Array } => {
+    const first = new Int32Array(typeCount + 1);
+    const end = new Int32Array(typeCount + 1);
+    for (let row = 1; row <= md.rows(mapTable); row++) {
+      const parent = md.cell(mapTable, row, 0);
+      const start = md.cell(mapTable, row, 1);
+      const past = rangeEnd(mapTable, 1, row, listTable);
+      if (parent >= 1 && parent <= typeCount) {
+        first[parent] = start;
+        end[parent] = past;
+      }
+    }
+    return { first, end };
+  };
+  const propertyRange = memberRanges(T.PropertyMap, T.Property);
+  const eventRange = memberRanges(T.EventMap, T.Event);
 
   // Base types and kinds.
   const extendsOf = (row: number): number => md.cell(T.TypeDef, row, 3);
@@ -614,7 +771,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       return 'interface';
     }
     const base = typeReference(extendsOf(row));
-    const self = definitionName(typeDefName(row));
+    const self = typeDefName(row);
     if (base === 'System.Enum') {
       return 'enum';
     }
@@ -663,78 +820,75 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     const isDestructor = name === 'Finalize' && signature.parameters.length === 0 && isMetadataVirtual && !isNewSlot;
     const isOverride = !isInterface && isMetadataVirtual && !isDestructor && !isNewSlot && hasBase;
     const isVirtual = isMetadataVirtual && !isDestructor && !isFinal && !isAbstract && !isOverride;
-    const docName = name.includes('.') ? name.replace(/\./g, '#') : name;
-    const conversion = name === 'op_Implicit' || name === 'op_Explicit';
-    const ownName = conversion ? `${docName}${signature.suffix}~${signature.returnType}` : signature.suffix ? `${docName}${signature.suffix}` : docName;
     const bits = (isStatic ? STATIC : 0) | (isAbstract ? ABSTRACT : 0) | (isVirtual ? VIRTUAL : 0) | (isOverride ? OVERRIDE : 0)
       | (semanticsOf[row] !== 0 ? ACCESSOR : 0) | (name === '.ctor' ? CONSTRUCTOR : 0);
-    const key = flat(`${accessorName(row, signature.initOnly) ?? `M:${ownName}`} : ${signature.returnType}`);
-    const facts = new MethodMember(typeName, ownName, key, name, accessVisibility(flags & 7), bits, signature, constraintsFor((row << 1) | 1), row, flags & 7);
+    const key = flat(`${accessorName(row, signature.initOnly) ?? `M:${methodDocName(name, signature)}`} : ${signature.returnType}`);
+    const facts = new MethodMember(typeName, key, name, accessVisibility(flags & 7), bits, signature, constraintsFor((row << 1) | 1), row, flags & 7);
     methodFacts[row] = facts;
     return facts;
   };
 
   const types = new Map<string, ApiType>();
-  const typeDocNames: string[] = [''];
   /** Each type's DocId ("T:" and its name) by TypeDef row: one flat string for every map and list that names it. */
   const typeIds: string[] = [''];
   for (let row = 1; row <= typeCount; row++) {
-    typeDocNames.push(docName(typeDefName(row)));
-    typeIds.push(flat(`T:${typeDocNames[row]}`));
+    typeIds.push(flat(`T:${typeDefName(row)}`));
   }
-  const typeDocName = { get: (row: number): string | undefined => typeDocNames[row] };
   // Visibility and effective sealing need the enclosing type's; compute outermost first.
   const VISIBILITIES: readonly Visibility[] = ['public', 'protected', 'protected internal', 'hidden'];
   const visibilityCodes = new Int8Array(typeCount + 1); // 0: not yet; else 1 + index in VISIBILITIES
-  const visibilityOf = { get: (row: number): Visibility | undefined => (visibilityCodes[row] ? VISIBILITIES[visibilityCodes[row] - 1] : undefined), set: (row: number, value: Visibility): void => { visibilityCodes[row] = VISIBILITIES.indexOf(value) + 1; } };
   const sealedCodes = new Int8Array(typeCount + 1); // 0: not yet, 1: no, 2: yes
-  const effectivelySealed = { get: (row: number): boolean | undefined => (sealedCodes[row] ? sealedCodes[row] === 2 : undefined), set: (row: number, value: boolean): void => { sealedCodes[row] = value ? 2 : 1; } };
   /** A type's MethodDef rows, first and past-the-end. */
-  const methodRange = (row: number): [number, number] => [md.cell(T.TypeDef, row, 5), rangeEnd(T.TypeDef, 5, row, T.MethodDef)];
-  const methodsOfType = (row: number): number[] => {
-    const [start, end] = methodRange(row);
-    return Array.from({ length: Math.max(0, end - start) }, (_, index) => start + index);
+  const methodStart = (row: number): number => md.cell(T.TypeDef, row, 5);
+  const methodEnd = (row: number): number => rangeEnd(T.TypeDef, 5, row, T.MethodDef);
+  /** Every method of a type (for a derived type's "promoted to a base type"), visible or not. */
+  const listMethods = (row: number): MethodShape[] => {
+    const name = typeDefName(row);
+    const isInterface = (md.cell(T.TypeDef, row, 0) & 0x20) !== 0;
+    const list: MethodShape[] = [];
+    for (let method = methodStart(row); method < methodEnd(row); method++) {
+      const facts = methodOf(method, row, name, isInterface);
+      list.push({ name: facts.name, parameterCount: facts.parameters.length, returnType: facts.returnType, genericArity: facts.genericArity });
+    }
+    return list;
   };
   const isEffectivelySealed = (row: number): boolean => {
-    let cached = effectivelySealed.get(row);
-    if (cached === undefined) {
-      const sealed = (md.cell(T.TypeDef, row, 0) & 0x100) !== 0;
-      // HasVisibleConstructor counts protected constructors whatever the type (includeEffectivelyPrivateSymbols).
-      // An instance constructor: RTSpecialName, not static, named .ctor (the name read only then).
-      let visibleConstructor = false;
-      const [start, end] = methodRange(row);
-      for (let method = start; method < end && !visibleConstructor; method++) {
-        const flags = md.cell(T.MethodDef, method, 2);
-        const access = flags & 7;
-        visibleConstructor = (flags & 0x1010) === 0x1000 && access >= 4 && access <= 6 && md.string(md.cell(T.MethodDef, method, 3)) === '.ctor';
-      }
-      cached = sealed || !visibleConstructor;
-      effectivelySealed.set(row, cached);
+    if (sealedCodes[row] !== 0) {
+      return sealedCodes[row] === 2;
     }
-    return cached;
+    const sealed = (md.cell(T.TypeDef, row, 0) & 0x100) !== 0;
+    // HasVisibleConstructor counts protected constructors whatever the type (includeEffectivelyPrivateSymbols).
+    // An instance constructor: RTSpecialName, not static, named .ctor (the name read only then).
+    let visibleConstructor = false;
+    const end = methodEnd(row);
+    for (let method = methodStart(row); method < end && !visibleConstructor; method++) {
+      const flags = md.cell(T.MethodDef, method, 2);
+      const access = flags & 7;
+      visibleConstructor = (flags & 0x1010) === 0x1000 && access >= 4 && access <= 6 && md.string(md.cell(T.MethodDef, method, 3)) === '.ctor';
+    }
+    const result = sealed || !visibleConstructor;
+    sealedCodes[row] = result ? 2 : 1;
+    return result;
   };
   const typeVisibility = (row: number, depth = 0): Visibility => {
-    let cached = visibilityOf.get(row);
-    if (cached !== undefined) {
-      return cached;
+    if (visibilityCodes[row]) {
+      return VISIBILITIES[visibilityCodes[row] - 1];
     }
     const flags = md.cell(T.TypeDef, row, 0) & 7;
-    const outer = enclosingOf.get(row);
+    const outer = enclosingOf(row);
+    let visibility: Visibility;
     if (outer === undefined) {
-      cached = flags === 1 ? 'public' : 'hidden';
+      visibility = flags === 1 ? 'public' : 'hidden';
     } else if (depth > MAX_SIGNATURE_DEPTH || typeVisibility(outer, depth + 1) === 'hidden') {
-      cached = 'hidden';
+      visibility = 'hidden';
     } else {
       const own = flags === 2 ? 'public' : flags === 4 ? 'protected' : flags === 7 ? 'protected internal' : 'hidden';
-      cached = own === 'public' || own === 'hidden' || !isEffectivelySealed(outer) ? own : 'hidden';
+      visibility = own === 'public' || own === 'hidden' || !isEffectivelySealed(outer) ? own : 'hidden';
     }
-    visibilityOf.set(row, cached);
-    return cached;
+    visibilityCodes[row] = VISIBILITIES.indexOf(visibility) + 1;
+    return visibility;
   };
-  const allInterfaces = (row: number, depth = 0): ApiType['interfaces'][number][] => {
-    if (depth > MAX_SIGNATURE_DEPTH) {
-      return [];
-    }
+  const allInterfaces = (row: number): ApiType['interfaces'][number][] => {
     const found: ApiType['interfaces'][number][] = [];
     const walkInterface = (coded: number, level: number): void => {
       const name = typeReference(coded);
@@ -742,15 +896,15 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
         return;
       }
       const local = localDefinition(coded);
-      found.push({ name, visible: local === undefined || typeVisibility(local) !== 'hidden', ...(local !== undefined ? { definition: typeIds[local] } : {}) });
+      found.push(local !== undefined ? { name, visible: typeVisibility(local) !== 'hidden', definition: typeIds[local] } : { name, visible: true });
       if (local !== undefined) {
-        for (const inner of interfacesOf.get(local) ?? []) {
-          walkInterface(inner, level + 1);
+        for (let index = interfacesOf.first(local); index < interfacesOf.end(local); index++) {
+          walkInterface(interfacesOf.value(index), level + 1);
         }
       }
     };
-    for (const coded of interfacesOf.get(row) ?? []) {
-      walkInterface(coded, depth);
+    for (let index = interfacesOf.first(row); index < interfacesOf.end(row); index++) {
+      walkInterface(interfacesOf.value(index), 0);
     }
     // Then the base types' interfaces (for classes), as GetAllBaseInterfaces does.
     let current: number | undefined = row;
@@ -759,8 +913,8 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       if (base === undefined) {
         break;
       }
-      for (const coded of interfacesOf.get(base) ?? []) {
-        walkInterface(coded, depth + 1);
+      for (let index = interfacesOf.first(base); index < interfacesOf.end(base); index++) {
+        walkInterface(interfacesOf.value(index), 1);
       }
       current = base;
     }
@@ -768,37 +922,25 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
   };
 
   for (let row = 1; row <= typeCount; row++) {
-    const name = typeDocName.get(row)!;
+    const name = typeDefName(row);
     const typeId = typeIds[row];
     const flags = md.cell(T.TypeDef, row, 0);
     const visibility = typeVisibility(row);
     const isInterface = (flags & 0x20) !== 0;
-    // Every method's signature is decoded only if a derived type asks (a member promoted to its base).
-    let everyMethod: ReturnType<ApiType['allMethods']> | undefined;
-    const allMethods = (): ReturnType<ApiType['allMethods']> => (everyMethod ??= methodsOfType(row).map((method) => {
-      const facts = methodOf(method, row, name, isInterface);
-      return { name: facts.name, parameterCount: facts.parameters.length, returnType: facts.returnType, genericArity: facts.genericArity };
-    }));
-    const enclosing = enclosingOf.get(row);
+    const enclosingRow = enclosingOf(row);
+    const enclosing = enclosingRow !== undefined ? typeIds[enclosingRow] : undefined;
     if (visibility === 'hidden') {
       // Not API: kept only as a base type others may name (internal types are most of a large assembly).
-      types.set(typeId, {
-        docId: typeId, name, kind: isInterface ? 'interface' : 'class', visibility, isSealed: (flags & 0x100) !== 0, isEffectivelySealed: true, baseTypes: NONE, baseDefinitions: NONE, interfaces: NONE,
-        members: NO_MEMBERS, allMethods, enclosing: enclosing !== undefined ? typeIds[enclosing] : undefined, constraints: NONE,
-      });
+      types.set(typeId, new SurfaceType(typeId, name, isInterface ? 'interface' : 'class', visibility, (flags & 0x100) !== 0, true, NONE, NONE, NONE, NO_MEMBERS, enclosing, NONE, row, listMethods));
       continue;
     }
     const kind = kindOf(row);
     const sealedType = isEffectivelySealed(row);
     const members = new Map<string, ApiMember>();
-    const memberVisible = (access: number): Visibility => {
-      const own = accessVisibility(access);
-      return own === 'public' || own === 'hidden' || !sealedType ? own : 'hidden';
-    };
-    const [methodStart, methodEnd] = methodRange(row);
-    for (let method = methodStart; method < methodEnd; method++) {
+    const methodsEnd = methodEnd(row);
+    for (let method = methodStart(row); method < methodsEnd; method++) {
       // The access flags first: a hidden method's signature is never decoded.
-      const visible = memberVisible(md.cell(T.MethodDef, method, 2) & 7);
+      const visible = memberVisibility(md.cell(T.MethodDef, method, 2) & 7, sealedType);
       if (visible === 'hidden') {
         continue;
       }
@@ -812,7 +954,7 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     const fieldEnd = rangeEnd(T.TypeDef, 4, row, T.Field);
     for (let field = fieldStart; field < fieldEnd; field++) {
       const fieldFlags = md.cell(T.Field, field, 0);
-      const visible = memberVisible(fieldFlags & 7);
+      const visible = memberVisibility(fieldFlags & 7, sealedType);
       // RTSpecialName: an enum's value__ holds its underlying type, which Roslyn does not show as a member.
       if (visible === 'hidden' || (fieldFlags & 0x400) !== 0) {
         continue;
@@ -825,60 +967,57 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     }
     // Properties and events: their facts come from their accessors (Roslyn reads them so).
     // A property or event none of whose accessors is visible is skipped before any signature is decoded.
-    const fromAccessors = (association: number): MethodMember[] => {
-      const rows = accessorsOf.get(association) ?? [];
-      return rows.some((method) => memberVisible(md.cell(T.MethodDef, method, 2) & 7) !== 'hidden') ? rows.map((method) => methodOf(method, row, name, isInterface)) : [];
+    const fromAccessors = (accessors: RowLists, owner: number): { widest: Visibility; bits: number } | undefined => {
+      const [first, end] = [accessors.first(owner), accessors.end(owner)];
+      let anyVisible = false;
+      for (let index = first; index < end && !anyVisible; index++) {
+        anyVisible = memberVisibility(md.cell(T.MethodDef, accessors.value(index), 2) & 7, sealedType) !== 'hidden';
+      }
+      if (!anyVisible) {
+        return undefined;
+      }
+      // The widest visibility of the visible accessors; abstract, virtual, override if any accessor is.
+      let widest: Visibility = 'hidden';
+      let bits = 0;
+      for (let index = first; index < end; index++) {
+        const part = methodOf(accessors.value(index), row, name, isInterface);
+        if (memberVisibility(part.access, sealedType) !== 'hidden' && VISIBILITY_RANK[part.visibility] > VISIBILITY_RANK[widest]) {
+          widest = part.visibility;
+        }
+        bits |= (part.isStatic ? STATIC : 0) | (part.isAbstract ? ABSTRACT : 0) | (part.isVirtual ? VIRTUAL : 0) | (part.isOverride ? OVERRIDE : 0);
+      }
+      return { widest, bits };
     };
-    const [propertyStart, propertyEnd] = propertyRange.get(row) ?? [0, 0];
-    for (let property = propertyStart; property < propertyEnd; property++) {
-      const parts = fromAccessors((property << 1) | 1);
-      const visibleParts = parts.filter((part) => memberVisible(part.access) !== 'hidden');
-      if (visibleParts.length === 0) {
+    for (let property = propertyRange.first[row]; property < propertyRange.end[row]; property++) {
+      const facts = fromAccessors(propertyAccessors, property);
+      if (!facts) {
         continue;
       }
       const propertyName = md.string(md.cell(T.Property, property, 1));
       const signature = decodeSignature(md.cell(T.Property, property, 2));
-      const ownName = `${propertyName.replace(/\./g, '#')}${signature.parameters.length > 0 ? `(${signature.parameters.join(',')})` : ''}`;
+      const ownName = flat(`${propertyName.replace(/\./g, '#')}${signature.parameters.length > 0 ? `(${signature.parameters.join(',')})` : ''}`);
       const key = flat(`P:${ownName}`);
-      members.set(key, accessorBacked('property', name, ownName, key, propertyName, parts, visibleParts));
+      members.set(key, new DataMember('property', name, ownName, key, propertyName, facts.widest, facts.bits, ''));
     }
-    const [eventStart, eventEnd] = eventRange.get(row) ?? [0, 0];
-    for (let event = eventStart; event < eventEnd; event++) {
-      const parts = fromAccessors(event << 1);
-      const visibleParts = parts.filter((part) => memberVisible(part.access) !== 'hidden');
-      if (visibleParts.length === 0) {
+    for (let event = eventRange.first[row]; event < eventRange.end[row]; event++) {
+      const facts = fromAccessors(eventAccessors, event);
+      if (!facts) {
         continue;
       }
       const eventName = md.string(md.cell(T.Event, event, 1));
       const ownName = eventName.replace(/\./g, '#');
       const key = flat(`E:${ownName}`);
-      members.set(key, accessorBacked('event', name, ownName, key, eventName, parts, visibleParts));
+      members.set(key, new DataMember('event', name, ownName, key, eventName, facts.widest, facts.bits, ''));
     }
     const chain = isInterface ? { names: [], definitions: [] } : baseChain(row);
     const interfaces = allInterfaces(row);
-    types.set(typeId, {
-      docId: typeId, name, kind, visibility, isSealed: (flags & 0x100) !== 0, isEffectivelySealed: sealedType,
-      baseTypes: chain.names, baseDefinitions: isInterface ? interfaces.flatMap((entry) => (entry.definition ? [entry.definition] : [])) : chain.definitions, interfaces, members, allMethods,
-      enclosing: enclosing !== undefined ? typeIds[enclosing] : undefined, constraints: constraintsFor(row << 1),
-    });
+    const baseDefinitions = isInterface ? interfaces.flatMap((entry) => (entry.definition ? [entry.definition] : [])) : chain.definitions;
+    types.set(typeId, new SurfaceType(typeId, name, kind, visibility, (flags & 0x100) !== 0, sealedType, chain.names, baseDefinitions, interfaces, members, enclosing, constraintsFor(row << 1), row, listMethods));
   }
   return { types };
 }
 
 const VISIBILITY_RANK: Readonly<Record<Visibility, number>> = { public: 3, 'protected internal': 2, protected: 1, hidden: 0 };
-
-/** A property or event from its accessors: the widest visibility, abstract/virtual/override if any accessor is. */
-function accessorBacked(kind: 'property' | 'event', typeName: string, ownName: string, key: string, name: string, parts: readonly ApiMember[], visibleParts: readonly ApiMember[]): ApiMember {
-  let widest: Visibility = 'hidden';
-  for (const part of visibleParts) {
-    widest = VISIBILITY_RANK[part.visibility] > VISIBILITY_RANK[widest] ? part.visibility : widest;
-  }
-  let bits = 0;
-  for (const part of parts) {
-    bits |= (part.isStatic ? STATIC : 0) | (part.isAbstract ? ABSTRACT : 0) | (part.isVirtual ? VIRTUAL : 0) | (part.isOverride ? OVERRIDE : 0);
-  }
-  return new DataMember(kind, typeName, ownName, key, name, widest, bits, '');
-}
 
 /** A small number (0-255) per table row, or none: typed, so tens of thousands of rows cost no hash table. */
 class RowValues {
@@ -905,7 +1044,7 @@ class RowValues {
  * The C# compiler's nullable metadata: NullableAttribute on generic parameters, and
  * NullableContextAttribute on methods and types (the default for what has no attribute of its own).
  */
-function nullableValues(md: Metadata, definitionName: (name: TypeName) => string, typeDefName: (row: number) => TypeName): {
+function nullableValues(md: Metadata, typeDefName: (row: number) => string): {
   genericParam: RowValues; methodContext: RowValues; typeContext: RowValues; typeOfMethod: (method: number) => number | undefined;
 } {
   const genericParam = new RowValues(md.rows(T.GenericParam));
@@ -936,11 +1075,11 @@ function nullableValues(md: Metadata, definitionName: (name: TypeName) => string
     const row = type >>> 3;
     if ((type & 7) === 2) {
       const owner = typeOfMethod(row);
-      name = owner !== undefined ? definitionName(typeDefName(owner)) : undefined;
+      name = owner !== undefined ? typeDefName(owner) : undefined;
     } else if ((type & 7) === 3) {
       const parent = md.cell(T.MemberRef, row, 0);
       if ((parent & 7) === 0) {
-        name = definitionName(typeDefName(parent >>> 3));
+        name = typeDefName(parent >>> 3);
       } else if ((parent & 7) === 1) {
         const ref = parent >>> 3;
         name = `${md.string(md.cell(T.TypeRef, ref, 2))}.${md.string(md.cell(T.TypeRef, ref, 1))}`;
@@ -975,14 +1114,4 @@ function nullableValues(md: Metadata, definitionName: (name: TypeName) => string
     }
   }
   return { genericParam, methodContext, typeContext, typeOfMethod };
-}
-
-/** Appends to the list a map holds under a key, creating it on first use. */
-function pushTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
-  const list = lists.get(key);
-  if (list) {
-    list.push(value);
-  } else {
-    lists.set(key, [value]);
-  }
 }
