@@ -418,15 +418,50 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     }
     throw new RangeError('a type spec where a type name is expected');
   };
-  /** The DocId name of a constructed type: "Ns.Outer{`0}.Inner{System.Int32}", the arguments spread over the nesting levels by arity. */
+  /**
+   * The DocId name of a constructed type: "Ns.List{System.Int32}", "Ns.Outer{`0}.Inner{System.Int32}"
+   * (the arguments spread over the nesting levels by arity). A type that is not nested (nearly
+   * every one) keeps the name before its arguments, per row.
+   */
+  const defStems: (string | null | undefined)[] = new Array(typeCount + 1); // null: nested
+  const refStems: (string | null | undefined)[] = new Array(md.rows(T.TypeRef) + 1);
+  const defArities = new Int32Array(typeCount + 1);
+  const refArities = new Int32Array(md.rows(T.TypeRef) + 1);
   const constructedName = (coded: number, args: readonly string[]): string => {
     const tag = coded & 3;
+    const row = coded >>> 2;
     if (tag > 1) {
       throw new RangeError('a type spec where a type name is expected');
     }
+    const stems = tag === 0 ? defStems : refStems;
+    const arities = tag === 0 ? defArities : refArities;
+    let stem = stems[row];
+    if (stem === undefined) {
+      const table = tag === 0 ? T.TypeDef : T.TypeRef;
+      const raw = md.string(md.cell(table, row, 1));
+      const scope = tag === 1 ? md.cell(T.TypeRef, row, 0) : 0;
+      const nested = tag === 0 ? enclosingOf(row) !== undefined : (scope & 3) === 3 && scope >>> 2 !== 0;
+      if (nested) {
+        stem = null;
+      } else {
+        const arity = segmentArity(raw);
+        const name = arity > 0 ? raw.slice(0, raw.lastIndexOf('`')) : raw;
+        const namespace = md.string(md.cell(table, row, 2));
+        stem = flat(namespace ? `${namespace}.${name}` : name);
+        arities[row] = arity;
+      }
+      stems[row] = stem;
+    }
+    if (stem !== null) {
+      const arity = arities[row];
+      return arity === 0 ? stem : `${stem}{${(args.length === arity ? args : args.slice(0, arity)).join(',')}}`;
+    }
+    return nestedConstructedName(tag, row, args);
+  };
+  const nestedConstructedName = (tag: number, innermost: number, args: readonly string[]): string => {
     const raws: string[] = []; // innermost first
     let namespace = '';
-    for (let row = coded >>> 2, depth = 0; ; depth++) {
+    for (let row = innermost, depth = 0; ; depth++) {
       if (depth > MAX_SIGNATURE_DEPTH) {
         throw new RangeError('nesting too deep');
       }
@@ -545,13 +580,16 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     return { returnType, parameters, genericArity, hasThis: (header & 0x20) !== 0, initOnly, suffix };
   };
   /** A method or property signature by its blob index: the heap shares equal blobs, so each is decoded once. */
-  const signatures = new Map<number, MethodSignature>();
+  const signatureSlots = new Int32Array(md.blobHeapSize); // 1 + index in decodedSignatures
+  const decodedSignatures: MethodSignature[] = [];
   const decodeSignature = (blobIndex: number): MethodSignature => {
-    let signature = signatures.get(blobIndex);
-    if (!signature) {
-      signature = decodeMethodAt(md.blobCursor(blobIndex), 0);
-      signatures.set(blobIndex, signature);
+    const slot = blobIndex < signatureSlots.length ? signatureSlots[blobIndex] : 0;
+    if (slot !== 0) {
+      return decodedSignatures[slot - 1];
     }
+    const signature = decodeMethodAt(md.blobCursor(blobIndex), 0); // an index past the heap throws here
+    decodedSignatures.push(signature);
+    signatureSlots[blobIndex] = decodedSignatures.length;
     return signature;
   };
   /** A field's type by its signature's blob index, decoded once per blob. */

@@ -13,6 +13,8 @@ export interface Metadata {
   /** A cell: a table's row (1-based) and column (0-based). */
   readonly cell: (table: number, row: number, column: number) => number;
   readonly string: (index: number) => string;
+  /** The size of the #Blob heap: every blob index is below it. */
+  readonly blobHeapSize: number;
   /** A cursor over one blob of the #Blob heap, `skip` bytes in: read in place, bounded by the blob's end. */
   readonly blobCursor: (index: number, skip?: number) => Cursor;
 }
@@ -83,6 +85,7 @@ export function openMetadata(bytes: Uint8Array): Metadata | undefined {
   const decoded: string[] = [];
   return {
     rows: (table) => tables.rows[table],
+    blobHeapSize: blobs.size,
     cell: (table, row, column) => {
       if (row < 1 || row > tables.rows[table]) {
         throw new RangeError('row out of range');
@@ -115,12 +118,20 @@ export function openMetadata(bytes: Uint8Array): Metadata | undefined {
       if (index >= blobs.size) {
         throw new RangeError('blob index out of range');
       }
-      const at = new Cursor(bytes, blobs.offset + index, blobs.offset + blobs.size);
-      const length = at.number();
-      if (at.offset + length > at.end) {
+      // The blob's length, a compressed unsigned integer (ECMA-335 II.24.2.4), read in place.
+      const heapEnd = blobs.offset + blobs.size;
+      let at = blobs.offset + index;
+      const first = bytes[at];
+      const width = (first & 0x80) === 0 ? 1 : (first & 0xc0) === 0x80 ? 2 : 4;
+      if (at + width > heapEnd) {
+        throw new RangeError('signature ends early');
+      }
+      const length = width === 1 ? first : width === 2 ? ((first & 0x3f) << 8) | bytes[at + 1] : ((first & 0x1f) << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+      at += width;
+      if (at + length > heapEnd) {
         throw new RangeError('blob runs past its heap');
       }
-      return new Cursor(bytes, at.offset + skip, at.offset + length);
+      return new Cursor(bytes, at + skip, at + length);
     },
   };
 }
