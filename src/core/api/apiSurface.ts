@@ -285,11 +285,11 @@ class SurfaceType implements ApiType {
     public readonly enclosing: string | undefined,
     public readonly constraints: readonly GenericConstraints[],
     private readonly row: number,
-    private readonly listMethods: (row: number) => readonly MethodShape[],
+    private readonly lister: MethodLister,
   ) {}
 
   public allMethods(): readonly MethodShape[] {
-    return (this.everyMethod ??= this.listMethods(this.row));
+    return (this.everyMethod ??= this.lister.listMethods(this.row));
   }
 }
 
@@ -352,101 +352,227 @@ export function readApiSurface(bytes: Uint8Array): ApiSurface | undefined {
   }
 }
 
-/**
- * Builds the surface. What it keeps is the surface itself; its working state is in typed arrays
- * and per-row caches of strings, because everything a large assembly's build allocates and keeps
- * is copied by each young-generation collection it lives through (GC was a third of the time).
- */
+/** What the surface's types ask their builder for later. */
+interface MethodLister {
+  listMethods(row: number): MethodShape[];
+}
+
+/** The visibilities as stored per row (1 + index; 0: not yet known). */
+const VISIBILITIES: readonly Visibility[] = ['public', 'protected', 'protected internal', 'hidden'];
+
 function buildSurface(md: Metadata): ApiSurface | undefined {
   if (md.rows(T.MethodPtr) > 0 || md.rows(T.FieldPtr) > 0 || md.rows(T.PropertyPtr) > 0 || md.rows(T.EventPtr) > 0) {
     return undefined; // indirection tables: only in unoptimized (edit-and-continue) metadata
   }
-  const typeCount = md.rows(T.TypeDef);
-  // Per-row facts in typed arrays (0: none): a large assembly has tens of thousands of rows.
-  const enclosingRows = new Int32Array(typeCount + 1);
-  const enclosingOf = (row: number): number | undefined => enclosingRows[row] || undefined;
-  for (let row = 1; row <= md.rows(T.NestedClass); row++) {
-    const nested = md.cell(T.NestedClass, row, 0);
-    if (nested >= 1 && nested <= typeCount) {
-      enclosingRows[nested] = md.cell(T.NestedClass, row, 1);
+  return new SurfaceBuilder(md).build();
+}
+
+/**
+ * Builds one surface. What it keeps is the surface itself; its working state is in typed arrays
+ * and per-row caches of strings, because everything a large assembly's build allocates and keeps
+ * is copied by each young-generation collection it lives through (GC was a third of the time).
+ * A class, not closures made per build: the compiler's optimized code is then shared by every
+ * build (closures made anew each time had the second build of a process run as slowly as the first).
+ */
+class SurfaceBuilder implements MethodLister {
+  private readonly typeCount: number;
+  /** Per-row facts in typed arrays (0: none): a large assembly has tens of thousands of rows. */
+  private readonly enclosingRows: Int32Array;
+  /** DocId names by TypeDef and TypeRef row ("Ns.Outer`1.Inner"), each built once. */
+  private readonly defNames: (string | undefined)[];
+  private readonly refNames: (string | undefined)[];
+  /** For generic instances of types that are not nested: the name before the arguments (null: nested), and the arity. */
+  private readonly defStems: (string | null | undefined)[];
+  private readonly refStems: (string | null | undefined)[];
+  private readonly defArities: Int32Array;
+  private readonly refArities: Int32Array;
+  /** Method and property signatures by blob index: the heap shares equal blobs, so each is decoded once. */
+  private readonly signatureSlots: Int32Array; // 1 + index in decodedSignatures
+  private readonly decodedSignatures: MethodSignature[] = [];
+  /** Field types by their signature's blob index. */
+  private readonly fieldTypes = new Map<number, string>();
+  /** TypeDefOrRef coded indexes (extends, interface, constraint) as DocId names. */
+  private readonly references = new Map<number, string | undefined>();
+  /** GenericParam rows ordered by owner (a TypeOrMethodDef coded index), then number; and their owners. */
+  private readonly paramRows: Int32Array;
+  private readonly paramOwners: Int32Array;
+  private readonly constraintsOfParam: RowLists;
+  private readonly nullable: NullableValues;
+  /** Constraints as shown, by owner (only owners with type parameters). */
+  private readonly shownConstraints = new Map<number, readonly GenericConstraints[]>();
+  /** Method semantics by MethodDef row: which methods are accessors, of what. */
+  private readonly semanticsOf: Int32Array;
+  private readonly associationOf: Int32Array;
+  private readonly propertyAccessors: RowLists;
+  private readonly eventAccessors: RowLists;
+  private readonly interfacesOf: RowLists;
+  private readonly propertyRange: { first: Int32Array; end: Int32Array };
+  private readonly eventRange: { first: Int32Array; end: Int32Array };
+  private readonly methodFacts: (MethodMember | undefined)[];
+  /** Each type's DocId ("T:" and its name) by TypeDef row: one flat string for every map and list that names it. */
+  private readonly typeIds: string[] = [''];
+  private readonly visibilityCodes: Int8Array; // 0: not yet; else 1 + index in VISIBILITIES
+  private readonly sealedCodes: Int8Array; // 0: not yet, 1: no, 2: yes
+
+  public constructor(private readonly md: Metadata) {
+    const typeCount = md.rows(T.TypeDef);
+    this.typeCount = typeCount;
+    this.enclosingRows = new Int32Array(typeCount + 1);
+    for (let row = 1; row <= md.rows(T.NestedClass); row++) {
+      const nested = md.cell(T.NestedClass, row, 0);
+      if (nested >= 1 && nested <= typeCount) {
+        this.enclosingRows[nested] = md.cell(T.NestedClass, row, 1);
+      }
     }
+    this.defNames = new Array(typeCount + 1);
+    this.refNames = new Array(md.rows(T.TypeRef) + 1);
+    this.defStems = new Array(typeCount + 1);
+    this.refStems = new Array(md.rows(T.TypeRef) + 1);
+    this.defArities = new Int32Array(typeCount + 1);
+    this.refArities = new Int32Array(md.rows(T.TypeRef) + 1);
+    this.signatureSlots = new Int32Array(md.blobHeapSize);
+
+    // Generic parameters. ECMA-335 keeps the table in owner, number order; crafted metadata is sorted here.
+    const paramCount = md.rows(T.GenericParam);
+    this.paramRows = new Int32Array(paramCount);
+    for (let index = 0; index < paramCount; index++) {
+      this.paramRows[index] = index + 1;
+    }
+    const paramOwner = (row: number): number => md.cell(T.GenericParam, row, 2);
+    const inOrder = (a: number, b: number): number => paramOwner(a) - paramOwner(b) || md.cell(T.GenericParam, a, 0) - md.cell(T.GenericParam, b, 0) || a - b;
+    for (let index = 1; index < paramCount; index++) {
+      if (inOrder(this.paramRows[index - 1], this.paramRows[index]) > 0) {
+        this.paramRows.sort(inOrder);
+        break;
+      }
+    }
+    this.paramOwners = this.paramRows.map(paramOwner);
+    this.constraintsOfParam = new RowLists(paramCount, md.rows(T.GenericParamConstraint), (row) => md.cell(T.GenericParamConstraint, row, 0), (row) => md.cell(T.GenericParamConstraint, row, 1));
+    this.nullable = nullableValues(md, (row) => this.typeDefName(row));
+
+    this.semanticsOf = new Int32Array(md.rows(T.MethodDef) + 1);
+    this.associationOf = new Int32Array(md.rows(T.MethodDef) + 1);
+    for (let row = 1; row <= md.rows(T.MethodSemantics); row++) {
+      const method = md.cell(T.MethodSemantics, row, 1);
+      if (method >= 1 && method < this.semanticsOf.length) {
+        this.semanticsOf[method] = md.cell(T.MethodSemantics, row, 0) || 0x4;
+        this.associationOf[method] = md.cell(T.MethodSemantics, row, 2);
+      }
+    }
+    // HasSemantics: (row << 1) | 1 for a property, row << 1 for an event.
+    const accessorsOf = (tag: number, table: number): RowLists => new RowLists(md.rows(table), md.rows(T.MethodSemantics), (row) => {
+      const association = md.cell(T.MethodSemantics, row, 2);
+      return (association & 1) === tag ? association >>> 1 : 0;
+    }, (row) => md.cell(T.MethodSemantics, row, 1));
+    this.propertyAccessors = accessorsOf(1, T.Property);
+    this.eventAccessors = accessorsOf(0, T.Event);
+    this.interfacesOf = new RowLists(typeCount, md.rows(T.InterfaceImpl), (row) => md.cell(T.InterfaceImpl, row, 0), (row) => md.cell(T.InterfaceImpl, row, 1));
+    this.propertyRange = this.memberRanges(T.PropertyMap, T.Property);
+    this.eventRange = this.memberRanges(T.EventMap, T.Event);
+    this.methodFacts = new Array(md.rows(T.MethodDef) + 1);
+    for (let row = 1; row <= typeCount; row++) {
+      this.typeIds.push(flat(`T:${this.typeDefName(row)}`));
+    }
+    this.visibilityCodes = new Int8Array(typeCount + 1);
+    this.sealedCodes = new Int8Array(typeCount + 1);
   }
 
-  // DocId names by TypeDef and TypeRef row ("Ns.Outer`1.Inner"), each built once: a nested type's
-  // is its enclosing type's and its own segment.
-  const defNames: (string | undefined)[] = new Array(typeCount + 1);
-  const typeDefName = (row: number, depth = 0): string => {
-    const cached = defNames[row];
+  private enclosingOf(row: number): number | undefined {
+    return this.enclosingRows[row] || undefined;
+  }
+
+  /** The past-the-end row of a range that a table's column starts (the next row's start, or the list's end). */
+  private rangeEnd(table: number, column: number, row: number, listTable: number): number {
+    return row < this.md.rows(table) ? this.md.cell(table, row + 1, column) : this.md.rows(listTable) + 1;
+  }
+
+  /** Each type's Property or Event rows, first and past-the-end (PropertyMap, EventMap; 0 and 0 for none). */
+  private memberRanges(mapTable: number, listTable: number): { first: Int32Array; end: Int32Array } {
+    const first = new Int32Array(this.typeCount + 1);
+    const end = new Int32Array(this.typeCount + 1);
+    for (let row = 1; row <= this.md.rows(mapTable); row++) {
+      const parent = this.md.cell(mapTable, row, 0);
+      const start = this.md.cell(mapTable, row, 1);
+      const past = this.rangeEnd(mapTable, 1, row, listTable);
+      if (parent >= 1 && parent <= this.typeCount) {
+        first[parent] = start;
+        end[parent] = past;
+      }
+    }
+    return { first, end };
+  }
+
+  /** A type definition's DocId name: a nested type's is its enclosing type's and its own segment. */
+  private typeDefName(row: number, depth = 0): string {
+    const cached = this.defNames[row];
     if (cached !== undefined) {
       return cached;
     }
     if (depth > MAX_SIGNATURE_DEPTH) {
       throw new RangeError('nesting too deep');
     }
-    const own = segmentText(md.string(md.cell(T.TypeDef, row, 1)));
-    const outer = enclosingOf(row);
-    const namespace = outer === undefined ? md.string(md.cell(T.TypeDef, row, 2)) : '';
-    const name = flat(outer !== undefined ? `${typeDefName(outer, depth + 1)}.${own}` : namespace ? `${namespace}.${own}` : own);
-    defNames[row] = name;
+    const own = segmentText(this.md.string(this.md.cell(T.TypeDef, row, 1)));
+    const outer = this.enclosingOf(row);
+    const namespace = outer === undefined ? this.md.string(this.md.cell(T.TypeDef, row, 2)) : '';
+    const name = flat(outer !== undefined ? `${this.typeDefName(outer, depth + 1)}.${own}` : namespace ? `${namespace}.${own}` : own);
+    this.defNames[row] = name;
     return name;
-  };
-  const refNames: (string | undefined)[] = new Array(md.rows(T.TypeRef) + 1);
-  const typeRefName = (row: number, depth = 0): string => {
-    const cached = refNames[row];
+  }
+
+  private typeRefName(row: number, depth = 0): string {
+    const cached = this.refNames[row];
     if (cached !== undefined) {
       return cached;
     }
     if (depth > MAX_SIGNATURE_DEPTH) {
       throw new RangeError('nesting too deep');
     }
-    const scope = md.cell(T.TypeRef, row, 0);
-    const own = segmentText(md.string(md.cell(T.TypeRef, row, 1)));
+    const scope = this.md.cell(T.TypeRef, row, 0);
+    const own = segmentText(this.md.string(this.md.cell(T.TypeRef, row, 1)));
     const nested = (scope & 3) === 3 && scope >>> 2 !== 0;
-    const namespace = nested ? '' : md.string(md.cell(T.TypeRef, row, 2));
-    const name = flat(nested ? `${typeRefName(scope >>> 2, depth + 1)}.${own}` : namespace ? `${namespace}.${own}` : own);
-    refNames[row] = name;
+    const namespace = nested ? '' : this.md.string(this.md.cell(T.TypeRef, row, 2));
+    const name = flat(nested ? `${this.typeRefName(scope >>> 2, depth + 1)}.${own}` : namespace ? `${namespace}.${own}` : own);
+    this.refNames[row] = name;
     return name;
-  };
+  }
+
   /** A TypeDefOrRefOrSpecEncoded value's name (specs are decoded in place by the caller's element type). */
-  const typeNameOf = (coded: number): string => {
+  private typeNameOf(coded: number): string {
     const tag = coded & 3;
     if (tag === 0) {
-      return typeDefName(coded >>> 2);
+      return this.typeDefName(coded >>> 2);
     }
     if (tag === 1) {
-      return typeRefName(coded >>> 2);
+      return this.typeRefName(coded >>> 2);
     }
     throw new RangeError('a type spec where a type name is expected');
-  };
+  }
+
   /**
    * The DocId name of a constructed type: "Ns.List{System.Int32}", "Ns.Outer{`0}.Inner{System.Int32}"
    * (the arguments spread over the nesting levels by arity). A type that is not nested (nearly
    * every one) keeps the name before its arguments, per row.
    */
-  const defStems: (string | null | undefined)[] = new Array(typeCount + 1); // null: nested
-  const refStems: (string | null | undefined)[] = new Array(md.rows(T.TypeRef) + 1);
-  const defArities = new Int32Array(typeCount + 1);
-  const refArities = new Int32Array(md.rows(T.TypeRef) + 1);
-  const constructedName = (coded: number, args: readonly string[]): string => {
+  private constructedName(coded: number, args: readonly string[]): string {
     const tag = coded & 3;
     const row = coded >>> 2;
     if (tag > 1) {
       throw new RangeError('a type spec where a type name is expected');
     }
-    const stems = tag === 0 ? defStems : refStems;
-    const arities = tag === 0 ? defArities : refArities;
+    const stems = tag === 0 ? this.defStems : this.refStems;
+    const arities = tag === 0 ? this.defArities : this.refArities;
     let stem = stems[row];
     if (stem === undefined) {
       const table = tag === 0 ? T.TypeDef : T.TypeRef;
-      const raw = md.string(md.cell(table, row, 1));
-      const scope = tag === 1 ? md.cell(T.TypeRef, row, 0) : 0;
-      const nested = tag === 0 ? enclosingOf(row) !== undefined : (scope & 3) === 3 && scope >>> 2 !== 0;
+      const raw = this.md.string(this.md.cell(table, row, 1));
+      const scope = tag === 1 ? this.md.cell(T.TypeRef, row, 0) : 0;
+      const nested = tag === 0 ? this.enclosingOf(row) !== undefined : (scope & 3) === 3 && scope >>> 2 !== 0;
       if (nested) {
         stem = null;
       } else {
         const arity = segmentArity(raw);
         const name = arity > 0 ? raw.slice(0, raw.lastIndexOf('`')) : raw;
-        const namespace = md.string(md.cell(table, row, 2));
+        const namespace = this.md.string(this.md.cell(table, row, 2));
         stem = flat(namespace ? `${namespace}.${name}` : name);
         arities[row] = arity;
       }
@@ -456,9 +582,10 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       const arity = arities[row];
       return arity === 0 ? stem : `${stem}{${(args.length === arity ? args : args.slice(0, arity)).join(',')}}`;
     }
-    return nestedConstructedName(tag, row, args);
-  };
-  const nestedConstructedName = (tag: number, innermost: number, args: readonly string[]): string => {
+    return this.nestedConstructedName(tag, row, args);
+  }
+
+  private nestedConstructedName(tag: number, innermost: number, args: readonly string[]): string {
     const raws: string[] = []; // innermost first
     let namespace = '';
     for (let row = innermost, depth = 0; ; depth++) {
@@ -466,18 +593,18 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
         throw new RangeError('nesting too deep');
       }
       if (tag === 0) {
-        raws.push(md.string(md.cell(T.TypeDef, row, 1)));
-        const outer = enclosingOf(row);
+        raws.push(this.md.string(this.md.cell(T.TypeDef, row, 1)));
+        const outer = this.enclosingOf(row);
         if (outer === undefined) {
-          namespace = md.string(md.cell(T.TypeDef, row, 2));
+          namespace = this.md.string(this.md.cell(T.TypeDef, row, 2));
           break;
         }
         row = outer;
       } else {
-        const scope = md.cell(T.TypeRef, row, 0);
-        raws.push(md.string(md.cell(T.TypeRef, row, 1)));
+        const scope = this.md.cell(T.TypeRef, row, 0);
+        raws.push(this.md.string(this.md.cell(T.TypeRef, row, 1)));
         if ((scope & 3) !== 3 || scope >>> 2 === 0) {
-          namespace = md.string(md.cell(T.TypeRef, row, 2));
+          namespace = this.md.string(this.md.cell(T.TypeRef, row, 2));
           break;
         }
         row = scope >>> 2;
@@ -496,10 +623,10 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       }
     }
     return parts.join('.');
-  };
+  }
 
   /** Decodes one type in a signature blob into its DocId string. */
-  const decodeType = (at: Cursor, depth: number): string => {
+  private decodeType(at: Cursor, depth: number): string {
     if (depth > MAX_SIGNATURE_DEPTH) {
       throw new RangeError('signature too deep');
     }
@@ -509,14 +636,14 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       return primitive;
     }
     switch (element) {
-      case 0x0f: return `${decodeType(at, depth + 1)}*`;
-      case 0x10: return `${decodeType(at, depth + 1)}@`;
-      case 0x11: case 0x12: return typeNameOf(at.number());
+      case 0x0f: return `${this.decodeType(at, depth + 1)}*`;
+      case 0x10: return `${this.decodeType(at, depth + 1)}@`;
+      case 0x11: case 0x12: return this.typeNameOf(at.number());
       case 0x13: return `\`${at.number()}`;
       case 0x1e: return `\`\`${at.number()}`;
-      case 0x1d: return `${decodeType(at, depth + 1)}[]`;
+      case 0x1d: return `${this.decodeType(at, depth + 1)}[]`;
       case 0x14: {
-        const inner = decodeType(at, depth + 1);
+        const inner = this.decodeType(at, depth + 1);
         const rank = at.number();
         const sizes = at.number();
         for (let index = 0; index < sizes; index++) {
@@ -537,26 +664,30 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
         const count = at.number();
         const args: string[] = [];
         for (let index = 0; index < count; index++) {
-          args.push(decodeType(at, depth + 1));
+          args.push(this.decodeType(at, depth + 1));
         }
-        return constructedName(generic, args);
+        return this.constructedName(generic, args);
       }
       case 0x1f: case 0x20: {
         at.number(); // the modifier type: DocIds leave custom modifiers out
-        return decodeType(at, depth + 1);
+        return this.decodeType(at, depth + 1);
       }
-      case 0x45: return decodeType(at, depth + 1); // pinned
+      case 0x45: return this.decodeType(at, depth + 1); // pinned
       case 0x1b: {
         // A function pointer: DocIds spell it "=FUNC:ret(params)".
-        const { returnType, parameters } = decodeMethodAt(at, depth + 1);
+        const { returnType, parameters } = this.decodeMethodAt(at, depth + 1);
         return `=FUNC:${returnType}${parameters.length ? `(${parameters.join(',')})` : ''}`;
       }
       default: throw new RangeError(`unknown element type 0x${element.toString(16)}`);
     }
-  };
+  }
+
   /** A type the surface keeps, decoded and joined into one flat string (the parts it was built from go). */
-  const keptType = (at: Cursor, depth: number): string => flat(decodeType(at, depth));
-  const decodeMethodAt = (at: Cursor, depth: number): MethodSignature => {
+  private keptType(at: Cursor, depth: number): string {
+    return flat(this.decodeType(at, depth));
+  }
+
+  private decodeMethodAt(at: Cursor, depth: number): MethodSignature {
     const header = at.byte();
     const genericArity = (header & 0x10) !== 0 ? at.number() : 0;
     const count = at.number();
@@ -564,72 +695,76 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     let initOnly = false;
     if (at.peek() === 0x1f) {
       const coded = new Cursor(at.bytes, at.offset + 1, at.end).number();
-      const modifier = (coded & 3) === 1 ? typeRefName(coded >>> 2) : (coded & 3) === 0 ? typeDefName(coded >>> 2) : undefined;
+      const modifier = (coded & 3) === 1 ? this.typeRefName(coded >>> 2) : (coded & 3) === 0 ? this.typeDefName(coded >>> 2) : undefined;
       initOnly = modifier === 'System.Runtime.CompilerServices.IsExternalInit';
     }
-    const returnType = keptType(at, depth + 1);
+    const returnType = this.keptType(at, depth + 1);
     const parameters: string[] = [];
     for (let index = 0; index < count; index++) {
       if (at.peek() === 0x41) {
         at.offset++; // sentinel: the vararg part follows
         parameters.push('__arglist');
       }
-      parameters.push(keptType(at, depth + 1));
+      parameters.push(this.keptType(at, depth + 1));
     }
     const suffix = flat(`${genericArity > 0 ? `\`\`${genericArity}` : ''}${parameters.length > 0 ? `(${parameters.join(',')})` : ''}`);
     return { returnType, parameters, genericArity, hasThis: (header & 0x20) !== 0, initOnly, suffix };
-  };
-  /** A method or property signature by its blob index: the heap shares equal blobs, so each is decoded once. */
-  const signatureSlots = new Int32Array(md.blobHeapSize); // 1 + index in decodedSignatures
-  const decodedSignatures: MethodSignature[] = [];
-  const decodeSignature = (blobIndex: number): MethodSignature => {
-    const slot = blobIndex < signatureSlots.length ? signatureSlots[blobIndex] : 0;
+  }
+
+  /** A method or property signature by its blob index, decoded once per blob. */
+  private decodeSignature(blobIndex: number): MethodSignature {
+    const slot = blobIndex < this.signatureSlots.length ? this.signatureSlots[blobIndex] : 0;
     if (slot !== 0) {
-      return decodedSignatures[slot - 1];
+      return this.decodedSignatures[slot - 1];
     }
-    const signature = decodeMethodAt(md.blobCursor(blobIndex), 0); // an index past the heap throws here
-    decodedSignatures.push(signature);
-    signatureSlots[blobIndex] = decodedSignatures.length;
+    const signature = this.decodeMethodAt(this.md.blobCursor(blobIndex), 0); // an index past the heap throws here
+    this.decodedSignatures.push(signature);
+    this.signatureSlots[blobIndex] = this.decodedSignatures.length;
     return signature;
-  };
+  }
+
   /** A field's type by its signature's blob index, decoded once per blob. */
-  const fieldTypes = new Map<number, string>();
-  const fieldType = (blobIndex: number): string => {
-    let type = fieldTypes.get(blobIndex);
+  private fieldType(blobIndex: number): string {
+    let type = this.fieldTypes.get(blobIndex);
     if (type === undefined) {
-      type = keptType(md.blobCursor(blobIndex, 1), 0);
-      fieldTypes.set(blobIndex, type);
+      type = this.keptType(this.md.blobCursor(blobIndex, 1), 0);
+      this.fieldTypes.set(blobIndex, type);
     }
     return type;
-  };
+  }
+
   /** A TypeDefOrRef coded index (extends, interface, constraint) as a DocId name. */
-  const references = new Map<number, string | undefined>();
-  const typeReference = (coded: number): string | undefined => {
-    let name = references.get(coded);
-    if (name === undefined && !references.has(coded)) {
-      name = uncachedTypeReference(coded);
-      references.set(coded, name);
+  private typeReference(coded: number): string | undefined {
+    let name = this.references.get(coded);
+    if (name === undefined && !this.references.has(coded)) {
+      name = this.uncachedTypeReference(coded);
+      this.references.set(coded, name);
     }
     return name;
-  };
-  const uncachedTypeReference = (coded: number): string | undefined => {
+  }
+
+  private uncachedTypeReference(coded: number): string | undefined {
     const tag = coded & 3;
     const row = coded >>> 2;
     if (row === 0) {
       return undefined;
     }
     if (tag === 0) {
-      return typeDefName(row);
+      return this.typeDefName(row);
     }
     if (tag === 1) {
-      return typeRefName(row);
+      return this.typeRefName(row);
     }
-    return keptType(md.blobCursor(md.cell(T.TypeSpec, row, 0)), 0);
-  };
+    return this.keptType(this.md.blobCursor(this.md.cell(T.TypeSpec, row, 0)), 0);
+  }
+
   /** The TypeDef row a TypeDefOrRef coded index names, when it is defined here. */
-  const localDefinition = (coded: number): number | undefined => ((coded & 3) === 0 && coded >>> 2 !== 0 ? coded >>> 2 : (coded & 3) === 2 ? localSpecDefinition(coded >>> 2) : undefined);
-  const localSpecDefinition = (specRow: number): number | undefined => {
-    const at = md.blobCursor(md.cell(T.TypeSpec, specRow, 0));
+  private localDefinition(coded: number): number | undefined {
+    return (coded & 3) === 0 && coded >>> 2 !== 0 ? coded >>> 2 : (coded & 3) === 2 ? this.localSpecDefinition(coded >>> 2) : undefined;
+  }
+
+  private localSpecDefinition(specRow: number): number | undefined {
+    const at = this.md.blobCursor(this.md.cell(T.TypeSpec, specRow, 0));
     if (at.remaining() < 3 || at.byte() !== 0x15) {
       return undefined;
     }
@@ -639,65 +774,52 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     }
     const coded = at.number();
     return (coded & 3) === 0 ? coded >>> 2 : undefined;
-  };
+  }
 
-  // Generic parameters: GenericParam rows ordered by owner (a TypeOrMethodDef coded index), then
-  // number. ECMA-335 keeps the table in that order; crafted metadata is sorted here.
-  const paramCount = md.rows(T.GenericParam);
-  const paramRows = new Int32Array(paramCount);
-  for (let index = 0; index < paramCount; index++) {
-    paramRows[index] = index + 1;
-  }
-  const paramOwner = (row: number): number => md.cell(T.GenericParam, row, 2);
-  const paramNumber = (row: number): number => md.cell(T.GenericParam, row, 0);
-  const inOrder = (a: number, b: number): number => paramOwner(a) - paramOwner(b) || paramNumber(a) - paramNumber(b) || a - b;
-  for (let index = 1; index < paramCount; index++) {
-    if (inOrder(paramRows[index - 1], paramRows[index]) > 0) {
-      paramRows.sort(inOrder);
-      break;
-    }
-  }
-  const paramOwners = paramRows.map(paramOwner);
-  const constraintsOfParam = new RowLists(paramCount, md.rows(T.GenericParamConstraint), (row) => md.cell(T.GenericParamConstraint, row, 0), (row) => md.cell(T.GenericParamConstraint, row, 1));
-  // Nullable metadata (the C# compiler's NullableAttribute / NullableContextAttribute): a type
-  // parameter whose own value, or else its owner's context, is 1 ("not annotated") and that has no
-  // other constraint reads as `notnull`, as Roslyn reads it.
-  const nullable = nullableValues(md, typeDefName);
-  const contextOf = (owner: number): number | undefined => {
+  /**
+   * Nullable metadata (the C# compiler's NullableAttribute / NullableContextAttribute): the context
+   * of a type parameter's owner, from the method, else its type and the types enclosing it.
+   */
+  private contextOf(owner: number): number | undefined {
     let type: number | undefined;
     if ((owner & 1) === 1) {
       const method = owner >>> 1;
-      const own = nullable.methodContext.get(method);
+      const own = this.nullable.methodContext.get(method);
       if (own !== undefined) {
         return own;
       }
-      type = nullable.typeOfMethod(method);
+      type = this.nullable.typeOfMethod(method);
     } else {
       type = owner >>> 1;
     }
     for (let guard = 0; type !== undefined && guard < MAX_SIGNATURE_DEPTH; guard++) {
-      const own = nullable.typeContext.get(type);
+      const own = this.nullable.typeContext.get(type);
       if (own !== undefined) {
         return own;
       }
-      type = enclosingOf(type);
+      type = this.enclosingOf(type);
     }
     return undefined;
-  };
-  /** One type parameter's constraints as Roslyn shows them. */
-  const showConstraint = (param: number, owner: number): GenericConstraints => {
-    const flags = md.cell(T.GenericParam, param, 1);
+  }
+
+  /**
+   * One type parameter's constraints as Roslyn shows them. A parameter whose own nullable value, or
+   * else its owner's context, is 1 ("not annotated") and that has no other constraint reads as
+   * `notnull`, as Roslyn reads it.
+   */
+  private showConstraint(param: number, owner: number): GenericConstraints {
+    const flags = this.md.cell(T.GenericParam, param, 1);
     const types: string[] = [];
-    for (let index = constraintsOfParam.first(param); index < constraintsOfParam.end(param); index++) {
-      const coded = constraintsOfParam.value(index);
-      const type = typeReference(coded);
+    for (let index = this.constraintsOfParam.first(param); index < this.constraintsOfParam.end(param); index++) {
+      const coded = this.constraintsOfParam.value(index);
+      const type = this.typeReference(coded);
       if (type) {
         // Without assembly references Roslyn reads a type from elsewhere as an error type: "!:" in its DocId.
-        const local = (coded & 3) === 0 || ((coded & 3) === 2 && localSpecDefinition(coded >>> 2) !== undefined);
+        const local = (coded & 3) === 0 || ((coded & 3) === 2 && this.localSpecDefinition(coded >>> 2) !== undefined);
         types.push(flat(`${local ? 'T' : '!'}:${type}`));
       }
     }
-    const value = nullable.genericParam.get(param) ?? contextOf(owner);
+    const value = this.nullable.genericParam.get(param) ?? this.contextOf(owner);
     const notNull = value === 1 && (flags & 0x0c) === 0 && types.length === 0;
     // struct sets the default-constructor flag too; Roslyn reads that as no new() constraint.
     const valueType = (flags & 0x08) !== 0;
@@ -716,100 +838,67 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
     }
     const shown = valueType ? types.filter((type) => type !== '!:System.ValueType') : types;
     return list.length === 0 && shown.length === 0 ? NO_CONSTRAINTS : { flags: list, types: shown };
-  };
+  }
+
   /** An owner's constraints, one per type parameter in number order, built once per owner (most have none: one shared empty list). */
-  const shownConstraints = new Map<number, readonly GenericConstraints[]>();
-  const constraintsFor = (owner: number): readonly GenericConstraints[] => {
+  private constraintsFor(owner: number): readonly GenericConstraints[] {
     // The owner's first parameter (binary search over the ordered owners).
+    const count = this.paramOwners.length;
     let low = 0;
-    let high = paramCount;
+    let high = count;
     while (low < high) {
       const middle = (low + high) >>> 1;
-      if (paramOwners[middle] < owner) {
+      if (this.paramOwners[middle] < owner) {
         low = middle + 1;
       } else {
         high = middle;
       }
     }
-    if (low >= paramCount || paramOwners[low] !== owner) {
+    if (low >= count || this.paramOwners[low] !== owner) {
       return NONE;
     }
-    let shown = shownConstraints.get(owner);
+    let shown = this.shownConstraints.get(owner);
     if (shown === undefined) {
       const list: GenericConstraints[] = [];
-      for (let index = low; index < paramCount && paramOwners[index] === owner; index++) {
-        list.push(showConstraint(paramRows[index], owner));
+      for (let index = low; index < count && this.paramOwners[index] === owner; index++) {
+        list.push(this.showConstraint(this.paramRows[index], owner));
       }
       shown = list;
-      shownConstraints.set(owner, shown);
+      this.shownConstraints.set(owner, shown);
     }
     return shown;
-  };
-
-  // Method semantics: which methods are accessors, and each property's and event's accessors.
-  const semanticsOf = new Int32Array(md.rows(T.MethodDef) + 1);
-  const associationOf = new Int32Array(md.rows(T.MethodDef) + 1);
-  for (let row = 1; row <= md.rows(T.MethodSemantics); row++) {
-    const method = md.cell(T.MethodSemantics, row, 1);
-    if (method >= 1 && method < semanticsOf.length) {
-      semanticsOf[method] = md.cell(T.MethodSemantics, row, 0) || 0x4;
-      associationOf[method] = md.cell(T.MethodSemantics, row, 2);
-    }
   }
-  // HasSemantics: (row << 1) | 1 for a property, row << 1 for an event.
-  const accessorsOf = (tag: number, table: number): RowLists => new RowLists(md.rows(table), md.rows(T.MethodSemantics), (row) => {
-    const association = md.cell(T.MethodSemantics, row, 2);
-    return (association & 1) === tag ? association >>> 1 : 0;
-  }, (row) => md.cell(T.MethodSemantics, row, 1));
-  const propertyAccessors = accessorsOf(1, T.Property);
-  const eventAccessors = accessorsOf(0, T.Event);
+
   /**
    * Roslyn displays an accessor as its property or event ("C.P.get", "C.this[int].set", "C.E.add"),
    * so ApiCompat maps accessors by that: a setter whose value type changed is the same member.
    */
-  const accessorName = (method: number, initOnly: boolean): string | undefined => {
-    const semantics = semanticsOf[method];
+  private accessorName(method: number, initOnly: boolean): string | undefined {
+    const semantics = this.semanticsOf[method];
     if (semantics === 0) {
       return undefined;
     }
-    const association = associationOf[method];
+    const association = this.associationOf[method];
     const row = association >>> 1;
     const word = semantics & 0x1 ? (initOnly ? 'init' : 'set') : semantics & 0x2 ? 'get' : semantics & 0x8 ? 'add' : semantics & 0x10 ? 'remove' : semantics & 0x20 ? 'raise' : 'other';
     if ((association & 1) === 1) {
-      const parameters = decodeSignature(md.cell(T.Property, row, 2)).parameters;
-      return `A:${md.string(md.cell(T.Property, row, 1))}${parameters.length > 0 ? `[${parameters.join(',')}]` : ''}.${word}`;
+      const parameters = this.decodeSignature(this.md.cell(T.Property, row, 2)).parameters;
+      return `A:${this.md.string(this.md.cell(T.Property, row, 1))}${parameters.length > 0 ? `[${parameters.join(',')}]` : ''}.${word}`;
     }
-    return `A:${md.string(md.cell(T.Event, row, 1))}.${word}`;
-  };
-  const interfacesOf = new RowLists(typeCount, md.rows(T.InterfaceImpl), (row) => md.cell(T.InterfaceImpl, row, 0), (row) => md.cell(T.InterfaceImpl, row, 1));
-  const rangeEnd = (table: number, column: number, row: number, listTable: number): number => (row < md.rows(table) ? md.cell(table, row + 1, column) : md.rows(listTable) + 1);
-  /** Each type's Property or Event rows, first and past-the-end (PropertyMap, EventMap; 0 and 0 for none). */
-  const memberRanges = (mapTable: number, listTable: number): { first: Int32Array; end: Int32Array } => {
-    const first = new Int32Array(typeCount + 1);
-    const end = new Int32Array(typeCount + 1);
-    for (let row = 1; row <= md.rows(mapTable); row++) {
-      const parent = md.cell(mapTable, row, 0);
-      const start = md.cell(mapTable, row, 1);
-      const past = rangeEnd(mapTable, 1, row, listTable);
-      if (parent >= 1 && parent <= typeCount) {
-        first[parent] = start;
-        end[parent] = past;
-      }
-    }
-    return { first, end };
-  };
-  const propertyRange = memberRanges(T.PropertyMap, T.Property);
-  const eventRange = memberRanges(T.EventMap, T.Event);
+    return `A:${this.md.string(this.md.cell(T.Event, row, 1))}.${word}`;
+  }
 
-  // Base types and kinds.
-  const extendsOf = (row: number): number => md.cell(T.TypeDef, row, 3);
-  const kindOf = (row: number): TypeKind => {
-    const flags = md.cell(T.TypeDef, row, 0);
+  private extendsOf(row: number): number {
+    return this.md.cell(T.TypeDef, row, 3);
+  }
+
+  private kindOf(row: number): TypeKind {
+    const flags = this.md.cell(T.TypeDef, row, 0);
     if ((flags & 0x20) !== 0) {
       return 'interface';
     }
-    const base = typeReference(extendsOf(row));
-    const self = typeDefName(row);
+    const base = this.typeReference(this.extendsOf(row));
+    const self = this.typeDefName(row);
     if (base === 'System.Enum') {
       return 'enum';
     }
@@ -817,180 +906,197 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       return 'struct';
     }
     return base === 'System.MulticastDelegate' ? 'delegate' : 'class';
-  };
-  const baseChain = (row: number): { names: string[]; definitions: string[] } => {
+  }
+
+  /** Base types from the immediate one up, and the DocIds of those defined here. */
+  private baseChain(row: number): { names: string[]; definitions: string[] } {
     const names: string[] = [];
     const definitions: string[] = [];
     let current: number | undefined = row;
     for (let guard = 0; current !== undefined && guard < MAX_SIGNATURE_DEPTH; guard++) {
-      const coded = extendsOf(current);
-      const name = typeReference(coded);
+      const coded = this.extendsOf(current);
+      const name = this.typeReference(coded);
       if (!name) {
         break;
       }
       names.push(name);
-      current = localDefinition(coded);
+      current = this.localDefinition(coded);
       if (current !== undefined) {
-        if (typeIds[current] === undefined) {
+        if (this.typeIds[current] === undefined) {
           throw new RangeError('base type row out of range');
         }
-        definitions.push(typeIds[current]);
+        definitions.push(this.typeIds[current]);
       }
     }
     return { names, definitions };
-  };
+  }
 
-  const methodFacts: (MethodMember | undefined)[] = new Array(md.rows(T.MethodDef) + 1); // by MethodDef row
-  const methodOf = (row: number, typeRow: number, typeName: string, isInterface: boolean): MethodMember => {
-    const cached = methodFacts[row];
+  /** A method's facts, built once per MethodDef row. */
+  private methodOf(row: number, typeRow: number, typeName: string, isInterface: boolean): MethodMember {
+    const cached = this.methodFacts[row];
     if (cached) {
       return cached;
     }
-    const flags = md.cell(T.MethodDef, row, 2);
-    const name = md.string(md.cell(T.MethodDef, row, 3));
-    const signature = decodeSignature(md.cell(T.MethodDef, row, 4));
+    const flags = this.md.cell(T.MethodDef, row, 2);
+    const name = this.md.string(this.md.cell(T.MethodDef, row, 3));
+    const signature = this.decodeSignature(this.md.cell(T.MethodDef, row, 4));
     const isStatic = (flags & 0x10) !== 0;
     const isFinal = (flags & 0x20) !== 0;
     const isMetadataVirtual = (flags & 0x40) !== 0;
     const isNewSlot = (flags & 0x100) !== 0;
     const isAbstract = (flags & 0x400) !== 0;
-    const hasBase = extendsOf(typeRow) >>> 2 !== 0;
+    const hasBase = this.extendsOf(typeRow) >>> 2 !== 0;
     const isDestructor = name === 'Finalize' && signature.parameters.length === 0 && isMetadataVirtual && !isNewSlot;
     const isOverride = !isInterface && isMetadataVirtual && !isDestructor && !isNewSlot && hasBase;
     const isVirtual = isMetadataVirtual && !isDestructor && !isFinal && !isAbstract && !isOverride;
     const bits = (isStatic ? STATIC : 0) | (isAbstract ? ABSTRACT : 0) | (isVirtual ? VIRTUAL : 0) | (isOverride ? OVERRIDE : 0)
-      | (semanticsOf[row] !== 0 ? ACCESSOR : 0) | (name === '.ctor' ? CONSTRUCTOR : 0);
-    const key = flat(`${accessorName(row, signature.initOnly) ?? `M:${methodDocName(name, signature)}`} : ${signature.returnType}`);
-    const facts = new MethodMember(typeName, key, name, accessVisibility(flags & 7), bits, signature, constraintsFor((row << 1) | 1), row, flags & 7);
-    methodFacts[row] = facts;
+      | (this.semanticsOf[row] !== 0 ? ACCESSOR : 0) | (name === '.ctor' ? CONSTRUCTOR : 0);
+    const key = flat(`${this.accessorName(row, signature.initOnly) ?? `M:${methodDocName(name, signature)}`} : ${signature.returnType}`);
+    const facts = new MethodMember(typeName, key, name, accessVisibility(flags & 7), bits, signature, this.constraintsFor((row << 1) | 1), row, flags & 7);
+    this.methodFacts[row] = facts;
     return facts;
-  };
-
-  const types = new Map<string, ApiType>();
-  /** Each type's DocId ("T:" and its name) by TypeDef row: one flat string for every map and list that names it. */
-  const typeIds: string[] = [''];
-  for (let row = 1; row <= typeCount; row++) {
-    typeIds.push(flat(`T:${typeDefName(row)}`));
   }
-  // Visibility and effective sealing need the enclosing type's; compute outermost first.
-  const VISIBILITIES: readonly Visibility[] = ['public', 'protected', 'protected internal', 'hidden'];
-  const visibilityCodes = new Int8Array(typeCount + 1); // 0: not yet; else 1 + index in VISIBILITIES
-  const sealedCodes = new Int8Array(typeCount + 1); // 0: not yet, 1: no, 2: yes
-  /** A type's MethodDef rows, first and past-the-end. */
-  const methodStart = (row: number): number => md.cell(T.TypeDef, row, 5);
-  const methodEnd = (row: number): number => rangeEnd(T.TypeDef, 5, row, T.MethodDef);
+
+  private methodStart(row: number): number {
+    return this.md.cell(T.TypeDef, row, 5);
+  }
+
+  private methodEnd(row: number): number {
+    return this.rangeEnd(T.TypeDef, 5, row, T.MethodDef);
+  }
+
   /** Every method of a type (for a derived type's "promoted to a base type"), visible or not. */
-  const listMethods = (row: number): MethodShape[] => {
-    const name = typeDefName(row);
-    const isInterface = (md.cell(T.TypeDef, row, 0) & 0x20) !== 0;
+  public listMethods(row: number): MethodShape[] {
+    const name = this.typeDefName(row);
+    const isInterface = (this.md.cell(T.TypeDef, row, 0) & 0x20) !== 0;
     const list: MethodShape[] = [];
-    for (let method = methodStart(row); method < methodEnd(row); method++) {
-      const facts = methodOf(method, row, name, isInterface);
+    for (let method = this.methodStart(row); method < this.methodEnd(row); method++) {
+      const facts = this.methodOf(method, row, name, isInterface);
       list.push({ name: facts.name, parameterCount: facts.parameters.length, returnType: facts.returnType, genericArity: facts.genericArity });
     }
     return list;
-  };
-  const isEffectivelySealed = (row: number): boolean => {
-    if (sealedCodes[row] !== 0) {
-      return sealedCodes[row] === 2;
+  }
+
+  private isEffectivelySealed(row: number): boolean {
+    if (this.sealedCodes[row] !== 0) {
+      return this.sealedCodes[row] === 2;
     }
-    const sealed = (md.cell(T.TypeDef, row, 0) & 0x100) !== 0;
+    const sealed = (this.md.cell(T.TypeDef, row, 0) & 0x100) !== 0;
     // HasVisibleConstructor counts protected constructors whatever the type (includeEffectivelyPrivateSymbols).
     // An instance constructor: RTSpecialName, not static, named .ctor (the name read only then).
     let visibleConstructor = false;
-    const end = methodEnd(row);
-    for (let method = methodStart(row); method < end && !visibleConstructor; method++) {
-      const flags = md.cell(T.MethodDef, method, 2);
+    const end = this.methodEnd(row);
+    for (let method = this.methodStart(row); method < end && !visibleConstructor; method++) {
+      const flags = this.md.cell(T.MethodDef, method, 2);
       const access = flags & 7;
-      visibleConstructor = (flags & 0x1010) === 0x1000 && access >= 4 && access <= 6 && md.string(md.cell(T.MethodDef, method, 3)) === '.ctor';
+      visibleConstructor = (flags & 0x1010) === 0x1000 && access >= 4 && access <= 6 && this.md.string(this.md.cell(T.MethodDef, method, 3)) === '.ctor';
     }
     const result = sealed || !visibleConstructor;
-    sealedCodes[row] = result ? 2 : 1;
+    this.sealedCodes[row] = result ? 2 : 1;
     return result;
-  };
-  const typeVisibility = (row: number, depth = 0): Visibility => {
-    if (visibilityCodes[row]) {
-      return VISIBILITIES[visibilityCodes[row] - 1];
+  }
+
+  /** A type's visibility as API, which needs its enclosing type's (outermost first). */
+  private typeVisibility(row: number, depth = 0): Visibility {
+    if (this.visibilityCodes[row]) {
+      return VISIBILITIES[this.visibilityCodes[row] - 1];
     }
-    const flags = md.cell(T.TypeDef, row, 0) & 7;
-    const outer = enclosingOf(row);
+    const flags = this.md.cell(T.TypeDef, row, 0) & 7;
+    const outer = this.enclosingOf(row);
     let visibility: Visibility;
     if (outer === undefined) {
       visibility = flags === 1 ? 'public' : 'hidden';
-    } else if (depth > MAX_SIGNATURE_DEPTH || typeVisibility(outer, depth + 1) === 'hidden') {
+    } else if (depth > MAX_SIGNATURE_DEPTH || this.typeVisibility(outer, depth + 1) === 'hidden') {
       visibility = 'hidden';
     } else {
       const own = flags === 2 ? 'public' : flags === 4 ? 'protected' : flags === 7 ? 'protected internal' : 'hidden';
-      visibility = own === 'public' || own === 'hidden' || !isEffectivelySealed(outer) ? own : 'hidden';
+      visibility = own === 'public' || own === 'hidden' || !this.isEffectivelySealed(outer) ? own : 'hidden';
     }
-    visibilityCodes[row] = VISIBILITIES.indexOf(visibility) + 1;
+    this.visibilityCodes[row] = VISIBILITIES.indexOf(visibility) + 1;
     return visibility;
-  };
-  const allInterfaces = (row: number): ApiType['interfaces'][number][] => {
+  }
+
+  /** Every base interface, in Roslyn's GetAllBaseInterfaces order: the type's own (each with its bases), then its base types'. */
+  private allInterfaces(row: number): ApiType['interfaces'][number][] {
     const found: ApiType['interfaces'][number][] = [];
-    const walkInterface = (coded: number, level: number): void => {
-      const name = typeReference(coded);
-      if (!name || level > MAX_SIGNATURE_DEPTH) {
-        return;
-      }
-      const local = localDefinition(coded);
-      found.push(local !== undefined ? { name, visible: typeVisibility(local) !== 'hidden', definition: typeIds[local] } : { name, visible: true });
-      if (local !== undefined) {
-        for (let index = interfacesOf.first(local); index < interfacesOf.end(local); index++) {
-          walkInterface(interfacesOf.value(index), level + 1);
-        }
-      }
-    };
-    for (let index = interfacesOf.first(row); index < interfacesOf.end(row); index++) {
-      walkInterface(interfacesOf.value(index), 0);
+    const interfaces = this.interfacesOf;
+    for (let index = interfaces.first(row); index < interfaces.end(row); index++) {
+      this.walkInterface(interfaces.value(index), 0, found);
     }
-    // Then the base types' interfaces (for classes), as GetAllBaseInterfaces does.
     let current: number | undefined = row;
     for (let guard = 0; guard < MAX_SIGNATURE_DEPTH && current !== undefined; guard++) {
-      const base = localDefinition(extendsOf(current));
+      const base = this.localDefinition(this.extendsOf(current));
       if (base === undefined) {
         break;
       }
-      for (let index = interfacesOf.first(base); index < interfacesOf.end(base); index++) {
-        walkInterface(interfacesOf.value(index), 1);
+      for (let index = interfaces.first(base); index < interfaces.end(base); index++) {
+        this.walkInterface(interfaces.value(index), 1, found);
       }
       current = base;
     }
     return found;
-  };
+  }
 
-  for (let row = 1; row <= typeCount; row++) {
-    const name = typeDefName(row);
-    const typeId = typeIds[row];
-    const flags = md.cell(T.TypeDef, row, 0);
-    const visibility = typeVisibility(row);
-    const isInterface = (flags & 0x20) !== 0;
-    const enclosingRow = enclosingOf(row);
-    const enclosing = enclosingRow !== undefined ? typeIds[enclosingRow] : undefined;
-    if (visibility === 'hidden') {
-      // Not API: kept only as a base type others may name (internal types are most of a large assembly).
-      types.set(typeId, new SurfaceType(typeId, name, isInterface ? 'interface' : 'class', visibility, (flags & 0x100) !== 0, true, NONE, NONE, NONE, NO_MEMBERS, enclosing, NONE, row, listMethods));
-      continue;
+  private walkInterface(coded: number, level: number, found: ApiType['interfaces'][number][]): void {
+    const name = this.typeReference(coded);
+    if (!name || level > MAX_SIGNATURE_DEPTH) {
+      return;
     }
-    const kind = kindOf(row);
-    const sealedType = isEffectivelySealed(row);
+    const local = this.localDefinition(coded);
+    found.push(local !== undefined ? { name, visible: this.typeVisibility(local) !== 'hidden', definition: this.typeIds[local] } : { name, visible: true });
+    if (local !== undefined) {
+      for (let index = this.interfacesOf.first(local); index < this.interfacesOf.end(local); index++) {
+        this.walkInterface(this.interfacesOf.value(index), level + 1, found);
+      }
+    }
+  }
+
+  /**
+   * A property's or event's facts from its accessors (Roslyn reads them so): the widest visibility
+   * of the visible ones; abstract, virtual, override if any accessor is. None when no accessor is
+   * visible (then no signature is decoded).
+   */
+  private fromAccessors(accessors: RowLists, owner: number, row: number, name: string, isInterface: boolean, sealedType: boolean): { widest: Visibility; bits: number } | undefined {
+    const first = accessors.first(owner);
+    const end = accessors.end(owner);
+    let anyVisible = false;
+    for (let index = first; index < end && !anyVisible; index++) {
+      anyVisible = memberVisibility(this.md.cell(T.MethodDef, accessors.value(index), 2) & 7, sealedType) !== 'hidden';
+    }
+    if (!anyVisible) {
+      return undefined;
+    }
+    let widest: Visibility = 'hidden';
+    let bits = 0;
+    for (let index = first; index < end; index++) {
+      const part = this.methodOf(accessors.value(index), row, name, isInterface);
+      if (memberVisibility(part.access, sealedType) !== 'hidden' && VISIBILITY_RANK[part.visibility] > VISIBILITY_RANK[widest]) {
+        widest = part.visibility;
+      }
+      bits |= (part.isStatic ? STATIC : 0) | (part.isAbstract ? ABSTRACT : 0) | (part.isVirtual ? VIRTUAL : 0) | (part.isOverride ? OVERRIDE : 0);
+    }
+    return { widest, bits };
+  }
+
+  /** A visible type's members by key: methods, fields, properties and events visible outside the assembly. */
+  private membersOf(row: number, name: string, isInterface: boolean, sealedType: boolean): Map<string, ApiMember> {
+    const md = this.md;
     const members = new Map<string, ApiMember>();
-    const methodsEnd = methodEnd(row);
-    for (let method = methodStart(row); method < methodsEnd; method++) {
+    const methodsEnd = this.methodEnd(row);
+    for (let method = this.methodStart(row); method < methodsEnd; method++) {
       // The access flags first: a hidden method's signature is never decoded.
       const visible = memberVisibility(md.cell(T.MethodDef, method, 2) & 7, sealedType);
       if (visible === 'hidden') {
         continue;
       }
-      const facts = methodOf(method, row, name, isInterface);
+      const facts = this.methodOf(method, row, name, isInterface);
       // Unspeakable compiler-generated names (a record's <Clone>$) are not API ApiCompat maps.
       if (!facts.name.startsWith('<')) {
         members.set(facts.key, facts.visibility === visible ? facts : facts.withVisibility(visible));
       }
     }
-    const fieldStart = md.cell(T.TypeDef, row, 4);
-    const fieldEnd = rangeEnd(T.TypeDef, 4, row, T.Field);
-    for (let field = fieldStart; field < fieldEnd; field++) {
+    const fieldEnd = this.rangeEnd(T.TypeDef, 4, row, T.Field);
+    for (let field = md.cell(T.TypeDef, row, 4); field < fieldEnd; field++) {
       const fieldFlags = md.cell(T.Field, field, 0);
       const visible = memberVisibility(fieldFlags & 7, sealedType);
       // RTSpecialName: an enum's value__ holds its underlying type, which Roslyn does not show as a member.
@@ -999,46 +1105,23 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       }
       const fieldName = md.string(md.cell(T.Field, field, 1));
       const ownName = fieldName.replace(/\./g, '#');
-      const type = fieldType(md.cell(T.Field, field, 2));
+      const type = this.fieldType(md.cell(T.Field, field, 2));
       const key = flat(`F:${ownName} : ${type}`);
       members.set(key, new DataMember('field', name, ownName, key, fieldName, visible, (fieldFlags & 0x10) !== 0 ? STATIC : 0, type));
     }
-    // Properties and events: their facts come from their accessors (Roslyn reads them so).
-    // A property or event none of whose accessors is visible is skipped before any signature is decoded.
-    const fromAccessors = (accessors: RowLists, owner: number): { widest: Visibility; bits: number } | undefined => {
-      const [first, end] = [accessors.first(owner), accessors.end(owner)];
-      let anyVisible = false;
-      for (let index = first; index < end && !anyVisible; index++) {
-        anyVisible = memberVisibility(md.cell(T.MethodDef, accessors.value(index), 2) & 7, sealedType) !== 'hidden';
-      }
-      if (!anyVisible) {
-        return undefined;
-      }
-      // The widest visibility of the visible accessors; abstract, virtual, override if any accessor is.
-      let widest: Visibility = 'hidden';
-      let bits = 0;
-      for (let index = first; index < end; index++) {
-        const part = methodOf(accessors.value(index), row, name, isInterface);
-        if (memberVisibility(part.access, sealedType) !== 'hidden' && VISIBILITY_RANK[part.visibility] > VISIBILITY_RANK[widest]) {
-          widest = part.visibility;
-        }
-        bits |= (part.isStatic ? STATIC : 0) | (part.isAbstract ? ABSTRACT : 0) | (part.isVirtual ? VIRTUAL : 0) | (part.isOverride ? OVERRIDE : 0);
-      }
-      return { widest, bits };
-    };
-    for (let property = propertyRange.first[row]; property < propertyRange.end[row]; property++) {
-      const facts = fromAccessors(propertyAccessors, property);
+    for (let property = this.propertyRange.first[row]; property < this.propertyRange.end[row]; property++) {
+      const facts = this.fromAccessors(this.propertyAccessors, property, row, name, isInterface, sealedType);
       if (!facts) {
         continue;
       }
       const propertyName = md.string(md.cell(T.Property, property, 1));
-      const signature = decodeSignature(md.cell(T.Property, property, 2));
+      const signature = this.decodeSignature(md.cell(T.Property, property, 2));
       const ownName = flat(`${propertyName.replace(/\./g, '#')}${signature.parameters.length > 0 ? `(${signature.parameters.join(',')})` : ''}`);
       const key = flat(`P:${ownName}`);
       members.set(key, new DataMember('property', name, ownName, key, propertyName, facts.widest, facts.bits, ''));
     }
-    for (let event = eventRange.first[row]; event < eventRange.end[row]; event++) {
-      const facts = fromAccessors(eventAccessors, event);
+    for (let event = this.eventRange.first[row]; event < this.eventRange.end[row]; event++) {
+      const facts = this.fromAccessors(this.eventAccessors, event, row, name, isInterface, sealedType);
       if (!facts) {
         continue;
       }
@@ -1047,12 +1130,34 @@ function buildSurface(md: Metadata): ApiSurface | undefined {
       const key = flat(`E:${ownName}`);
       members.set(key, new DataMember('event', name, ownName, key, eventName, facts.widest, facts.bits, ''));
     }
-    const chain = isInterface ? { names: [], definitions: [] } : baseChain(row);
-    const interfaces = allInterfaces(row);
-    const baseDefinitions = isInterface ? interfaces.flatMap((entry) => (entry.definition ? [entry.definition] : [])) : chain.definitions;
-    types.set(typeId, new SurfaceType(typeId, name, kind, visibility, (flags & 0x100) !== 0, sealedType, chain.names, baseDefinitions, interfaces, members, enclosing, constraintsFor(row << 1), row, listMethods));
+    return members;
   }
-  return { types };
+
+  public build(): ApiSurface {
+    const types = new Map<string, ApiType>();
+    for (let row = 1; row <= this.typeCount; row++) {
+      const name = this.typeDefName(row);
+      const typeId = this.typeIds[row];
+      const flags = this.md.cell(T.TypeDef, row, 0);
+      const visibility = this.typeVisibility(row);
+      const isInterface = (flags & 0x20) !== 0;
+      const enclosingRow = this.enclosingOf(row);
+      const enclosing = enclosingRow !== undefined ? this.typeIds[enclosingRow] : undefined;
+      if (visibility === 'hidden') {
+        // Not API: kept only as a base type others may name (internal types are most of a large assembly).
+        types.set(typeId, new SurfaceType(typeId, name, isInterface ? 'interface' : 'class', visibility, (flags & 0x100) !== 0, true, NONE, NONE, NONE, NO_MEMBERS, enclosing, NONE, row, this));
+        continue;
+      }
+      const kind = this.kindOf(row);
+      const sealedType = this.isEffectivelySealed(row);
+      const members = this.membersOf(row, name, isInterface, sealedType);
+      const chain = isInterface ? { names: [], definitions: [] } : this.baseChain(row);
+      const interfaces = this.allInterfaces(row);
+      const baseDefinitions = isInterface ? interfaces.flatMap((entry) => (entry.definition ? [entry.definition] : [])) : chain.definitions;
+      types.set(typeId, new SurfaceType(typeId, name, kind, visibility, (flags & 0x100) !== 0, sealedType, chain.names, baseDefinitions, interfaces, members, enclosing, this.constraintsFor(row << 1), row, this));
+    }
+    return { types };
+  }
 }
 
 const VISIBILITY_RANK: Readonly<Record<Visibility, number>> = { public: 3, 'protected internal': 2, protected: 1, hidden: 0 };
@@ -1082,9 +1187,14 @@ class RowValues {
  * The C# compiler's nullable metadata: NullableAttribute on generic parameters, and
  * NullableContextAttribute on methods and types (the default for what has no attribute of its own).
  */
-function nullableValues(md: Metadata, typeDefName: (row: number) => string): {
-  genericParam: RowValues; methodContext: RowValues; typeContext: RowValues; typeOfMethod: (method: number) => number | undefined;
-} {
+interface NullableValues {
+  readonly genericParam: RowValues;
+  readonly methodContext: RowValues;
+  readonly typeContext: RowValues;
+  readonly typeOfMethod: (method: number) => number | undefined;
+}
+
+function nullableValues(md: Metadata, typeDefName: (row: number) => string): NullableValues {
   const genericParam = new RowValues(md.rows(T.GenericParam));
   const methodContext = new RowValues(md.rows(T.MethodDef));
   const typeContext = new RowValues(md.rows(T.TypeDef));

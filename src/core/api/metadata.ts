@@ -9,14 +9,14 @@ import { cliMetadataRoot, layoutTables, metadataStreams, Reader, TABLES, type Ta
 export { TABLES };
 
 export interface Metadata {
-  readonly rows: (table: number) => number;
+  rows(table: number): number;
   /** A cell: a table's row (1-based) and column (0-based). */
-  readonly cell: (table: number, row: number, column: number) => number;
-  readonly string: (index: number) => string;
+  cell(table: number, row: number, column: number): number;
+  string(index: number): string;
   /** The size of the #Blob heap: every blob index is below it. */
   readonly blobHeapSize: number;
   /** A cursor over one blob of the #Blob heap, `skip` bytes in: read in place, bounded by the blob's end. */
-  readonly blobCursor: (index: number, skip?: number) => Cursor;
+  blobCursor(index: number, skip?: number): Cursor;
 }
 
 /** A bounds-checked read position in one blob, over the image's own bytes (no copy, no view). */
@@ -77,61 +77,102 @@ export function openMetadata(bytes: Uint8Array): Metadata | undefined {
   if (tables.rows.some((count) => count > MAX_ROWS)) {
     return undefined;
   }
-  const utf8 = new TextDecoder('utf-8');
-  const latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // Each string is decoded once: its slot (1 + position in `decoded`) by heap offset. Typed, so a
-  // large assembly's tens of thousands of names cost no hash table.
-  const slots = new Int32Array(strings.size);
-  const decoded: string[] = [];
-  return {
-    rows: (table) => tables.rows[table],
-    blobHeapSize: blobs.size,
-    cell: (table, row, column) => {
-      if (row < 1 || row > tables.rows[table]) {
-        throw new RangeError('row out of range');
-      }
-      const { offset, size } = tables.columns[table][column];
-      return reader.index(tables.start[table] + (row - 1) * tables.rowSize[table] + offset, size);
-    },
-    string: (index) => {
-      if (index >= strings.size) {
-        throw new RangeError('string index out of range');
-      }
-      const slot = slots[index];
-      if (slot !== 0) {
-        return decoded[slot - 1];
-      }
-      const start = strings.offset + index;
-      const limit = strings.offset + strings.size;
-      let end = start;
-      let ascii = true;
-      for (; end < limit && bytes[end] !== 0; end++) {
-        ascii &&= bytes[end] < 0x80;
-      }
-      // ASCII (nearly every name) reads the same as Latin-1, which needs no UTF-8 decoder.
-      const value = ascii ? latin1.toString('latin1', start, end) : utf8.decode(bytes.subarray(start, end));
-      decoded.push(value);
-      slots[index] = decoded.length;
-      return value;
-    },
-    blobCursor: (index, skip = 0) => {
-      if (index >= blobs.size) {
-        throw new RangeError('blob index out of range');
-      }
-      // The blob's length, a compressed unsigned integer (ECMA-335 II.24.2.4), read in place.
-      const heapEnd = blobs.offset + blobs.size;
-      let at = blobs.offset + index;
-      const first = bytes[at];
-      const width = (first & 0x80) === 0 ? 1 : (first & 0xc0) === 0x80 ? 2 : 4;
-      if (at + width > heapEnd) {
-        throw new RangeError('signature ends early');
-      }
-      const length = width === 1 ? first : width === 2 ? ((first & 0x3f) << 8) | bytes[at + 1] : ((first & 0x1f) << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
-      at += width;
-      if (at + length > heapEnd) {
-        throw new RangeError('blob runs past its heap');
-      }
-      return new Cursor(bytes, at + skip, at + length);
-    },
-  };
+  return new MetadataImage(bytes, tables, strings, blobs);
+}
+
+/**
+ * The image's tables and heaps. A class, so that every image shares one compiled form of these
+ * hot reads. layoutTables has checked that every table lies inside the image, so a cell of a row
+ * in range is read without further checks.
+ */
+class MetadataImage implements Metadata {
+  private readonly rowCounts: Int32Array;
+  private readonly starts: Int32Array;
+  private readonly rowSizes: Int32Array;
+  /** By table * 16 + column: the column's offset in its row, and its size (2 or 4). */
+  private readonly columnOffsets: Int32Array;
+  private readonly columnSizes: Int32Array;
+  private readonly utf8 = new TextDecoder('utf-8');
+  private readonly latin1: Buffer;
+  /** Each string is decoded once: its slot (1 + position in `decoded`) by heap offset. Typed, so a large assembly's tens of thousands of names cost no hash table. */
+  private readonly slots: Int32Array;
+  private readonly decoded: string[] = [];
+  public readonly blobHeapSize: number;
+
+  public constructor(
+    private readonly bytes: Uint8Array,
+    tables: Tables,
+    private readonly strings: { offset: number; size: number },
+    private readonly blobs: { offset: number; size: number },
+  ) {
+    this.rowCounts = Int32Array.from(tables.rows);
+    this.starts = Int32Array.from(tables.start);
+    this.rowSizes = Int32Array.from(tables.rowSize);
+    this.columnOffsets = new Int32Array(64 * 16);
+    this.columnSizes = new Int32Array(64 * 16);
+    tables.columns.forEach((columns, table) => columns.forEach((column, index) => {
+      this.columnOffsets[table * 16 + index] = column.offset;
+      this.columnSizes[table * 16 + index] = column.size;
+    }));
+    this.latin1 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.slots = new Int32Array(strings.size);
+    this.blobHeapSize = blobs.size;
+  }
+
+  public rows(table: number): number {
+    return this.rowCounts[table];
+  }
+
+  public cell(table: number, row: number, column: number): number {
+    if (row < 1 || row > this.rowCounts[table]) {
+      throw new RangeError('row out of range');
+    }
+    const at = this.starts[table] + (row - 1) * this.rowSizes[table] + this.columnOffsets[table * 16 + column];
+    const bytes = this.bytes;
+    return this.columnSizes[table * 16 + column] === 2 ? bytes[at] | (bytes[at + 1] << 8) : (bytes[at] | (bytes[at + 1] << 8) | (bytes[at + 2] << 16) | (bytes[at + 3] << 24)) >>> 0;
+  }
+
+  public string(index: number): string {
+    if (index >= this.strings.size) {
+      throw new RangeError('string index out of range');
+    }
+    const slot = this.slots[index];
+    if (slot !== 0) {
+      return this.decoded[slot - 1];
+    }
+    const bytes = this.bytes;
+    const start = this.strings.offset + index;
+    const limit = this.strings.offset + this.strings.size;
+    let end = start;
+    let ascii = true;
+    for (; end < limit && bytes[end] !== 0; end++) {
+      ascii &&= bytes[end] < 0x80;
+    }
+    // ASCII (nearly every name) reads the same as Latin-1, which needs no UTF-8 decoder.
+    const value = ascii ? this.latin1.toString('latin1', start, end) : this.utf8.decode(bytes.subarray(start, end));
+    this.decoded.push(value);
+    this.slots[index] = this.decoded.length;
+    return value;
+  }
+
+  public blobCursor(index: number, skip = 0): Cursor {
+    if (index >= this.blobs.size) {
+      throw new RangeError('blob index out of range');
+    }
+    // The blob's length, a compressed unsigned integer (ECMA-335 II.24.2.4), read in place.
+    const bytes = this.bytes;
+    const heapEnd = this.blobs.offset + this.blobs.size;
+    let at = this.blobs.offset + index;
+    const first = bytes[at];
+    const width = (first & 0x80) === 0 ? 1 : (first & 0xc0) === 0x80 ? 2 : 4;
+    if (at + width > heapEnd) {
+      throw new RangeError('signature ends early');
+    }
+    const length = width === 1 ? first : width === 2 ? ((first & 0x3f) << 8) | bytes[at + 1] : ((first & 0x1f) << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
+    at += width;
+    if (at + length > heapEnd) {
+      throw new RangeError('blob runs past its heap');
+    }
+    return new Cursor(bytes, at + skip, at + length);
+  }
 }
