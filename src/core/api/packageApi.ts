@@ -138,10 +138,20 @@ export function nearestFramework(target: string, candidates: readonly string[]):
 export async function comparePackageApis(older: OpenedPackage, newer: OpenedPackage): Promise<PackageApiDiff> {
   const surfaces = new Map<string, ApiSurface | undefined>();
   const unread: string[] = [];
+  /** Assemblies being read and inflated (on the thread pool) ahead of their turn, by surface key. */
+  const reading = new Map<string, Promise<Buffer | undefined>>();
+  const readAhead = (pkg: OpenedPackage, path: string): void => {
+    const key = `${pkg === older ? 'L' : 'R'}${path}`;
+    if (!surfaces.has(key) && !reading.has(key) && surfaces.size + reading.size < MAX_ASSEMBLIES) {
+      reading.set(key, pkg.readFile(path, MAX_ASSEMBLY_BYTES).catch(() => undefined));
+    }
+  };
   const surfaceOf = async (pkg: OpenedPackage, path: string): Promise<ApiSurface | undefined> => {
     const key = `${pkg === older ? 'L' : 'R'}${path}`;
     if (!surfaces.has(key)) {
-      const bytes = surfaces.size < MAX_ASSEMBLIES ? await pkg.readFile(path, MAX_ASSEMBLY_BYTES).catch(() => undefined) : undefined;
+      readAhead(pkg, path);
+      const bytes = await reading.get(key);
+      reading.delete(key);
       const surface = bytes ? readApiSurface(bytes) : undefined;
       if (!surface) {
         unread.push(path);
@@ -192,7 +202,15 @@ export async function comparePackageApis(older: OpenedPackage, newer: OpenedPack
       surfaces.set(`${prefix}${path}`, undefined);
     }
   };
-  for (const { leftPath, rightPath } of pairs) {
+  for (const [index, { leftPath, rightPath }] of pairs.entries()) {
+    // The next pair's assemblies inflate while this pair's surfaces are built and compared.
+    readAhead(older, leftPath);
+    readAhead(newer, rightPath);
+    const next = pairs[index + 1];
+    if (next) {
+      readAhead(older, next.leftPath);
+      readAhead(newer, next.rightPath);
+    }
     const [left, right] = [await surfaceOf(older, leftPath), await surfaceOf(newer, rightPath)];
     release(usesLeft, 'L', leftPath);
     release(usesRight, 'R', rightPath);

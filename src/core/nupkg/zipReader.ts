@@ -11,7 +11,8 @@
 import { collisionKey, collisionReason } from './entryNames';
 import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { inflateRawSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { inflateRaw } from 'node:zlib';
 import { PackageReadError } from '../errors';
 import { crc32 } from './crc32';
 import { assertRegularFile, fileKind } from '../fsSafe';
@@ -57,6 +58,7 @@ export interface ZipLimits {
   readonly maxEntries: number;
 }
 
+const inflateRawAsync = promisify(inflateRaw);
 const DEFAULT_LIMITS: ZipLimits = { maxCentralDirectoryBytes: 64 * 1024 * 1024, maxEntries: 500_000 };
 
 const SIG_EOCD = 0x06054b50;
@@ -147,9 +149,10 @@ export class ZipArchive {
       try {
         // One output chunk of the declared size (+1 to see the end): the default 16 kB chunks are
         // joined with a copy at the end, 0.1 s for the 31 MB of a large package's assemblies. A
-        // size that lies only costs more chunks; maxOutputLength still stops a bomb.
+        // size that lies only costs more chunks; maxOutputLength still stops a bomb. Inflated on
+        // libuv's thread pool, so that a caller can read the next entry while it works on this one.
         const chunkSize = Math.min(Math.max(64, entry.uncompressedSize + 1), Math.max(64, maxBytes));
-        data = inflateRawSync(compressed, { maxOutputLength: Math.max(1, maxBytes), chunkSize });
+        data = await inflateRawAsync(compressed, { maxOutputLength: Math.max(1, maxBytes), chunkSize });
       } catch (error) {
         const tooBig = (error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError;
         return tooBig
