@@ -1214,27 +1214,40 @@ function nullableValues(md: Metadata, typeDefName: (row: number) => string): Nul
     }
     return found;
   };
-  const names = new Map<number, string | undefined>();
-  const attributeName = (type: number): string | undefined => {
-    if (names.has(type)) {
-      return names.get(type);
-    }
-    let name: string | undefined;
+  // What each attribute constructor (a CustomAttributeType coded index: a MethodDef or MemberRef)
+  // makes: a typed cache, as tens of thousands of attributes name a few hundred constructors.
+  const OTHER = 1;
+  const NULLABLE = 2;
+  const NULLABLE_CONTEXT = 3;
+  const kinds = new Int8Array((Math.max(md.rows(T.MethodDef), md.rows(T.MemberRef)) + 1) << 3); // 0: not yet
+  const kindOfName = (namespace: string, name: string): number => (namespace !== 'System.Runtime.CompilerServices' ? OTHER : name === 'NullableAttribute' ? NULLABLE : name === 'NullableContextAttribute' ? NULLABLE_CONTEXT : OTHER);
+  const kindOfFullName = (fullName: string | undefined): number => (fullName === 'System.Runtime.CompilerServices.NullableAttribute' ? NULLABLE : fullName === 'System.Runtime.CompilerServices.NullableContextAttribute' ? NULLABLE_CONTEXT : OTHER);
+  const uncachedKind = (type: number): number => {
     const row = type >>> 3;
     if ((type & 7) === 2) {
       const owner = typeOfMethod(row);
-      name = owner !== undefined ? typeDefName(owner) : undefined;
-    } else if ((type & 7) === 3) {
+      return kindOfFullName(owner !== undefined ? typeDefName(owner) : undefined);
+    }
+    if ((type & 7) === 3) {
       const parent = md.cell(T.MemberRef, row, 0);
       if ((parent & 7) === 0) {
-        name = typeDefName(parent >>> 3);
-      } else if ((parent & 7) === 1) {
+        return kindOfFullName(typeDefName(parent >>> 3));
+      }
+      if ((parent & 7) === 1) {
         const ref = parent >>> 3;
-        name = `${md.string(md.cell(T.TypeRef, ref, 2))}.${md.string(md.cell(T.TypeRef, ref, 1))}`;
+        return kindOfName(md.string(md.cell(T.TypeRef, ref, 2)), md.string(md.cell(T.TypeRef, ref, 1)));
       }
     }
-    names.set(type, name);
-    return name;
+    return OTHER;
+  };
+  const attributeKind = (type: number): number => {
+    if (type >= kinds.length) {
+      return uncachedKind(type);
+    }
+    if (kinds[type] === 0) {
+      kinds[type] = uncachedKind(type);
+    }
+    return kinds[type];
   };
   /** The first byte of the argument: a single byte (prolog, byte, named-argument count), or the first of a byte array (prolog, count, bytes). */
   const firstByte = (blobIndex: number): number | undefined => {
@@ -1248,13 +1261,13 @@ function nullableValues(md: Metadata, typeDefName: (row: number) => string): Nul
     if (tag !== 0 && tag !== 3 && tag !== 19) {
       continue;
     }
-    const name = attributeName(md.cell(T.CustomAttribute, row, 1));
-    if (tag === 19 && name === 'System.Runtime.CompilerServices.NullableAttribute') {
+    const kind = attributeKind(md.cell(T.CustomAttribute, row, 1));
+    if (tag === 19 && kind === NULLABLE) {
       const value = firstByte(md.cell(T.CustomAttribute, row, 2));
       if (value !== undefined) {
         genericParam.set(parent >>> 5, value);
       }
-    } else if (tag !== 19 && name === 'System.Runtime.CompilerServices.NullableContextAttribute') {
+    } else if (tag !== 19 && kind === NULLABLE_CONTEXT) {
       const value = firstByte(md.cell(T.CustomAttribute, row, 2));
       if (value !== undefined) {
         (tag === 0 ? methodContext : typeContext).set(parent >>> 5, value);
