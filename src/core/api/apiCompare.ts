@@ -72,7 +72,7 @@ export function compareApi(left: ApiSurface, right: ApiSurface): ApiComparison {
     compareConstraints(leftType, leftType.constraints, other.constraints, leftType.isSealed, report);
 
     for (const member of leftType.members.values()) {
-      const counterpart = other.members.get(member.key);
+      const counterpart = other.members.get(member);
       if (!visible(counterpart)) {
         if (reportsMissing(member, other, right)) {
           report('CP0002', member.docId);
@@ -82,7 +82,7 @@ export function compareApi(left: ApiSurface, right: ApiSurface): ApiComparison {
       compareMember(member, counterpart!, leftType, other, report);
     }
     for (const member of other.members.values()) {
-      if (leftType.members.has(member.key)) {
+      if (leftType.members.has(member)) {
         continue;
       }
       if (!member.isAccessor) {

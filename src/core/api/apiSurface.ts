@@ -20,12 +20,17 @@ export interface ApiMember {
   readonly docId: string;
   /**
    * What ApiCompat maps members by within their type (Roslyn's display string with the member's
-   * type): the DocId without the type's name, the return or field type (a changed return type is
-   * another member), and for an accessor its property or event with "get", "set", "init" (an
-   * init-only setter and a set_ are different members), "add" or "remove". One flat string: it is
-   * hashed and compared, never shown.
+   * type): the name and signature (the DocId without the type's name), the return or field type (a
+   * changed return type is another member), and for an accessor its property or event with "get",
+   * "set", "init" (an init-only setter and a set_ are different members), "add" or "remove". Kept
+   * as its parts and a hash of them, matched by MemberTable: joined into one string per member,
+   * the keys were a quarter of a large assembly's build.
    */
-  readonly key: string;
+  readonly keyKind: number;
+  readonly keyName: string;
+  readonly keySignature: string;
+  readonly keyType: string;
+  readonly keyHash: number;
   readonly kind: 'method' | 'field' | 'property' | 'event';
   readonly name: string;
   readonly visibility: Visibility;
@@ -58,7 +63,7 @@ export interface ApiType {
   readonly baseDefinitions: readonly string[];
   /** Every base interface (Roslyn's GetAllBaseInterfaces order), with whether it is visible. */
   readonly interfaces: readonly { name: string; visible: boolean; definition?: string }[];
-  readonly members: ReadonlyMap<string, ApiMember>;
+  readonly members: MemberTable;
   /** Every method of this type, visible or not (for "promoted to a base type"); read when first asked. */
   allMethods(): readonly { name: string; parameterCount: number; returnType: string; genericArity: number }[];
   readonly enclosing?: string;
@@ -72,8 +77,89 @@ export interface ApiSurface {
 
 const MAX_SIGNATURE_DEPTH = 64;
 const NONE: readonly never[] = Object.freeze([]);
-/** The members of every type that is not API (most types of a large assembly): one shared, empty map. */
-const NO_MEMBERS: ReadonlyMap<string, ApiMember> = new Map();
+/**
+ * A type's members by their key (ApiMember.keyKind, keyName, keySignature, keyType): a map from
+ * the key's hash to the member (or, for the rare hashes two keys share, the list of them). A
+ * member whose key is already there takes its place, as a later Map.set would.
+ */
+export class MemberTable {
+  private readonly byHash = new Map<number, ApiMember | ApiMember[]>();
+  private readonly list: ApiMember[] = [];
+
+  public set(member: ApiMember): void {
+    const found = this.byHash.get(member.keyHash);
+    if (found === undefined) {
+      this.byHash.set(member.keyHash, member);
+      this.list.push(member);
+      return;
+    }
+    const same = Array.isArray(found) ? found.find((other) => sameKey(other, member)) : sameKey(found, member) ? found : undefined;
+    if (same !== undefined) {
+      this.list[this.list.indexOf(same)] = member;
+      this.byHash.set(member.keyHash, Array.isArray(found) ? found.map((other) => (other === same ? member : other)) : member);
+    } else {
+      this.byHash.set(member.keyHash, Array.isArray(found) ? [...found, member] : [found, member]);
+      this.list.push(member);
+    }
+  }
+
+  /** The member with the same key as `probe` (a member of another surface), if any. */
+  public get(probe: ApiMember): ApiMember | undefined {
+    const found = this.byHash.get(probe.keyHash);
+    if (found === undefined) {
+      return undefined;
+    }
+    if (Array.isArray(found)) {
+      return found.find((other) => sameKey(other, probe));
+    }
+    return sameKey(found, probe) ? found : undefined;
+  }
+
+  public has(probe: ApiMember): boolean {
+    return this.get(probe) !== undefined;
+  }
+
+  /** Every member, in the order they were first set. */
+  public values(): readonly ApiMember[] {
+    return this.list;
+  }
+
+  public get size(): number {
+    return this.list.length;
+  }
+}
+
+function sameKey(a: ApiMember, b: ApiMember): boolean {
+  return a.keyHash === b.keyHash && a.keyKind === b.keyKind && a.keyName === b.keyName && a.keySignature === b.keySignature && a.keyType === b.keyType;
+}
+
+/** A string's hash (FNV-1a over its UTF-16 code units), continuing `hash`. */
+function hashText(text: string, hash = 0x811c9dc5): number {
+  for (let index = 0; index < text.length; index++) {
+    hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  }
+  return hash;
+}
+
+/** A member key's hash from its kind and its parts' hashes: a small integer, so the table's keys cost nothing to keep. */
+function keyHash(kind: number, name: number, signature: number, type: number): number {
+  let hash = Math.imul(0x811c9dc5 ^ kind, 0x01000193);
+  hash = Math.imul(hash ^ name, 0x01000193);
+  hash = Math.imul(hash ^ signature, 0x01000193);
+  hash = Math.imul(hash ^ type, 0x01000193);
+  return (hash ^ (hash >>> 15)) & 0x3fffffff;
+}
+
+/** The kinds of member key (ApiMember.keyKind); an accessor's adds its word (get, set...). */
+const KEY_METHOD = 1;
+const KEY_FIELD = 2;
+const KEY_PROPERTY = 3;
+const KEY_EVENT = 4;
+const KEY_ACCESSOR = 8;
+const ACCESSOR_WORDS = ['other', 'set', 'init', 'get', 'add', 'remove', 'raise'];
+
+/** The members of every type that is not API (most types of a large assembly): one shared, empty table. */
+const NO_MEMBERS = new MemberTable();
 
 /**
  * The same string, flat: a string built by concatenation is a tree of parts until something reads
@@ -98,6 +184,9 @@ const VIRTUAL = 4;
 const OVERRIDE = 8;
 const ACCESSOR = 16;
 const CONSTRUCTOR = 32;
+/** Where an accessor's word (an index in ACCESSOR_WORDS) starts in its bits. */
+const WORD_SHIFT = 6;
+const DATA_KEY_KIND: Readonly<Record<'field' | 'property' | 'event', number>> = { field: KEY_FIELD, property: KEY_PROPERTY, event: KEY_EVENT };
 
 /** What a method's DocId and key are made of: its signature, decoded once per blob. */
 interface MethodSignature {
@@ -108,6 +197,9 @@ interface MethodSignature {
   readonly initOnly: boolean;
   /** The DocId tail: "``2(System.Int32,`0)", built once per signature. */
   readonly suffix: string;
+  /** hashText of the suffix and of the return type, for member keys. */
+  readonly suffixHash: number;
+  readonly returnHash: number;
 }
 
 /**
@@ -118,7 +210,7 @@ interface MethodSignature {
 abstract class CompactMember {
   public constructor(
     protected readonly typeName: string,
-    public readonly key: string,
+    public readonly keyHash: number,
     public readonly name: string,
     public readonly visibility: Visibility,
     protected readonly flags: number,
@@ -153,17 +245,37 @@ abstract class CompactMember {
 class MethodMember extends CompactMember implements ApiMember {
   public constructor(
     typeName: string,
-    key: string,
+    keyHash: number,
     name: string,
     visibility: Visibility,
+    /** The bits, and for an accessor its word (an index in ACCESSOR_WORDS) from WORD_SHIFT on. */
     flags: number,
     private readonly signature: MethodSignature,
     public readonly constraints: readonly GenericConstraints[],
     /** The MethodDef row and its access bits. */
     public readonly row: number,
     public readonly access: number,
+    /** An accessor's property or event name, and the property's parameters ("(System.Int32)"); else ''. */
+    private readonly owner: string,
+    private readonly ownerParameters: string,
   ) {
-    super(typeName, key, name, visibility, flags);
+    super(typeName, keyHash, name, visibility, flags);
+  }
+
+  public get keyKind(): number {
+    return (this.flags & ACCESSOR) !== 0 ? KEY_ACCESSOR + (this.flags >>> WORD_SHIFT) : KEY_METHOD;
+  }
+
+  public get keyName(): string {
+    return (this.flags & ACCESSOR) !== 0 ? this.owner : this.name;
+  }
+
+  public get keySignature(): string {
+    return (this.flags & ACCESSOR) !== 0 ? this.ownerParameters : this.signature.suffix;
+  }
+
+  public get keyType(): string {
+    return this.signature.returnType;
   }
 
   /** The DocId, joined when asked: the name with '.' as '#', the signature's tail, and for a conversion its return type. */
@@ -189,7 +301,7 @@ class MethodMember extends CompactMember implements ApiMember {
 
   /** The same method seen with another visibility (a protected member of a sealed type is not API). */
   public withVisibility(visibility: Visibility): MethodMember {
-    return new MethodMember(this.typeName, this.key, this.name, visibility, this.flags, this.signature, this.constraints, this.row, this.access);
+    return new MethodMember(this.typeName, this.keyHash, this.name, visibility, this.flags, this.signature, this.constraints, this.row, this.access, this.owner, this.ownerParameters);
   }
 }
 
@@ -209,14 +321,29 @@ class DataMember extends CompactMember implements ApiMember {
     typeName: string,
     /** The name as a DocId spells it ('.' as '#'), a property's with its parameters. */
     private readonly ownName: string,
-    key: string,
     name: string,
     visibility: Visibility,
     flags: number,
     /** A field's type ('' for a property or event: their types come with their accessors). */
     public readonly returnType: string,
   ) {
-    super(typeName, key, name, visibility, flags);
+    super(typeName, keyHash(DATA_KEY_KIND[kind], hashText(ownName), 0, hashText(returnType)), name, visibility, flags);
+  }
+
+  public get keyKind(): number {
+    return DATA_KEY_KIND[this.kind];
+  }
+
+  public get keyName(): string {
+    return this.ownName;
+  }
+
+  public get keySignature(): string {
+    return '';
+  }
+
+  public get keyType(): string {
+    return this.returnType;
   }
 
   public get docId(): string {
@@ -281,7 +408,7 @@ class SurfaceType implements ApiType {
     public readonly baseTypes: readonly string[],
     public readonly baseDefinitions: readonly string[],
     public readonly interfaces: ApiType['interfaces'],
-    public readonly members: ReadonlyMap<string, ApiMember>,
+    public readonly members: MemberTable,
     public readonly enclosing: string | undefined,
     public readonly constraints: readonly GenericConstraints[],
     private readonly row: number,
@@ -708,7 +835,7 @@ class SurfaceBuilder implements MethodLister {
       parameters.push(this.keptType(at, depth + 1));
     }
     const suffix = flat(`${genericArity > 0 ? `\`\`${genericArity}` : ''}${parameters.length > 0 ? `(${parameters.join(',')})` : ''}`);
-    return { returnType, parameters, genericArity, hasThis: (header & 0x20) !== 0, initOnly, suffix };
+    return { returnType, parameters, genericArity, hasThis: (header & 0x20) !== 0, initOnly, suffix, suffixHash: hashText(suffix), returnHash: hashText(returnType) };
   }
 
   /** A method or property signature by its blob index, decoded once per blob. */
@@ -871,21 +998,23 @@ class SurfaceBuilder implements MethodLister {
 
   /**
    * Roslyn displays an accessor as its property or event ("C.P.get", "C.this[int].set", "C.E.add"),
-   * so ApiCompat maps accessors by that: a setter whose value type changed is the same member.
+   * so ApiCompat maps accessors by that: a setter whose value type changed is the same member. The
+   * accessor's word (an index in ACCESSOR_WORDS), its property's or event's name and the property's
+   * parameters; undefined for a method that is no accessor.
    */
-  private accessorName(method: number, initOnly: boolean): string | undefined {
+  private accessorOf(method: number, initOnly: boolean): { word: number; owner: string; parameters: string; parametersHash: number } | undefined {
     const semantics = this.semanticsOf[method];
     if (semantics === 0) {
       return undefined;
     }
     const association = this.associationOf[method];
     const row = association >>> 1;
-    const word = semantics & 0x1 ? (initOnly ? 'init' : 'set') : semantics & 0x2 ? 'get' : semantics & 0x8 ? 'add' : semantics & 0x10 ? 'remove' : semantics & 0x20 ? 'raise' : 'other';
+    const word = ACCESSOR_WORDS.indexOf(semantics & 0x1 ? (initOnly ? 'init' : 'set') : semantics & 0x2 ? 'get' : semantics & 0x8 ? 'add' : semantics & 0x10 ? 'remove' : semantics & 0x20 ? 'raise' : 'other');
     if ((association & 1) === 1) {
-      const parameters = this.decodeSignature(this.md.cell(T.Property, row, 2)).parameters;
-      return `A:${this.md.string(this.md.cell(T.Property, row, 1))}${parameters.length > 0 ? `[${parameters.join(',')}]` : ''}.${word}`;
+      const signature = this.decodeSignature(this.md.cell(T.Property, row, 2));
+      return { word, owner: this.md.string(this.md.cell(T.Property, row, 1)), parameters: signature.suffix, parametersHash: signature.suffixHash };
     }
-    return `A:${this.md.string(this.md.cell(T.Event, row, 1))}.${word}`;
+    return { word, owner: this.md.string(this.md.cell(T.Event, row, 1)), parameters: '', parametersHash: 0 };
   }
 
   private extendsOf(row: number): number {
@@ -949,10 +1078,13 @@ class SurfaceBuilder implements MethodLister {
     const isDestructor = name === 'Finalize' && signature.parameters.length === 0 && isMetadataVirtual && !isNewSlot;
     const isOverride = !isInterface && isMetadataVirtual && !isDestructor && !isNewSlot && hasBase;
     const isVirtual = isMetadataVirtual && !isDestructor && !isFinal && !isAbstract && !isOverride;
+    const accessor = this.accessorOf(row, signature.initOnly);
     const bits = (isStatic ? STATIC : 0) | (isAbstract ? ABSTRACT : 0) | (isVirtual ? VIRTUAL : 0) | (isOverride ? OVERRIDE : 0)
-      | (this.semanticsOf[row] !== 0 ? ACCESSOR : 0) | (name === '.ctor' ? CONSTRUCTOR : 0);
-    const key = flat(`${this.accessorName(row, signature.initOnly) ?? `M:${methodDocName(name, signature)}`} : ${signature.returnType}`);
-    const facts = new MethodMember(typeName, key, name, accessVisibility(flags & 7), bits, signature, this.constraintsFor((row << 1) | 1), row, flags & 7);
+      | (accessor ? ACCESSOR | (accessor.word << WORD_SHIFT) : 0) | (name === '.ctor' ? CONSTRUCTOR : 0);
+    const hash = accessor
+      ? keyHash(KEY_ACCESSOR + accessor.word, hashText(accessor.owner), accessor.parametersHash, signature.returnHash)
+      : keyHash(KEY_METHOD, hashText(name), signature.suffixHash, signature.returnHash);
+    const facts = new MethodMember(typeName, hash, name, accessVisibility(flags & 7), bits, signature, this.constraintsFor((row << 1) | 1), row, flags & 7, accessor?.owner ?? '', accessor?.parameters ?? '');
     this.methodFacts[row] = facts;
     return facts;
   }
@@ -1079,9 +1211,9 @@ class SurfaceBuilder implements MethodLister {
   }
 
   /** A visible type's members by key: methods, fields, properties and events visible outside the assembly. */
-  private membersOf(row: number, name: string, isInterface: boolean, sealedType: boolean): Map<string, ApiMember> {
+  private membersOf(row: number, name: string, isInterface: boolean, sealedType: boolean): MemberTable {
     const md = this.md;
-    const members = new Map<string, ApiMember>();
+    const members = new MemberTable();
     const methodsEnd = this.methodEnd(row);
     for (let method = this.methodStart(row); method < methodsEnd; method++) {
       // The access flags first: a hidden method's signature is never decoded.
@@ -1092,7 +1224,7 @@ class SurfaceBuilder implements MethodLister {
       const facts = this.methodOf(method, row, name, isInterface);
       // Unspeakable compiler-generated names (a record's <Clone>$) are not API ApiCompat maps.
       if (!facts.name.startsWith('<')) {
-        members.set(facts.key, facts.visibility === visible ? facts : facts.withVisibility(visible));
+        members.set(facts.visibility === visible ? facts : facts.withVisibility(visible));
       }
     }
     const fieldEnd = this.rangeEnd(T.TypeDef, 4, row, T.Field);
@@ -1106,8 +1238,7 @@ class SurfaceBuilder implements MethodLister {
       const fieldName = md.string(md.cell(T.Field, field, 1));
       const ownName = fieldName.replace(/\./g, '#');
       const type = this.fieldType(md.cell(T.Field, field, 2));
-      const key = flat(`F:${ownName} : ${type}`);
-      members.set(key, new DataMember('field', name, ownName, key, fieldName, visible, (fieldFlags & 0x10) !== 0 ? STATIC : 0, type));
+      members.set(new DataMember('field', name, ownName, fieldName, visible, (fieldFlags & 0x10) !== 0 ? STATIC : 0, type));
     }
     for (let property = this.propertyRange.first[row]; property < this.propertyRange.end[row]; property++) {
       const facts = this.fromAccessors(this.propertyAccessors, property, row, name, isInterface, sealedType);
@@ -1117,8 +1248,7 @@ class SurfaceBuilder implements MethodLister {
       const propertyName = md.string(md.cell(T.Property, property, 1));
       const signature = this.decodeSignature(md.cell(T.Property, property, 2));
       const ownName = flat(`${propertyName.replace(/\./g, '#')}${signature.parameters.length > 0 ? `(${signature.parameters.join(',')})` : ''}`);
-      const key = flat(`P:${ownName}`);
-      members.set(key, new DataMember('property', name, ownName, key, propertyName, facts.widest, facts.bits, ''));
+      members.set(new DataMember('property', name, ownName, propertyName, facts.widest, facts.bits, ''));
     }
     for (let event = this.eventRange.first[row]; event < this.eventRange.end[row]; event++) {
       const facts = this.fromAccessors(this.eventAccessors, event, row, name, isInterface, sealedType);
@@ -1127,8 +1257,7 @@ class SurfaceBuilder implements MethodLister {
       }
       const eventName = md.string(md.cell(T.Event, event, 1));
       const ownName = eventName.replace(/\./g, '#');
-      const key = flat(`E:${ownName}`);
-      members.set(key, new DataMember('event', name, ownName, key, eventName, facts.widest, facts.bits, ''));
+      members.set(new DataMember('event', name, ownName, eventName, facts.widest, facts.bits, ''));
     }
     return members;
   }
