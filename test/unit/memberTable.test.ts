@@ -12,9 +12,19 @@ function member(docId: string, keyHash: number, keyName: string, keySignature = 
   return { docId, keyHash, keyKind, keyName, keySignature, keyType } as unknown as ApiMember;
 }
 
-describe('a type\'s member table', () => {
+/** Members enough (with their own hashes) to take a table past its list-only size, so both ways of finding are driven. */
+function filled(fillers: number): MemberTable {
+  const table = new MemberTable();
+  for (let index = 0; index < fillers; index++) {
+    table.set(member(`M:T.Filler${index}`, 1000 + index, `Filler${index}`));
+  }
+  return table;
+}
+
+for (const fillers of [0, 20]) {
+describe(`a type's member table (${fillers === 0 ? 'a few members' : 'many members'})`, () => {
   it('finds a member of another surface by equal key parts, not by identity', () => {
-    const table = new MemberTable();
+    const table = filled(fillers);
     const stored = member('M:T.Run(System.Int32)', 7, 'Run', '(System.Int32)', 'System.Void');
     table.set(stored);
     // Equal strings built apart, as the other surface's are.
@@ -28,11 +38,11 @@ describe('a type\'s member table', () => {
   });
 
   it('keeps every member whose different key shares a hash, and finds each', () => {
-    const table = new MemberTable();
+    const table = filled(fillers);
     const members = ['A', 'B', 'C'].map((name) => member(`M:T.${name}`, 42, name));
     members.forEach((each) => table.set(each));
-    assert.equal(table.size, 3);
-    assert.deepEqual(table.values(), members);
+    assert.equal(table.size, fillers + 3);
+    assert.deepEqual(table.values().slice(fillers), members);
     for (const each of members) {
       assert.equal(table.get(member(each.docId, 42, each.keyName)), each);
     }
@@ -40,20 +50,21 @@ describe('a type\'s member table', () => {
   });
 
   it('a member with a key already there takes its place, where the first one stood (as Map.set does)', () => {
-    const table = new MemberTable();
+    const table = filled(fillers);
     const first = member('M:T.A', 5, 'A');
     const other = member('M:T.B', 5, 'B');
     const after = member('M:T.C', 9, 'C');
     [first, other, after].forEach((each) => table.set(each));
     const replacement = member('M:T.A', 5, 'A');
     table.set(replacement);
-    assert.equal(table.size, 3);
-    assert.deepEqual(table.values(), [replacement, other, after]);
+    assert.equal(table.size, fillers + 3);
+    assert.deepEqual(table.values().slice(fillers), [replacement, other, after]);
     assert.equal(table.get(member('M:T.A', 5, 'A')), replacement);
     assert.equal(table.get(member('M:T.B', 5, 'B')), other);
     // The same with no shared hash.
     const alone = member('M:T.C', 9, 'C');
     table.set(alone);
-    assert.deepEqual(table.values(), [replacement, other, alone]);
+    assert.deepEqual(table.values().slice(fillers), [replacement, other, alone]);
   });
 });
+}

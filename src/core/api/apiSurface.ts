@@ -78,33 +78,50 @@ export interface ApiSurface {
 const MAX_SIGNATURE_DEPTH = 64;
 const NONE: readonly never[] = Object.freeze([]);
 /**
- * A type's members by their key (ApiMember.keyKind, keyName, keySignature, keyType): a map from
- * the key's hash to the member (or, for the rare hashes two keys share, the list of them). A
- * member whose key is already there takes its place, as a later Map.set would.
+ * A type's members by their key (ApiMember.keyKind, keyName, keySignature, keyType). A member
+ * whose key is already there takes its place, as a later Map.set would. A few members are
+ * searched in their list (most types have a few, and a hash table each cost more to build and keep);
+ * past SMALL_TABLE, a map from the key's hash to the member (or, for the rare hashes two keys
+ * share, the list of them) finds them.
  */
 export class MemberTable {
-  private readonly byHash = new Map<number, ApiMember | ApiMember[]>();
+  private byHash: Map<number, ApiMember | ApiMember[]> | undefined;
   private readonly list: ApiMember[] = [];
 
   public set(member: ApiMember): void {
-    const found = this.byHash.get(member.keyHash);
-    if (found === undefined) {
-      this.byHash.set(member.keyHash, member);
-      this.list.push(member);
-      return;
-    }
-    const same = Array.isArray(found) ? found.find((other) => sameKey(other, member)) : sameKey(found, member) ? found : undefined;
+    const same = this.get(member);
     if (same !== undefined) {
       this.list[this.list.indexOf(same)] = member;
-      this.byHash.set(member.keyHash, Array.isArray(found) ? found.map((other) => (other === same ? member : other)) : member);
-    } else {
-      this.byHash.set(member.keyHash, Array.isArray(found) ? [...found, member] : [found, member]);
-      this.list.push(member);
+      if (this.byHash) {
+        const found = this.byHash.get(member.keyHash)!;
+        this.byHash.set(member.keyHash, Array.isArray(found) ? found.map((other) => (other === same ? member : other)) : member);
+      }
+      return;
     }
+    this.list.push(member);
+    if (this.byHash) {
+      this.index(member);
+    } else if (this.list.length > SMALL_TABLE) {
+      this.byHash = new Map();
+      this.list.forEach((each) => this.index(each));
+    }
+  }
+
+  private index(member: ApiMember): void {
+    const found = this.byHash!.get(member.keyHash);
+    this.byHash!.set(member.keyHash, found === undefined ? member : Array.isArray(found) ? [...found, member] : [found, member]);
   }
 
   /** The member with the same key as `probe` (a member of another surface), if any. */
   public get(probe: ApiMember): ApiMember | undefined {
+    if (!this.byHash) {
+      for (const member of this.list) {
+        if (sameKey(member, probe)) {
+          return member;
+        }
+      }
+      return undefined;
+    }
     const found = this.byHash.get(probe.keyHash);
     if (found === undefined) {
       return undefined;
@@ -129,8 +146,19 @@ export class MemberTable {
   }
 }
 
+/** Up to this many members, a table is searched in its list. */
+const SMALL_TABLE = 8;
+
 function sameKey(a: ApiMember, b: ApiMember): boolean {
   return a.keyHash === b.keyHash && a.keyKind === b.keyKind && a.keyName === b.keyName && a.keySignature === b.keySignature && a.keyType === b.keyType;
+}
+
+/**
+ * A list the surface keeps, at its size: an array grown by push keeps room for 17 or more, and a
+ * large assembly keeps thousands of short lists (an empty one is the shared NONE).
+ */
+function compact<T>(list: T[]): readonly T[] {
+  return list.length === 0 ? NONE : list.slice();
 }
 
 /** A string's hash (FNV-1a over its UTF-16 code units), continuing `hash`. */
@@ -826,16 +854,18 @@ class SurfaceBuilder implements MethodLister {
       initOnly = modifier === 'System.Runtime.CompilerServices.IsExternalInit';
     }
     const returnType = this.keptType(at, depth + 1);
-    const parameters: string[] = [];
-    for (let index = 0; index < count; index++) {
+    // Sized up front: an array grown by push keeps room for 17, and a large assembly keeps thousands.
+    let parameters: string[] = new Array<string>(count);
+    for (let index = 0, at0 = 0; index < count; index++, at0++) {
       if (at.peek() === 0x41) {
         at.offset++; // sentinel: the vararg part follows
-        parameters.push('__arglist');
+        parameters = [...parameters.slice(0, at0), '__arglist', ...parameters.slice(at0)];
+        at0++;
       }
-      parameters.push(this.keptType(at, depth + 1));
+      parameters[at0] = this.keptType(at, depth + 1);
     }
     const suffix = flat(`${genericArity > 0 ? `\`\`${genericArity}` : ''}${parameters.length > 0 ? `(${parameters.join(',')})` : ''}`);
-    return { returnType, parameters, genericArity, hasThis: (header & 0x20) !== 0, initOnly, suffix, suffixHash: hashText(suffix), returnHash: hashText(returnType) };
+    return { returnType, parameters, genericArity, hasThis: (header & 0x20) !== 0, initOnly, suffix, suffixHash: hashText(suffix) & 0x3fffffff, returnHash: hashText(returnType) & 0x3fffffff };
   }
 
   /** A method or property signature by its blob index, decoded once per blob. */
@@ -964,7 +994,7 @@ class SurfaceBuilder implements MethodLister {
       list.push('struct');
     }
     const shown = valueType ? types.filter((type) => type !== '!:System.ValueType') : types;
-    return list.length === 0 && shown.length === 0 ? NO_CONSTRAINTS : { flags: list, types: shown };
+    return list.length === 0 && shown.length === 0 ? NO_CONSTRAINTS : { flags: compact(list), types: compact(shown) };
   }
 
   /** An owner's constraints, one per type parameter in number order, built once per owner (most have none: one shared empty list). */
@@ -990,7 +1020,7 @@ class SurfaceBuilder implements MethodLister {
       for (let index = low; index < count && this.paramOwners[index] === owner; index++) {
         list.push(this.showConstraint(this.paramRows[index], owner));
       }
-      shown = list;
+      shown = compact(list);
       this.shownConstraints.set(owner, shown);
     }
     return shown;
@@ -1038,7 +1068,7 @@ class SurfaceBuilder implements MethodLister {
   }
 
   /** Base types from the immediate one up, and the DocIds of those defined here. */
-  private baseChain(row: number): { names: string[]; definitions: string[] } {
+  private baseChain(row: number): { names: readonly string[]; definitions: readonly string[] } {
     const names: string[] = [];
     const definitions: string[] = [];
     let current: number | undefined = row;
@@ -1057,7 +1087,7 @@ class SurfaceBuilder implements MethodLister {
         definitions.push(this.typeIds[current]);
       }
     }
-    return { names, definitions };
+    return { names: compact(names), definitions: compact(definitions) };
   }
 
   /** A method's facts, built once per MethodDef row. */
@@ -1149,7 +1179,7 @@ class SurfaceBuilder implements MethodLister {
   }
 
   /** Every base interface, in Roslyn's GetAllBaseInterfaces order: the type's own (each with its bases), then its base types'. */
-  private allInterfaces(row: number): ApiType['interfaces'][number][] {
+  private allInterfaces(row: number): readonly ApiType['interfaces'][number][] {
     const found: ApiType['interfaces'][number][] = [];
     const interfaces = this.interfacesOf;
     for (let index = interfaces.first(row); index < interfaces.end(row); index++) {
@@ -1166,7 +1196,7 @@ class SurfaceBuilder implements MethodLister {
       }
       current = base;
     }
-    return found;
+    return compact(found);
   }
 
   private walkInterface(coded: number, level: number, found: ApiType['interfaces'][number][]): void {
@@ -1280,7 +1310,7 @@ class SurfaceBuilder implements MethodLister {
       const kind = this.kindOf(row);
       const sealedType = this.isEffectivelySealed(row);
       const members = this.membersOf(row, name, isInterface, sealedType);
-      const chain = isInterface ? { names: [], definitions: [] } : this.baseChain(row);
+      const chain = isInterface ? { names: NONE, definitions: NONE } : this.baseChain(row);
       const interfaces = this.allInterfaces(row);
       const baseDefinitions = isInterface ? interfaces.flatMap((entry) => (entry.definition ? [entry.definition] : [])) : chain.definitions;
       types.set(typeId, new SurfaceType(typeId, name, kind, visibility, (flags & 0x100) !== 0, sealedType, chain.names, baseDefinitions, interfaces, members, enclosing, this.constraintsFor(row << 1), row, this));
