@@ -199,11 +199,19 @@ function flat(text: string): string {
   return text;
 }
 
-const PRIMITIVES: Readonly<Record<number, string>> = {
-  0x01: 'System.Void', 0x02: 'System.Boolean', 0x03: 'System.Char', 0x04: 'System.SByte', 0x05: 'System.Byte', 0x06: 'System.Int16',
-  0x07: 'System.UInt16', 0x08: 'System.Int32', 0x09: 'System.UInt32', 0x0a: 'System.Int64', 0x0b: 'System.UInt64', 0x0c: 'System.Single',
-  0x0d: 'System.Double', 0x0e: 'System.String', 0x16: 'System.TypedReference', 0x18: 'System.IntPtr', 0x19: 'System.UIntPtr', 0x1c: 'System.Object',
-};
+/** Primitive element types' names by element type (ECMA-335 II.23.1.16), '' for the others: a dense array, not a sparse object, for the hottest lookup of a build. */
+const PRIMITIVES: readonly string[] = (() => {
+  const names = new Array<string>(0x1d).fill('');
+  const known: Readonly<Record<number, string>> = {
+    0x01: 'System.Void', 0x02: 'System.Boolean', 0x03: 'System.Char', 0x04: 'System.SByte', 0x05: 'System.Byte', 0x06: 'System.Int16',
+    0x07: 'System.UInt16', 0x08: 'System.Int32', 0x09: 'System.UInt32', 0x0a: 'System.Int64', 0x0b: 'System.UInt64', 0x0c: 'System.Single',
+    0x0d: 'System.Double', 0x0e: 'System.String', 0x16: 'System.TypedReference', 0x18: 'System.IntPtr', 0x19: 'System.UIntPtr', 0x1c: 'System.Object',
+  };
+  for (const [element, name] of Object.entries(known)) {
+    names[Number(element)] = name;
+  }
+  return names;
+})();
 
 /** A member's yes/no facts as bits (CompactMember.flags). */
 const STATIC = 1;
@@ -563,7 +571,9 @@ class SurfaceBuilder implements MethodLister {
   private readonly interfacesOf: RowLists;
   private readonly propertyRange: { first: Int32Array; end: Int32Array };
   private readonly eventRange: { first: Int32Array; end: Int32Array };
-  private readonly methodFacts: (MethodMember | undefined)[];
+  /** Each method's facts, built once: by MethodDef row, 1 + index in methodList (0: not yet). */
+  private readonly methodSlots: Int32Array;
+  private readonly methodList: MethodMember[] = [];
   /** Each type's DocId ("T:" and its name) by TypeDef row: one flat string for every map and list that names it. */
   private readonly typeIds: string[] = [''];
   private readonly visibilityCodes: Int8Array; // 0: not yet; else 1 + index in VISIBILITIES
@@ -624,7 +634,7 @@ class SurfaceBuilder implements MethodLister {
     this.interfacesOf = new RowLists(typeCount, md.rows(T.InterfaceImpl), (row) => md.cell(T.InterfaceImpl, row, 0), (row) => md.cell(T.InterfaceImpl, row, 1));
     this.propertyRange = this.memberRanges(T.PropertyMap, T.Property);
     this.eventRange = this.memberRanges(T.EventMap, T.Event);
-    this.methodFacts = new Array(md.rows(T.MethodDef) + 1);
+    this.methodSlots = new Int32Array(md.rows(T.MethodDef) + 1);
     for (let row = 1; row <= typeCount; row++) {
       this.typeIds.push(flat(`T:${this.typeDefName(row)}`));
     }
@@ -786,8 +796,8 @@ class SurfaceBuilder implements MethodLister {
       throw new RangeError('signature too deep');
     }
     const element = at.byte();
-    const primitive = PRIMITIVES[element];
-    if (primitive !== undefined) {
+    const primitive = element < PRIMITIVES.length ? PRIMITIVES[element] : '';
+    if (primitive !== '') {
       return primitive;
     }
     switch (element) {
@@ -1092,9 +1102,9 @@ class SurfaceBuilder implements MethodLister {
 
   /** A method's facts, built once per MethodDef row. */
   private methodOf(row: number, typeRow: number, typeName: string, isInterface: boolean): MethodMember {
-    const cached = this.methodFacts[row];
-    if (cached) {
-      return cached;
+    const slot = row < this.methodSlots.length ? this.methodSlots[row] : 0;
+    if (slot !== 0) {
+      return this.methodList[slot - 1];
     }
     const flags = this.md.cell(T.MethodDef, row, 2);
     const name = this.md.string(this.md.cell(T.MethodDef, row, 3));
@@ -1115,7 +1125,10 @@ class SurfaceBuilder implements MethodLister {
       ? keyHash(KEY_ACCESSOR + accessor.word, hashText(accessor.owner), accessor.parametersHash, signature.returnHash)
       : keyHash(KEY_METHOD, hashText(name), signature.suffixHash, signature.returnHash);
     const facts = new MethodMember(typeName, hash, name, accessVisibility(flags & 7), bits, signature, this.constraintsFor((row << 1) | 1), row, flags & 7, accessor?.owner ?? '', accessor?.parameters ?? '');
-    this.methodFacts[row] = facts;
+    this.methodList.push(facts);
+    if (row < this.methodSlots.length) {
+      this.methodSlots[row] = this.methodList.length;
+    }
     return facts;
   }
 
