@@ -80,41 +80,44 @@ const NONE: readonly never[] = Object.freeze([]);
 /**
  * A type's members by their key (ApiMember.keyKind, keyName, keySignature, keyType). A member
  * whose key is already there takes its place, as a later Map.set would. A few members are
- * searched in their list (most types have a few, and a hash table each cost more to build and keep);
- * past SMALL_TABLE, a map from the key's hash to the member (or, for the rare hashes two keys
- * share, the list of them) finds them.
+ * searched in their list (most types have a few); past SMALL_TABLE, an open-addressing index by
+ * the key's hash finds them: typed, so neither its growth nor its keeping costs the garbage
+ * collector (a Map per type was a tenth of a large surface's allocation).
  */
 export class MemberTable {
-  private byHash: Map<number, ApiMember | ApiMember[]> | undefined;
+  /** 1 + index in `list`, at the key's hash and the slots after it (0: empty); twice the members or more. */
+  private slots: Int32Array | undefined;
   private readonly list: ApiMember[] = [];
 
   public set(member: ApiMember): void {
     const same = this.get(member);
     if (same !== undefined) {
-      this.list[this.list.indexOf(same)] = member;
-      if (this.byHash) {
-        const found = this.byHash.get(member.keyHash)!;
-        this.byHash.set(member.keyHash, Array.isArray(found) ? found.map((other) => (other === same ? member : other)) : member);
-      }
+      this.list[this.list.indexOf(same)] = member; // the index in `slots` stays right
       return;
     }
     this.list.push(member);
-    if (this.byHash) {
-      this.index(member);
-    } else if (this.list.length > SMALL_TABLE) {
-      this.byHash = new Map();
-      this.list.forEach((each) => this.index(each));
+    if (this.slots && this.list.length * 2 <= this.slots.length) {
+      this.index(this.list.length - 1);
+    } else if (this.slots || this.list.length > SMALL_TABLE) {
+      this.slots = new Int32Array(Math.max(64, (this.slots?.length ?? 0) * 2));
+      this.list.forEach((_, position) => this.index(position));
     }
   }
 
-  private index(member: ApiMember): void {
-    const found = this.byHash!.get(member.keyHash);
-    this.byHash!.set(member.keyHash, found === undefined ? member : Array.isArray(found) ? [...found, member] : [found, member]);
+  private index(position: number): void {
+    const slots = this.slots!;
+    const mask = slots.length - 1;
+    let at = this.list[position].keyHash & mask;
+    while (slots[at] !== 0) {
+      at = (at + 1) & mask;
+    }
+    slots[at] = position + 1;
   }
 
   /** The member with the same key as `probe` (a member of another surface), if any. */
   public get(probe: ApiMember): ApiMember | undefined {
-    if (!this.byHash) {
+    const slots = this.slots;
+    if (!slots) {
       for (const member of this.list) {
         if (sameKey(member, probe)) {
           return member;
@@ -122,14 +125,14 @@ export class MemberTable {
       }
       return undefined;
     }
-    const found = this.byHash.get(probe.keyHash);
-    if (found === undefined) {
-      return undefined;
+    const mask = slots.length - 1;
+    for (let at = probe.keyHash & mask; slots[at] !== 0; at = (at + 1) & mask) {
+      const member = this.list[slots[at] - 1];
+      if (sameKey(member, probe)) {
+        return member;
+      }
     }
-    if (Array.isArray(found)) {
-      return found.find((other) => sameKey(other, probe));
-    }
-    return sameKey(found, probe) ? found : undefined;
+    return undefined;
   }
 
   public has(probe: ApiMember): boolean {
