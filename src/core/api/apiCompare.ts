@@ -11,7 +11,7 @@
  *   CP0019 CannotReduceVisibility    CP0021 CannotChangeGenericConstraints
  * The oracle is the Microsoft.DotNet.ApiCompat.Tool itself (test/integration/apiCompat.test.ts).
  */
-import type { ApiMember, ApiSurface, ApiType, GenericConstraints, Visibility } from './apiSurface';
+import { VISIBILITY_RANK, type ApiMember, type ApiSurface, type ApiType, type GenericConstraints, type Visibility } from './apiSurface';
 
 export interface BreakingChange {
   readonly diagnosticId: string;
@@ -24,7 +24,6 @@ export interface ApiComparison {
   readonly added: string[];
 }
 
-const RANK: Record<Visibility, number> = { public: 3, 'protected internal': 2, protected: 1, hidden: 0 };
 const visible = (item: { visibility: Visibility } | undefined): boolean => item !== undefined && item.visibility !== 'hidden';
 
 /** Roslyn's IsSealed for an interface member, as CP0018 reads it: neither virtual nor abstract. */
@@ -45,7 +44,7 @@ export function compareApi(left: ApiSurface, right: ApiSurface): ApiComparison {
     const other = rightType!;
     const leftInterface = leftType.kind === 'interface';
     const rightInterface = other.kind === 'interface';
-    if (RANK[other.visibility] < RANK[leftType.visibility]) {
+    if (VISIBILITY_RANK[other.visibility] < VISIBILITY_RANK[leftType.visibility]) {
       report('CP0019', other.docId);
     }
     if (!leftInterface && !rightInterface) {
@@ -148,7 +147,7 @@ function reportsMissing(member: ApiMember, rightType: ApiType, right: ApiSurface
 }
 
 function compareMember(left: ApiMember, right: ApiMember, leftType: ApiType, rightType: ApiType, report: (id: string, target: string) => void): void {
-  if (RANK[right.visibility] < RANK[left.visibility]) {
+  if (VISIBILITY_RANK[right.visibility] < VISIBILITY_RANK[left.visibility]) {
     report('CP0019', right.docId);
   }
   if (leftType.kind === 'interface' || rightType.kind === 'interface') {

@@ -10,6 +10,8 @@ import { Cursor, openMetadata, TABLES as T, type Metadata } from './metadata';
 
 export type TypeKind = 'class' | 'interface' | 'struct' | 'enum' | 'delegate';
 export type Visibility = 'public' | 'protected' | 'protected internal' | 'hidden';
+/** Visibilities from narrowest to widest (for the widest of a property's accessors, and for CP0019). */
+export const VISIBILITY_RANK: Readonly<Record<Visibility, number>> = { public: 3, 'protected internal': 2, protected: 1, hidden: 0 };
 
 export interface GenericConstraints {
   readonly flags: readonly string[];
@@ -1335,7 +1337,6 @@ class SurfaceBuilder implements MethodLister {
   }
 }
 
-const VISIBILITY_RANK: Readonly<Record<Visibility, number>> = { public: 3, 'protected internal': 2, protected: 1, hidden: 0 };
 
 /** A small number (0-255) per table row, or none: typed, so tens of thousands of rows cost no hash table. */
 class RowValues {

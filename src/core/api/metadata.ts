@@ -21,15 +21,30 @@ export interface Metadata {
 
 /** A bounds-checked read position in one blob, over the image's own bytes (no copy, no view). */
 export class Cursor {
-  public constructor(public readonly bytes: Uint8Array, public offset: number, public readonly end: number) {}
+  public constructor(public readonly bytes: Uint8Array, public offset: number, private limit: number) {}
+
+  /** Where the blob ends (the cursor reads nothing at or past it). */
+  public get end(): number {
+    return this.limit;
+  }
+
+  /** Narrows the cursor to the next `length` bytes (a blob after its length prefix), `skip` of them passed over. */
+  public within(length: number, skip: number): this {
+    if (this.offset + length > this.limit) {
+      throw new RangeError('blob runs past its heap');
+    }
+    this.limit = this.offset + length;
+    this.offset += skip;
+    return this;
+  }
 
   /** Bytes left before the blob's end. */
   public remaining(): number {
-    return this.end - this.offset;
+    return this.limit - this.offset;
   }
 
   public peek(): number {
-    if (this.offset >= this.end) {
+    if (this.offset >= this.limit) {
       throw new RangeError('signature ends early');
     }
     return this.bytes[this.offset];
@@ -41,7 +56,7 @@ export class Cursor {
     return value;
   }
 
-  /** A compressed unsigned integer (ECMA-335 II.23.2). */
+  /** A compressed unsigned integer (ECMA-335 II.23.2; a blob's length prefix too, II.24.2.4). */
   public number(): number {
     const first = this.byte();
     if ((first & 0x80) === 0) {
@@ -159,20 +174,8 @@ class MetadataImage implements Metadata {
     if (index >= this.blobs.size) {
       throw new RangeError('blob index out of range');
     }
-    // The blob's length, a compressed unsigned integer (ECMA-335 II.24.2.4), read in place.
-    const bytes = this.bytes;
-    const heapEnd = this.blobs.offset + this.blobs.size;
-    let at = this.blobs.offset + index;
-    const first = bytes[at];
-    const width = (first & 0x80) === 0 ? 1 : (first & 0xc0) === 0x80 ? 2 : 4;
-    if (at + width > heapEnd) {
-      throw new RangeError('signature ends early');
-    }
-    const length = width === 1 ? first : width === 2 ? ((first & 0x3f) << 8) | bytes[at + 1] : ((first & 0x1f) << 24) | (bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3];
-    at += width;
-    if (at + length > heapEnd) {
-      throw new RangeError('blob runs past its heap');
-    }
-    return new Cursor(bytes, at + skip, at + length);
+    // One cursor: over the rest of the heap for the length prefix, then narrowed to the blob.
+    const at = new Cursor(this.bytes, this.blobs.offset + index, this.blobs.offset + this.blobs.size);
+    return at.within(at.number(), skip);
   }
 }
